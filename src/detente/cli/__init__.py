@@ -1,0 +1,16 @@
+"""The ``detente`` command line: thin commands over the public Python API.
+
+Each command group lives in its own module and registers on the shared app when imported here.
+"""
+
+from __future__ import annotations
+
+from . import _forecast  # noqa: F401  (registers commands)
+from ._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``detente`` script."""
+    app()

@@ -1,0 +1,52 @@
+"""The typer app, the shared console, and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..errors import DetenteError, ScenarioError
+
+__all__ = ["app", "console", "err_console", "handle_errors", "print_json"]
+
+app = typer.Typer(
+    name="detente",
+    help="Détente: where negotiations land, whether a deal exists, whether guarantees hold.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit status for bad input (a scenario, a model name, a parameter): the usage-error convention.
+EXIT_BAD_INPUT = 2
+
+
+def handle_errors(command: F) -> F:
+    """Turn Détente's typed errors into a short message on stderr and exit status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            err_console.print(f"[bold red]ScenarioError:[/] {exc.render()}", markup=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except DetenteError as exc:
+            err_console.print(f"[bold red]{type(exc).__name__}:[/] {exc}", markup=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, nothing else (so it can be piped)."""
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))

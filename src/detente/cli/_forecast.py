@@ -1,0 +1,224 @@
+"""Commands that forecast: ``forecast``, ``compare``, and the listings ``models``, ``scenarios``,
+``validate``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from .. import models as model_registry
+from .._compare import compare as compare_models
+from .._forecast import as_scenario
+from .._forecast import forecast as run_forecast
+from ..errors import ModelError
+from ..scenario import builtin_names, load_scenario
+from ._app import app, console, handle_errors, print_json
+
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A scenario file (YAML, CSV, XLSX) or a built-in name.")
+]
+
+
+def _parse_value(text: str) -> Any:
+    """A --param value: JSON when it parses (numbers, true/false, null, lists), else text."""
+    import json
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _params(pairs: list[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise ModelError(f"--param expects NAME=VALUE; got '{pair}'")
+        name, value = pair.split("=", 1)
+        out[name.strip()] = _parse_value(value.strip())
+    return out
+
+
+@app.command()
+@handle_errors
+def forecast(
+    scenario: ScenarioArg,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Model name (see `detente models`).")
+    ] = "compromise",
+    rounds: Annotated[int | None, typer.Option(help="Rounds to run (dynamic models only).")] = None,
+    until_stable: Annotated[
+        float | None,
+        typer.Option(
+            "--until-stable",
+            help="Stop once no position moves more than TOL; --rounds is then the maximum.",
+        ),
+    ] = None,
+    draws: Annotated[
+        int, typer.Option(help="Monte Carlo draws of the uncertain inputs (1 = modes).")
+    ] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the draws.")] = 0,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Model parameter NAME=VALUE (repeatable)."),
+    ] = None,
+    events: Annotated[
+        bool, typer.Option("--events", help="Print who moved, toward whom and why.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Forecast where the talks land on each issue with one model."""
+    spec = model_registry.get(model)
+    params = _params(param)
+    if rounds is not None or until_stable is not None:
+        if not spec.dynamic:
+            raise ModelError(
+                f"model '{model}' is static: it has no rounds (--rounds, --until-stable)"
+            )
+        if rounds is not None:
+            params["rounds"] = rounds
+        if until_stable is not None:
+            params["until_stable"] = until_stable
+    result = run_forecast(scenario, model, draws=draws, seed=seed, **params)
+    if as_json:
+        data = result.to_json()
+        if result.events is not None:
+            data["events"] = _records(result.events_frame())
+        print_json(data)
+        return
+    _print_forecast(result, scenario)
+    if events:
+        _print_events(result)
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    rows = frame.to_dict(orient="records")
+    return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in rows]
+
+
+def _print_forecast(result: Any, scenario: str) -> None:
+    s = as_scenario(scenario)
+    table = Table(title=f"{result.model} forecast — {s.title}")
+    table.add_column("issue")
+    table.add_column("forecast", justify="right")
+    if result.draws > 1:
+        table.add_column("80% interval", justify="right")
+    table.add_column("nearest anchor")
+    for j, (issue_id, value) in enumerate(result.outcomes.items()):
+        issue = s.issue(issue_id)
+        unit = f" {issue.scale.unit}" if issue.scale.unit else ""
+        row = [issue.name, f"{value:.4g}{unit}"]
+        if result.draws > 1:
+            lo, hi = np.quantile(result.outcome[:, j], [0.1, 0.9])
+            row.append(f"{lo:.4g} – {hi:.4g}")
+        row.append(issue.scale.words(value) or "")
+        table.add_row(*row)
+    console.print(table)
+    if result.rounds is not None:
+        rounds = result.rounds
+        per_round = Table(title=f"per round ({rounds.stop_rule})")
+        per_round.add_column("round", justify="right")
+        for issue_id in result.issue_ids:
+            per_round.add_column(f"{issue_id} mean", justify="right")
+            per_round.add_column(f"{issue_id} median", justify="right")
+        mean = np.median(rounds.mean, axis=0)
+        median = np.median(rounds.median, axis=0)
+        for r in range(mean.shape[0]):
+            cells = [str(r)]
+            for j in range(len(result.issue_ids)):
+                cells += [f"{mean[r, j]:.6f}", f"{median[r, j]:.6f}"]
+            per_round.add_row(*cells)
+        console.print(per_round)
+
+
+def _print_events(result: Any) -> None:
+    frame = result.events_frame()
+    if frame.empty:
+        console.print("no events recorded")
+        return
+    table = Table(title="events")
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.itertuples(index=False):
+        table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def compare(
+    scenario: ScenarioArg,
+    models: Annotated[
+        str | None, typer.Option("--models", help="Comma-separated model names (default: all).")
+    ] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws (1 = modes).")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the draws.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Every model's forecast per issue, side by side."""
+    names = [m.strip() for m in models.split(",")] if models else None
+    result = compare_models(scenario, names, draws=draws, seed=seed)
+    if as_json:
+        print_json(result.to_json())
+        return
+    s = as_scenario(scenario)
+    table = Table(title=f"Forecasts — {s.title}")
+    table.add_column("issue")
+    for name in result.forecasts:
+        table.add_column(name, justify="right")
+    for issue in s.issues:
+        cells = [issue.name]
+        for fc in result.forecasts.values():
+            cells.append(f"{fc.outcomes[issue.id]:.1f}" if fc is not None else "—")
+        table.add_row(*cells)
+    console.print(table)
+    for name, reason in result.skipped.items():
+        console.print(f"[dim]{name}: not run — {reason}[/]")
+
+
+@app.command()
+@handle_errors
+def validate(
+    path: Annotated[str, typer.Argument(help="A scenario file or built-in name.")],
+) -> None:
+    """Check a scenario file and say what is wrong, or that it is sound."""
+    s = load_scenario(path)
+    n_uncertain = sum(
+        q.is_uncertain
+        for a in s.actors
+        for st in a.issues.values()
+        for q in (st.position, st.salience, st.capability, st.walk_away)
+        if q is not None
+    )
+    console.print(
+        f"[green]ok[/]: {s.id} — {len(s.actors)} actors, {len(s.issues)} issues, "
+        f"{len(s.sources)} sources, {n_uncertain} uncertain positions/saliences"
+    )
+
+
+@app.command("models")
+@handle_errors
+def list_models() -> None:
+    """The registered models and their parameters with defaults."""
+    for name in model_registry.names():
+        spec = model_registry.get(name)
+        kind = "dynamic" if spec.dynamic else "static"
+        console.print(f"[bold]{name}[/] ({kind}) — {spec.summary}")
+        for pname, default, doc in spec.parameters():
+            console.print(f"    {pname} = {default!r}: {doc}")
+
+
+@app.command("scenarios")
+@handle_errors
+def list_scenarios() -> None:
+    """The built-in scenarios."""
+    table = Table(title="built-in scenarios")
+    for column in ("name", "title", "actors", "issues"):
+        table.add_column(column)
+    for name in builtin_names():
+        s = load_scenario(name)
+        table.add_row(name, s.title, str(len(s.actors)), str(len(s.issues)))
+    console.print(table)

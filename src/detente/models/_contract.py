@@ -1,0 +1,308 @@
+"""What every model is: a pure function ``(arrays, params) -> Forecast``, plus its registry entry.
+
+A model takes :class:`~detente.scenario.ScenarioArrays` (internal 0–100 scale, leading draw
+axis) and a frozen parameter dataclass, and returns a :class:`Forecast` whose values are back on
+each issue's own scale. Static models fill ``outcome`` only; dynamic models also fill the
+per-round record and, optionally, an events table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ModelError, did_you_mean
+from ..scenario._arrays import ScenarioArrays
+
+__all__ = ["DynamicParams", "Forecast", "ModelSpec", "Rounds", "make_forecast", "param"]
+
+Float = NDArray[np.float64]
+Keep = Literal["summary", "full"]
+
+
+def param(default: Any, doc: str, **kwargs: Any) -> Any:
+    """A documented parameter field: ``rounds: int = param(10, "number of rounds")``."""
+    return field(default=default, metadata={"doc": doc, **kwargs})
+
+
+@dataclass(frozen=True)
+class DynamicParams:
+    """Parameters shared by every model that runs in rounds."""
+
+    rounds: int = param(10, "number of rounds to run (a fixed number, as published)")
+    until_stable: float | None = param(
+        None,
+        "stop early once no position moves more than this (issue scale 0–100) in a round; "
+        "`rounds` is then the maximum",
+    )
+    keep: Keep = param(
+        "full",
+        "'full' keeps every actor's position in every round ([B, R+1, N, D]); 'summary' keeps "
+        "only per-round means and medians, for large Monte Carlo runs",
+    )
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """Per-round record of a dynamic model (values on each issue's own scale).
+
+    ``mean`` and ``median`` are ``float[B, R+1, D]`` (round 0 = the starting positions);
+    ``positions`` is ``float[B, R+1, N, D]`` when kept; ``stable_round`` is ``int[B]``, the first
+    round after which nothing moved (R if it kept moving); ``stop_rule`` says which rule ended
+    the run.
+    """
+
+    mean: Float
+    median: Float
+    positions: Float | None
+    stable_round: NDArray[np.int64]
+    stop_rule: str
+
+    @property
+    def n_rounds(self) -> int:
+        return int(self.mean.shape[1]) - 1
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A model's answer for a batch of draws, on each issue's own scale.
+
+    ``outcome`` is ``float[B, D]``. ``events`` is a column table (name → 1-D array, all the same
+    length) of what happened in the run (who moved, toward whom, why), with ``draw`` and
+    ``round`` columns. ``extras`` holds model-specific arrays (documented by each model).
+    """
+
+    model: str
+    params: Any
+    scenario_id: str
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    outcome: Float
+    rounds: Rounds | None = None
+    events: Mapping[str, NDArray[Any]] | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def draws(self) -> int:
+        return int(self.outcome.shape[0])
+
+    @property
+    def outcomes(self) -> dict[str, float]:
+        """Issue id → forecast (the median across draws when there are several)."""
+        values = np.median(self.outcome, axis=0)
+        return {k: float(v) for k, v in zip(self.issue_ids, values, strict=True)}
+
+    def params_dict(self) -> dict[str, Any]:
+        if dataclasses.is_dataclass(self.params) and not isinstance(self.params, type):
+            return dataclasses.asdict(self.params)
+        return {}
+
+    def to_frame(self) -> Any:
+        """Tidy table: one row per draw and issue, with the outcome."""
+        import pandas as pd
+
+        b, d = self.outcome.shape
+        return pd.DataFrame(
+            {
+                "draw": np.repeat(np.arange(b), d),
+                "issue": np.tile(np.array(self.issue_ids, dtype=object), b),
+                "outcome": self.outcome.reshape(-1),
+            }
+        )
+
+    def rounds_frame(self) -> Any:
+        """Tidy per-round table (draw, round, issue, mean, median); empty for static models."""
+        import pandas as pd
+
+        if self.rounds is None:
+            return pd.DataFrame(columns=["draw", "round", "issue", "mean", "median"])
+        b, r1, d = self.rounds.mean.shape
+        return pd.DataFrame(
+            {
+                "draw": np.repeat(np.arange(b), r1 * d),
+                "round": np.tile(np.repeat(np.arange(r1), d), b),
+                "issue": np.tile(np.array(self.issue_ids, dtype=object), b * r1),
+                "mean": self.rounds.mean.reshape(-1),
+                "median": self.rounds.median.reshape(-1),
+            }
+        )
+
+    def events_frame(self) -> Any:
+        """The events table as a DataFrame (empty when the model records none)."""
+        import pandas as pd
+
+        return pd.DataFrame(dict(self.events) if self.events else {})
+
+    def summary(self) -> str:
+        """A few readable lines: the model and each issue's forecast."""
+        lines = [f"{self.model} forecast for {self.scenario_id or 'scenario'} ({self.draws} draw"]
+        lines[0] += "s)" if self.draws != 1 else ")"
+        for issue, value in self.outcomes.items():
+            lines.append(f"  {issue}: {value:.6g}")
+        if self.rounds is not None:
+            lines.append(f"  rounds: {self.rounds.n_rounds} ({self.rounds.stop_rule})")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's ``--json`` shape; per-round values are medians across draws."""
+        rounds: list[dict[str, Any]] = []
+        if self.rounds is not None:
+            mean = np.median(self.rounds.mean, axis=0)
+            median = np.median(self.rounds.median, axis=0)
+            for r in range(mean.shape[0]):
+                for j, issue in enumerate(self.issue_ids):
+                    rounds.append(
+                        {
+                            "round": r,
+                            "issue": issue,
+                            "mean": float(mean[r, j]),
+                            "median": float(median[r, j]),
+                        }
+                    )
+        return {
+            "scenario": self.scenario_id,
+            "model": self.model,
+            "params": _jsonable(self.params_dict()),
+            "outcomes": self.outcomes,
+            "rounds": rounds,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def make_forecast(
+    arrays: ScenarioArrays,
+    model: str,
+    params: Any,
+    outcome: Float,
+    *,
+    rounds_mean: Float | None = None,
+    rounds_median: Float | None = None,
+    rounds_positions: Float | None = None,
+    stable_round: NDArray[np.int64] | None = None,
+    stop_rule: str = "",
+    events: Mapping[str, NDArray[Any]] | None = None,
+    extras: Mapping[str, Any] | None = None,
+) -> Forecast:
+    """Build a :class:`Forecast` from internal-scale (0–100) arrays, mapping them back.
+
+    ``outcome`` is ``[B, D]``; ``rounds_mean``/``rounds_median`` ``[B, R+1, D]``;
+    ``rounds_positions`` ``[B, R+1, N, D]``. Events and extras are passed through unchanged (map
+    their positions with :meth:`ScenarioArrays.to_issue_scale` first).
+    """
+    rounds = None
+    if rounds_mean is not None and rounds_median is not None:
+        b, r1, _ = rounds_mean.shape
+        rounds = Rounds(
+            mean=arrays.to_issue_scale(rounds_mean),
+            median=arrays.to_issue_scale(rounds_median),
+            positions=None if rounds_positions is None else arrays.to_issue_scale(rounds_positions),
+            stable_round=(
+                np.full(b, r1 - 1, dtype=np.int64) if stable_round is None else stable_round
+            ),
+            stop_rule=stop_rule or "fixed rounds",
+        )
+    return Forecast(
+        model=model,
+        params=params,
+        scenario_id=arrays.scenario_id,
+        actor_ids=arrays.actor_ids,
+        issue_ids=arrays.issue_ids,
+        outcome=arrays.to_issue_scale(outcome),
+        rounds=rounds,
+        events=events,
+        extras=dict(extras or {}),
+    )
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A registered model: its name, function, parameter class and a one-line summary."""
+
+    name: str
+    run: Callable[[ScenarioArrays, Any], Forecast]
+    params_type: type[Any]
+    summary: str
+    dynamic: bool = False
+
+    def parameters(self) -> list[tuple[str, Any, str]]:
+        """(name, default, doc) for every parameter, in declaration order."""
+        return [
+            (f.name, f.default, str(f.metadata.get("doc", "")))
+            for f in dataclasses.fields(self.params_type)
+        ]
+
+    def make_params(self, **values: Any) -> Any:
+        """A parameter object with ``values`` over the defaults; unknown names are refused."""
+        known = {f.name: f for f in dataclasses.fields(self.params_type)}
+        hints = typing.get_type_hints(self.params_type)
+        for name, value in values.items():
+            if name not in known:
+                raise ModelError(
+                    f"model '{self.name}' has no parameter '{name}'{did_you_mean(name, known)}; "
+                    f"its parameters are: {', '.join(known) or '(none)'}"
+                )
+            _check_type(self.name, name, value, hints[name])
+        try:
+            return self.params_type(**values)
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, ModelError):
+                raise
+            raise ModelError(f"model '{self.name}': {exc}") from None
+
+    def __call__(self, arrays: ScenarioArrays, params: Any = None) -> Forecast:
+        return self.run(arrays, self.make_params() if params is None else params)
+
+
+def _check_type(model: str, name: str, value: Any, annotation: Any) -> None:
+    if not _matches(value, annotation):
+        raise ModelError(
+            f"model '{model}': parameter '{name}' expects {_describe(annotation)}; got {value!r}"
+        )
+
+
+def _matches(value: Any, annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if annotation is Any:
+        return True
+    if origin is Literal:
+        return value in typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, a) for a in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(annotation, type):
+        return isinstance(value, annotation)
+    return True
+
+
+def _describe(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(a) for a in typing.get_args(annotation))
+    if annotation is type(None):
+        return "None"
+    return getattr(annotation, "__name__", str(annotation))

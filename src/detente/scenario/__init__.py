@@ -1,0 +1,45 @@
+"""The scenario: data model, file formats, checks with clear errors, and batch-first arrays.
+
+>>> from detente.scenario import load_scenario
+>>> s = load_scenario("emission-standards-1994")
+>>> len(s.actors), s.issue_ids
+(10, ['lag'])
+"""
+
+from __future__ import annotations
+
+from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
+from ._parse import Locator, parse_scenario
+from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source
+from ._tables import read_csv, read_xlsx, write_flat_csv, write_long_csv, write_xlsx
+from ._yaml import dump_yaml, read_yaml
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Actor",
+    "ActorIssue",
+    "Anchor",
+    "InputRef",
+    "Issue",
+    "Locator",
+    "Quantity",
+    "Scale",
+    "Scenario",
+    "ScenarioArrays",
+    "Source",
+    "builtin_names",
+    "dump_yaml",
+    "load_scenario",
+    "parse_scenario",
+    "read_csv",
+    "read_scenario_bytes",
+    "read_xlsx",
+    "read_yaml",
+    "to_arrays",
+    "triangular_ppf",
+    "uncertain_inputs",
+    "write_flat_csv",
+    "write_long_csv",
+    "write_xlsx",
+]
