@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import DetenteError, ScenarioError
 
@@ -38,10 +39,10 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ScenarioError as exc:
-            err_console.print(f"[bold red]ScenarioError:[/] {exc.render()}", markup=True)
+            err_console.print(f"[bold red]ScenarioError:[/] {escape(exc.render())}")
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except DetenteError as exc:
-            err_console.print(f"[bold red]{type(exc).__name__}:[/] {exc}", markup=True)
+            err_console.print(f"[bold red]{type(exc).__name__}:[/] {escape(str(exc))}")
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper  # type: ignore[return-value]

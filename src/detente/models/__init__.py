@@ -50,6 +50,6 @@ def get(name: str) -> ModelSpec:
         return _REGISTRY[name]
     except KeyError:
         raise ModelError(
-            f"unknown model '{name}'{did_you_mean(name, _REGISTRY)}; "
-            f"the models are: {', '.join(_REGISTRY)}"
+            f"unknown model '{name}'; the models are: {', '.join(_REGISTRY)}"
+            f"{did_you_mean(name, _REGISTRY)}"
         ) from None

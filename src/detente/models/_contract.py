@@ -256,8 +256,8 @@ class ModelSpec:
         for name, value in values.items():
             if name not in known:
                 raise ModelError(
-                    f"model '{self.name}' has no parameter '{name}'{did_you_mean(name, known)}; "
-                    f"its parameters are: {', '.join(known) or '(none)'}"
+                    f"model '{self.name}' has no parameter '{name}'; its parameters are: "
+                    f"{', '.join(known) or '(none)'}{did_you_mean(name, known)}"
                 )
             _check_type(self.name, name, value, hints[name])
         try:

@@ -1,0 +1,69 @@
+"""``make demo``: the flagship case, ukraine-2026, through every registered model.
+
+Run with ``python -m detente.demo``. Prints one table of issues × models and, per issue, the
+worded anchor of the scale nearest to the models' forecasts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from ._compare import compare
+from .scenario import load_scenario
+
+__all__ = ["main"]
+
+SCENARIO = "ukraine-2026"
+
+
+def forecasts_table(console: Console) -> None:
+    """Issues × models, then each issue's middle forecast in the words of its scale."""
+    scenario = load_scenario(SCENARIO)
+    result = compare(scenario)
+    console.rule(f"[bold]{scenario.title}[/] — where will the talks land?")
+    console.print(
+        f"{len(scenario.actors)} actors, {len(scenario.issues)} issues, information as of "
+        f"{scenario.as_of}. On every issue 0 = closest to Kyiv's stated aims and "
+        "100 = Moscow's maximal demand."
+    )
+    table = Table(title="Forecast per issue and model (0–100)")
+    table.add_column("issue")
+    names = list(result.forecasts)
+    for name in names:
+        table.add_column(name, justify="right")
+    table.add_column("status quo", justify="right")
+    for issue in scenario.issues:
+        cells = [f"{issue.id} — {issue.name}"[:48]]
+        cells += [f"{result.forecasts[n].outcomes[issue.id]:.1f}" for n in names]
+        cells.append(f"{issue.status_quo.mode:.0f}" if issue.status_quo else "—")
+        table.add_row(*cells)
+    console.print(table)
+    for name, reason in result.skipped.items():
+        console.print(f"[dim]{name}: not run — {reason}[/]")
+
+    words = Table(title="In words: the scale anchor nearest to the middle forecast across models")
+    words.add_column("issue")
+    words.add_column("middle", justify="right")
+    words.add_column("range", justify="right")
+    words.add_column("nearest anchor")
+    for issue in scenario.issues:
+        values = np.array([fc.outcomes[issue.id] for fc in result.forecasts.values()])
+        middle = float(np.median(values))
+        words.add_row(
+            issue.id,
+            f"{middle:.0f}",
+            f"{values.min():.0f}–{values.max():.0f}",
+            issue.scale.words(middle) or "",
+        )
+    console.print(words)
+
+
+def main() -> None:
+    console = Console(highlight=False)
+    forecasts_table(console)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The command line: exit codes, JSON contract, readable errors (run in-process)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli import app
+
+runner = CliRunner()
+BAD = Path(__file__).parent / "assets" / "bad"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_forecast_json_contract_median() -> None:
+    code, out, err = invoke("forecast", "emission-standards-1994", "--model", "median", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"scenario", "model", "params", "outcomes", "rounds"}
+    assert data["outcomes"] == {"lag": 7.0}
+    assert data["rounds"] == []
+
+
+def test_forecast_json_compromise_value() -> None:
+    code, out, _ = invoke("forecast", "emission-standards-1994", "--model", "compromise", "--json")
+    assert code == 0
+    assert json.loads(out)["outcomes"]["lag"] == pytest.approx(7.389956, abs=1e-6)
+
+
+def test_forecast_with_draws_is_reproducible() -> None:
+    args = ("forecast", "emission-standards-1994", "--draws", "200", "--seed", "1", "--json")
+    assert invoke(*args)[1] == invoke(*args)[1]
+
+
+def test_forecast_table_names_the_issue() -> None:
+    code, out, _ = invoke("forecast", "emission-standards-1994")
+    assert code == 0
+    assert "Delay before" in out  # the issue's name (the table may wrap it)
+    assert "7.39 years" in out
+    assert "standards in 7 years" in out  # the nearest worded anchor
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BAD.iterdir()))
+def test_validate_bad_file_exits_2_with_a_short_message_and_no_traceback(name: str) -> None:
+    code, out, err = invoke("validate", str(BAD / name))
+    assert code == 2
+    assert err.startswith("ScenarioError: ")
+    assert "Traceback" not in err + out
+    assert len(err.strip().splitlines()) <= 8
+
+
+def test_validate_good_file() -> None:
+    code, out, _ = invoke("validate", str(Path(__file__).parent / "assets" / "good.yaml"))
+    assert code == 0
+    assert out.startswith("ok: two-issue-test — 3 actors, 2 issues, 1 sources")
+
+
+def test_unknown_model_exits_2() -> None:
+    code, _, err = invoke("forecast", "emission-standards-1994", "--model", "medain")
+    assert code == 2
+    assert "did you mean 'median'" in err
+
+
+def test_rounds_for_a_static_model_is_refused() -> None:
+    code, _, err = invoke("forecast", "emission-standards-1994", "--rounds", "3")
+    assert code == 2
+    assert "model 'compromise' is static" in err
+
+
+def test_param_option_passes_model_parameters() -> None:
+    code, out, err = invoke(
+        "forecast", "emission-standards-1994", "-m", "median", "-p", "tie=upper", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["params"]["tie"] == "upper"
+
+
+def test_models_lists_parameters_with_defaults() -> None:
+    code, out, _ = invoke("models")
+    assert code == 0
+    assert "median (static)" in out
+    assert "tie = 'lower'" in out
+
+
+def test_scenarios_lists_builtins() -> None:
+    code, out, _ = invoke("scenarios")
+    assert code == 0
+    assert "emission-standards-1994" in out
+
+
+def test_compare_json_shape() -> None:
+    code, out, _ = invoke(
+        "compare", "emission-standards-1994", "--models", "compromise,median", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["scenario"] == "emission-standards-1994"
+    assert data["models"]["median"] == {
+        "params": {"weights": "capability_salience", "tie": "lower"},
+        "outcomes": {"lag": 7.0},
+    }
