@@ -63,22 +63,22 @@ class ScenarioArrays:
     def n_issues(self) -> int:
         return int(self.positions.shape[2])
 
+    def _ends(self, ndim: int, axis: int) -> tuple[Float, Float]:
+        """Scale ends shaped to broadcast along ``axis`` of an ``ndim``-dimensional array."""
+        shape = [1] * ndim
+        shape[axis] = self.n_issues
+        return self.scale_min.reshape(shape), self.scale_max.reshape(shape)
+
     def to_issue_scale(self, values: Float, *, axis: int = -1) -> Float:
         """Map internal 0–100 values to each issue's own scale; ``axis`` is the issue axis."""
         values = np.asarray(values, dtype=np.float64)
-        shape = [1] * values.ndim
-        shape[axis] = self.n_issues
-        lo = self.scale_min.reshape(shape)
-        hi = self.scale_max.reshape(shape)
+        lo, hi = self._ends(values.ndim, axis)
         return lo + values * (hi - lo) / 100.0
 
     def to_internal_scale(self, values: Float, *, axis: int = -1) -> Float:
         """Map values on each issue's own scale to 0–100; ``axis`` is the issue axis."""
         values = np.asarray(values, dtype=np.float64)
-        shape = [1] * values.ndim
-        shape[axis] = self.n_issues
-        lo = self.scale_min.reshape(shape)
-        hi = self.scale_max.reshape(shape)
+        lo, hi = self._ends(values.ndim, axis)
         return 100.0 * (values - lo) / (hi - lo)
 
     def take(self, draws: slice | NDArray[np.intp]) -> ScenarioArrays:
