@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -223,3 +224,16 @@ def test_ukraine_draws_are_reproducible_and_stay_in_range() -> None:
             assert np.all((drawn >= low) & (drawn <= high)), (actor.id, issue.id)
             # Uncertain positions really vary across draws.
             assert np.ptp(drawn) > 0.5 * (high - low)
+
+
+def test_ukraine_army_anchors_carry_the_caps_of_the_piecewise_linear_mapping() -> None:
+    # Brief section (b), issue 5: score linear in the cap N between the anchors
+    # (1,000,000 -> 0, 800,000 -> 20, 600,000 -> 40, 250,000 -> 70, 85,000 -> 100);
+    # check values 900,000 -> 10, 500,000 -> 48.571, 167,500 -> 85.
+    anchors = builtin("ukraine-2026").issue("ARMY").scale.anchors
+    caps = [float(re.search(r"([\d,]+) personnel", a.label)[1].replace(",", "")) for a in anchors]
+    scores = [a.value for a in anchors]
+    assert caps == [1_000_000, 800_000, 600_000, 250_000, 85_000]
+    # np.interp needs increasing x: the score falls as the cap rises.
+    check = np.interp([900_000, 500_000, 167_500], caps[::-1], scores[::-1])
+    assert check == approx([10.0, 48.571, 85.0], abs=1e-3)
