@@ -10,6 +10,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from . import models
 from ._compare import compare
 from .scenario import load_scenario
 
@@ -21,7 +22,8 @@ SCENARIO = "ukraine-2026"
 def forecasts_table(console: Console) -> None:
     """Issues × models, then each issue's middle forecast in the words of its scale."""
     scenario = load_scenario(SCENARIO)
-    result = compare(scenario)
+    # The status quo is shown as its own column: it is the no-deal baseline, not a forecast.
+    result = compare(scenario, [n for n in models.names() if n != "status_quo"])
     console.rule(f"[bold]{scenario.title}[/] — where will the talks land?")
     console.print(
         f"{len(scenario.actors)} actors, {len(scenario.issues)} issues, information as of "
@@ -29,13 +31,13 @@ def forecasts_table(console: Console) -> None:
         "100 = Moscow's maximal demand."
     )
     table = Table(title="Forecast per issue and model (0–100)")
-    table.add_column("issue")
+    table.add_column("issue", max_width=34)
     names = list(result.forecasts)
     for name in names:
         table.add_column(name, justify="right")
     table.add_column("status quo", justify="right")
     for issue in scenario.issues:
-        cells = [f"{issue.id} — {issue.name}"[:48]]
+        cells = [f"{issue.id} — {issue.name.split(' (')[0]}"]
         cells += [f"{result.forecasts[n].outcomes[issue.id]:.1f}" for n in names]
         cells.append(f"{issue.status_quo.mode:.0f}" if issue.status_quo else "—")
         table.add_row(*cells)
@@ -45,6 +47,7 @@ def forecasts_table(console: Console) -> None:
 
     words = Table(title="In words: the scale anchor nearest to the middle forecast across models")
     words.add_column("issue")
+    words.add_column("status quo", justify="right")
     words.add_column("middle", justify="right")
     words.add_column("range", justify="right")
     words.add_column("nearest anchor")
@@ -53,6 +56,7 @@ def forecasts_table(console: Console) -> None:
         middle = float(np.median(values))
         words.add_row(
             issue.id,
+            f"{issue.status_quo.mode:.0f}" if issue.status_quo else "—",
             f"{middle:.0f}",
             f"{values.min():.0f}–{values.max():.0f}",
             issue.scale.words(middle) or "",

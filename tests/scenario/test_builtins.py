@@ -19,7 +19,7 @@ OURS = [
     "cop15-copenhagen-2009",
     "cop21-paris-2015",
     "emission-standards-1994",
-    "greece-2015",
+    "greece-debt-2015",
     "ktab-soe-policy",
     "ukraine-2026",
 ]
@@ -62,7 +62,7 @@ def test_builtin_is_listed_loads_and_every_number_is_sourced(name: str) -> None:
 # mean / weighted median (c·s weights), on the file's own scale, tolerance 1e-6.
 SECTION_7 = {
     ("emission-standards-1994", "lag"): (7.389956, 7.475248, 7.0),
-    ("greece-2015", "terms"): (82.222222, 85.714286, 100.0),
+    ("greece-debt-2015", "terms"): (82.222222, 85.714286, 100.0),
     ("ktab-soe-policy", "policy"): (35.006301, 35.553161, 30.0),
     ("cop15-copenhagen-2009", "Newtreaty"): (61.576271, 60.519481, 100.0),
     ("cop15-copenhagen-2009", "DevlopC2020"): (58.144654, 56.103896, 70.0),

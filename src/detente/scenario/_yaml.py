@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 __all__ = ["dump_yaml", "read_yaml"]
 
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 def _lines(node: yaml.Node, path: Path, out: dict[Path, int]) -> None:
     if isinstance(node, yaml.MappingNode):
@@ -30,9 +33,12 @@ def _lines(node: yaml.Node, path: Path, out: dict[Path, int]) -> None:
 
 def read_yaml(text: str, *, file: str | None = None) -> Scenario:
     """Parse and check a YAML scenario; problems name the file and line."""
+    # One pass with libyaml's safe loader where available: the node tree gives the lines and is
+    # then constructed into plain data (safe types only).
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root = loader.get_single_node()
+        raw = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
@@ -47,6 +53,8 @@ def read_yaml(text: str, *, file: str | None = None) -> Scenario:
         raise ScenarioError.single(
             "invalid_yaml", f"this is not valid YAML: {exc}", file=file, location="(file)"
         ) from None
+    finally:
+        loader.dispose()
     lines: dict[Path, int] = {}
     if root is not None:
         _lines(root, (), lines)
@@ -65,4 +73,4 @@ def _plain(value: Any) -> Any:
 def dump_yaml(scenario: Scenario) -> str:
     """The scenario as YAML, defaults left out, field order as in the schema."""
     data = scenario.model_dump(mode="json", exclude_defaults=True)
-    return yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(_plain(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,22 @@
+"""`make demo` runs the flagship case through every model and prints readable tables."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from detente import demo, models
+
+
+def test_demo_prints_every_model_for_every_ukraine_issue() -> None:
+    buffer = io.StringIO()
+    demo.forecasts_table(Console(file=buffer, width=200))
+    out = buffer.getvalue()
+    for name in models.names():
+        if name != "status_quo":
+            assert name in out
+    for issue in ("TERR", "CRIM", "ZNPP", "GUAR", "ARMY", "NATO", "SANC"):
+        assert issue in out
+    # The compromise forecast on TERR (55.1) falls nearest the 55 anchor: the US free-economic-zone concept.
+    assert "free economic" in out
