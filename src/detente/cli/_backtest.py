@@ -1,0 +1,142 @@
+"""``detente backtest``: score models on real outcomes (the DEU data) and search for better ones."""
+
+from __future__ import annotations
+
+import math
+import shlex
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich.table import Table
+
+from ..backtest import (
+    DeuData,
+    Unit,
+    backtest,
+    leaderboard_markdown,
+    load_deu,
+    replace_section,
+)
+from ..errors import ModelError
+from ._app import app, console, err_console, handle_errors, print_json
+
+backtest_app = typer.Typer(
+    help="Backtest models on real outcomes (the DEU data) and search for better ones.",
+    no_args_is_help=True,
+)
+app.add_typer(backtest_app, name="backtest")
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="A DEU-layout CSV (default: the shipped development set)."),
+]
+DocOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--doc",
+        help="Markdown file whose generated section is rewritten (default docs/backtest.md; "
+        "--no-doc to skip).",
+    ),
+]
+NoDocOpt = Annotated[bool, typer.Option("--no-doc", help="Do not write the Markdown file.")]
+SeedOpt = Annotated[int, typer.Option(help="Seed of the bootstrap resamples.")]
+ResamplesOpt = Annotated[int, typer.Option(help="Bootstrap resamples.")]
+UnitOpt = Annotated[
+    str, typer.Option(help="Bootstrap resampling unit: 'proposal' (clustered) or 'issue'.")
+]
+DEFAULT_DOC = Path("docs/backtest.md")
+
+
+def _command(*parts: str) -> str:
+    return "detente backtest " + " ".join(shlex.quote(p) for p in parts if p)
+
+
+def _fmt(x: float, spec: str = ".2f") -> str:
+    return "–" if math.isnan(x) else format(x, spec)
+
+
+def _report_skipped(data: DeuData) -> None:
+    if not data.problems:
+        return
+    err_console.print(
+        f"[yellow]{data.skipped_rows} malformed row(s) skipped[/] in {data.source} "
+        f"({len(data.problems)} problem(s)):"
+    )
+    for p in data.problems[:20]:
+        err_console.print(f"  row {p.line}, column {p.column}: {p.message}")
+    if len(data.problems) > 20:
+        err_console.print(f"  … and {len(data.problems) - 20} more")
+
+
+def _write_doc(doc: Path, section: str, body: str) -> None:
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Backtest\n"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(replace_section(text, section, body), encoding="utf-8")
+    err_console.print(f"wrote {doc}")
+
+
+@backtest_app.command("deu")
+@handle_errors
+def deu(
+    data: DataOpt = None,
+    models: Annotated[
+        str | None,
+        typer.Option(
+            "--models",
+            help="Comma-separated models (default: every registered model); NAME[param=value] "
+            "sets parameters, NAME:median / NAME:mean picks a dynamic model's final round.",
+        ),
+    ] = None,
+    unit: UnitOpt = "proposal",
+    resamples: ResamplesOpt = 10_000,
+    seed: SeedOpt = 0,
+    doc: DocOpt = None,
+    no_doc: NoDocOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Leaderboard of models on the DEU data: MAE and the paired interval against compromise."""
+    if unit not in ("proposal", "issue"):
+        raise ModelError(f"--unit must be 'proposal' or 'issue'; got '{unit}'")
+    deu_data = load_deu(data)
+    _report_skipped(deu_data)
+    board = backtest(deu_data, models, unit=cast(Unit, unit), resamples=resamples, seed=seed)
+    command = _command(
+        "deu",
+        f"--data {data}" if data else "",
+        f"--models {shlex.quote(models)}" if models else "",
+        f"--unit {unit}" if unit != "proposal" else "",
+        f"--resamples {resamples}" if resamples != 10_000 else "",
+        f"--seed {seed}" if seed else "",
+    )
+    if not no_doc:
+        _write_doc(doc or DEFAULT_DOC, "leaderboard", leaderboard_markdown(board, command))
+    if as_json:
+        print_json(board.to_json())
+        return
+    table = Table(
+        title=f"DEU backtest — {board.n_issues} issues, {board.n_proposals} proposals "
+        f"({Path(deu_data.source).name})"
+    )
+    for column in ("model", "n", "MAE", "RMSE", "median AE", "within 10"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    table.add_column("MAE − compromise", justify="right")
+    table.add_column(f"95% CI (by {unit})", justify="right")
+    for e in board.entries:
+        s, b = e.scores, e.vs_baseline
+        table.add_row(
+            e.name,
+            str(s.n),
+            _fmt(s.mae),
+            _fmt(s.rmse),
+            _fmt(s.median_ae),
+            _fmt(100 * s.within_10, ".0f") + "%",
+            _fmt(b.delta, "+.2f"),
+            "–" if math.isnan(b.low) else f"[{b.low:+.2f}, {b.high:+.2f}]",
+        )
+    console.print(table)
+    for e in board.entries:
+        if e.error:
+            console.print(f"[dim]{e.name}: not run — {e.error}[/]")
+        elif e.refused:
+            console.print(f"[dim]{e.name}: {len(e.refused)} issue(s) not forecast[/]")
