@@ -21,6 +21,7 @@ from .. import models
 from ..errors import ModelError
 from ..models import Forecast, ModelSpec
 from ._deu import DeuData
+from ._reference import reference
 
 __all__ = ["JOINT_MODELS", "ModelChoice", "RunResult", "parse_models", "run_model", "run_models"]
 
@@ -51,7 +52,12 @@ class ModelChoice:
         return f"{self.name}[{inner}]"
 
     def resolve(self) -> ModelSpec:
-        return self.spec if self.spec is not None else models.get(self.name)
+        """The spec: given, else a registered model, else a naive reference forecaster."""
+        if self.spec is not None:
+            return self.spec
+        if self.name not in models.names() and (ref := reference(self.name)) is not None:
+            return ref
+        return models.get(self.name)
 
 
 @dataclass(frozen=True)

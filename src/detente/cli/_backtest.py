@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Annotated, cast
 
 import typer
+from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from ..backtest import (
@@ -64,7 +66,7 @@ def _report_skipped(data: DeuData) -> None:
         f"({len(data.problems)} problem(s)):"
     )
     for p in data.problems[:20]:
-        err_console.print(f"  row {p.line}, column {p.column}: {p.message}")
+        err_console.print(escape(f"  row {p.line}, column {p.column}: {p.message}"))
     if len(data.problems) > 20:
         err_console.print(f"  … and {len(data.problems) - 20} more")
 
@@ -115,17 +117,18 @@ def deu(
         print_json(board.to_json())
         return
     table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
         title=f"DEU backtest — {board.n_issues} issues, {board.n_proposals} proposals "
         f"({Path(deu_data.source).name})"
     )
-    for column in ("model", "n", "MAE", "RMSE", "median AE", "within 10"):
-        table.add_column(column, justify="left" if column == "model" else "right")
-    table.add_column("MAE − compromise", justify="right")
-    table.add_column(f"95% CI (by {unit})", justify="right")
+    table.add_column("model", overflow="fold")
+    for column in ("n", "MAE", "RMSE", "MedAE", "≤10", "Δ MAE", "95% CI"):
+        table.add_column(column, justify="right", no_wrap=True)
     for e in board.entries:
         s, b = e.scores, e.vs_baseline
         table.add_row(
-            e.name,
+            escape(e.name),
             str(s.n),
             _fmt(s.mae),
             _fmt(s.rmse),
@@ -137,6 +140,11 @@ def deu(
     console.print(table)
     for e in board.entries:
         if e.error:
-            console.print(f"[dim]{e.name}: not run — {e.error}[/]")
+            console.print(f"[dim]{escape(e.name)}: not run — {escape(e.error)}[/]")
         elif e.refused:
-            console.print(f"[dim]{e.name}: {len(e.refused)} issue(s) not forecast[/]")
+            console.print(f"[dim]{escape(e.name)}: {len(e.refused)} issue(s) not forecast[/]")
+    console.print(
+        f"[dim]Δ MAE = MAE − compromise MAE on the issues both forecast (negative = better); "
+        f"95% CI: paired bootstrap by {unit}, {resamples:,} resamples, seed {seed}; "
+        "MedAE = median absolute error; ≤10 = share within 10 points.[/]"
+    )
