@@ -85,9 +85,7 @@ def member_state_mean(arrays: ScenarioArrays, params: NoParams) -> Forecast:
     member = np.array([a not in ("com", "ep") for a in arrays.actor_ids])
     w = np.where(arrays.mask & member[:, None], 1.0, 0.0)[None]
     outcome = weighted_mean(np.swapaxes(arrays.positions, 1, 2), np.swapaxes(w, 1, 2))
-    return _defined(
-        arrays, outcome, "member_state_mean", params, "no member state with a position"
-    )
+    return _defined(arrays, outcome, "member_state_mean", params, "no member state with a position")
 
 
 CONSTANT = ModelSpec("constant", constant, ConstantParams, "the same point on every issue")

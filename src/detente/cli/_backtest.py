@@ -120,7 +120,7 @@ def deu(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         title=f"DEU backtest — {board.n_issues} issues, {board.n_proposals} proposals "
-        f"({Path(deu_data.source).name})"
+        f"({Path(deu_data.source).name})",
     )
     table.add_column("model", overflow="fold")
     for column in ("n", "MAE", "RMSE", "MedAE", "≤10", "Δ MAE", "95% CI"):
