@@ -12,11 +12,15 @@ from __future__ import annotations
 from ._bootstrap import PairedBootstrap, Unit, paired_bootstrap
 from ._deu import DeuData, DeuRules, load_deu, shipped_deu_path
 from ._leaderboard import Entry, Leaderboard, backtest
-from ._report import leaderboard_markdown, replace_section
+from ._report import leaderboard_markdown, replace_section, search_markdown
 from ._run import ModelChoice, parse_models, run_model
 from ._scores import Scores, breakdown, score
+from ._search import DEFAULT_CANDIDATES, Candidate, CandidateResult, SearchResult, search
 
 __all__ = [
+    "DEFAULT_CANDIDATES",
+    "Candidate",
+    "CandidateResult",
     "DeuData",
     "DeuRules",
     "Entry",
@@ -24,6 +28,7 @@ __all__ = [
     "ModelChoice",
     "PairedBootstrap",
     "Scores",
+    "SearchResult",
     "Unit",
     "backtest",
     "breakdown",
@@ -34,5 +39,7 @@ __all__ = [
     "replace_section",
     "run_model",
     "score",
+    "search",
+    "search_markdown",
     "shipped_deu_path",
 ]

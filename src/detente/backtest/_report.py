@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 
 from ._leaderboard import Entry, Leaderboard
+from ._search import CandidateResult, SearchResult
 
-__all__ = ["leaderboard_markdown", "replace_section"]
+__all__ = ["leaderboard_markdown", "replace_section", "search_markdown"]
 
 
 def _num(x: float, digits: int = 2) -> str:
@@ -63,6 +64,42 @@ def leaderboard_markdown(board: Leaderboard, command: str) -> str:
             s = table[g]
             cells.append(f"{_num(s.mae)} ({s.n})")
         lines.append(f"| `{e.name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _search_row(r: CandidateResult) -> str:
+    b = r.vs_compromise
+    top = next(iter(r.fold_choices.items()), ("–", 0))
+    return (
+        f"| {r.name} | {r.n_points} | {r.n} | **{_num(r.cv_mae)}** | {_signed(b.delta)} | "
+        f"[{b.low:+.2f}, {b.high:+.2f}] | {'yes' if r.meets_target else 'no'} | "
+        f"{_num(r.in_sample_mae)} | {top[0]} ({top[1]}/{sum(r.fold_choices.values())}) |"
+    )
+
+
+def search_markdown(result: SearchResult, command: str) -> str:
+    """The cross-validated search table, headed by the command that made it."""
+    verdict = (
+        "**Target met**"
+        if result.overall.meets_target
+        else "**Target not met**: no searched model beats compromise by 1 MAE point out of sample"
+    )
+    lines = [
+        f"Regenerate with `{command}` ({result.n_issues} issues, {result.n_proposals} "
+        f"proposals, {result.folds}-fold cross-validation grouped by proposal, fold seed "
+        f"{result.seed}; paired bootstrap by {result.unit}, {result.resamples:,} resamples). "
+        f"Compromise MAE on these issues: {result.compromise_mae:.2f}.",
+        "",
+        f"{verdict} (the search as a whole: CV MAE {result.overall.cv_mae:.2f}, "
+        f"{result.overall.vs_compromise.delta:+.2f} against compromise, 95% CI "
+        f"[{result.overall.vs_compromise.low:+.2f}, {result.overall.vs_compromise.high:+.2f}]).",
+        "",
+        "| candidate | grid points | n | CV MAE | − compromise | 95% CI | target met | "
+        "in-sample best MAE (optimistic) | most chosen grid point (folds) |",
+        "|---|---:|---:|---:|---:|---|---|---:|---|",
+        _search_row(result.overall),
+        *(_search_row(r) for r in result.candidates),
+    ]
     return "\n".join(lines)
 
 

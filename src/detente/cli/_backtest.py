@@ -19,6 +19,8 @@ from ..backtest import (
     leaderboard_markdown,
     load_deu,
     replace_section,
+    search,
+    search_markdown,
 )
 from ..errors import ModelError
 from ._app import app, console, err_console, handle_errors, print_json
@@ -147,4 +149,61 @@ def deu(
         f"[dim]Δ MAE = MAE − compromise MAE on the issues both forecast (negative = better); "
         f"95% CI: paired bootstrap by {unit}, {resamples:,} resamples, seed {seed}; "
         "MedAE = median absolute error; ≤10 = share within 10 points.[/]"
+    )
+
+
+@backtest_app.command("search")
+@handle_errors
+def search_command(
+    data: DataOpt = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (grouped by proposal).")] = 10,
+    seed: Annotated[int, typer.Option(help="Seed of the fold assignment and bootstrap.")] = 0,
+    resamples: ResamplesOpt = 10_000,
+    unit: UnitOpt = "proposal",
+    doc: DocOpt = None,
+    no_doc: NoDocOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Search for a model that beats compromise, tuned and selected only by grouped CV."""
+    if unit not in ("proposal", "issue"):
+        raise ModelError(f"--unit must be 'proposal' or 'issue'; got '{unit}'")
+    result = search(data, folds=folds, seed=seed, resamples=resamples, unit=cast(Unit, unit))
+    command = _command(
+        "search",
+        f"--data {data}" if data else "",
+        f"--folds {folds}" if folds != 10 else "",
+        f"--seed {seed}" if seed else "",
+        f"--resamples {resamples}" if resamples != 10_000 else "",
+        f"--unit {unit}" if unit != "proposal" else "",
+    )
+    if not no_doc:
+        _write_doc(doc or DEFAULT_DOC, "search", search_markdown(result, command))
+    if as_json:
+        print_json(result.to_json())
+        return
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title=f"Model search — {result.folds}-fold CV by proposal, {result.n_issues} issues "
+        f"(compromise MAE {result.compromise_mae:.2f})",
+    )
+    table.add_column("candidate", overflow="fold")
+    for column in ("points", "n", "CV MAE", "Δ MAE", "95% CI", "target"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for r in (result.overall, *result.candidates):
+        b = r.vs_compromise
+        table.add_row(
+            escape(r.name),
+            str(r.n_points),
+            str(r.n),
+            _fmt(r.cv_mae),
+            _fmt(b.delta, "+.2f"),
+            f"[{b.low:+.2f}, {b.high:+.2f}]",
+            "met" if r.meets_target else "not met",
+        )
+    console.print(table)
+    console.print(
+        "[dim]Target: at least 1 MAE point below compromise with a 95% interval below 0. "
+        "The first row is the whole search, nested (candidate and grid point chosen on the "
+        "training folds only).[/]"
     )
