@@ -46,7 +46,6 @@ class Entry:
     by_voting_rule: dict[str, Scores]
     vs_baseline: PairedBootstrap
     refused: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record (``mae`` … ``ci_vs_compromise`` first, as the CLI promises)."""
@@ -66,7 +65,6 @@ class Entry:
             "by_procedure": {k: v.to_dict() for k, v in self.by_procedure.items()},
             "by_voting_rule": {k: v.to_dict() for k, v in self.by_voting_rule.items()},
             "n_refused": len(self.refused),
-            "error": self.error,
         }
 
 
@@ -119,16 +117,14 @@ def _entry(
     name: str,
     forecasts: Float,
     data: DeuData,
-    base_errors: Float | None,
+    base_errors: Float,
     refused: dict[str, str],
-    error: str | None,
     unit: Unit,
     resamples: int,
     seed: int,
 ) -> Entry:
     errors = np.abs(forecasts - data.outcome)
     props = list(data.proposals)
-    base = errors if base_errors is None else base_errors
     return Entry(
         name=name,
         forecasts=forecasts,
@@ -138,10 +134,9 @@ def _entry(
         by_procedure=breakdown(errors, data.procedures, props),
         by_voting_rule=breakdown(errors, data.voting_rules, props),
         vs_baseline=paired_bootstrap(
-            errors, base, props, unit=unit, resamples=resamples, seed=seed
+            errors, base_errors, props, unit=unit, resamples=resamples, seed=seed
         ),
         refused=refused,
-        error=error,
     )
 
 
@@ -171,7 +166,7 @@ def backtest(
     )
     base_errors = np.abs(base.forecasts[BASELINE] - deu.outcome)
     entries = [
-        _entry(label, values, deu, base_errors, run.refused, run.error, unit, resamples, seed)
+        _entry(label, values, deu, base_errors, run.refused, unit, resamples, seed)
         for run in runs
         for label, values in run.forecasts.items()
     ]

@@ -67,7 +67,6 @@ class RunResult:
     label: str
     forecasts: dict[str, Float]
     refused: dict[str, str]
-    error: str | None = None
 
 
 _ITEM = re.compile(r"\s*([A-Za-z_][\w]*)(?::(median|mean))?(?:\[(.*?)\])?\s*$")
@@ -158,16 +157,16 @@ def run_model(
 ) -> RunResult:
     """Forecast every issue of ``data`` with one model choice (see the module docstring).
 
+    An unknown model or parameter raises :class:`ModelError` (a typo should not look like a
+    model that forecasts nothing); a model that refuses every issue gives an all-NaN entry.
+
     >>> from detente.backtest import load_deu
     >>> r = run_model(load_deu(), ModelChoice("status_quo", {}))
     >>> int(np.isfinite(r.forecasts["status_quo"]).sum()), len(r.refused)
     (180, 77)
     """
-    try:
-        spec = choice.resolve()
-        params = spec.make_params(**choice.params)
-    except ModelError as exc:
-        return RunResult(choice.label, {}, {}, error=str(exc))
+    spec = choice.resolve()
+    params = spec.make_params(**choice.params)
     if spec.name not in joint:
         forecasts, refused = _run_batch(choice, spec, params, data)
     else:

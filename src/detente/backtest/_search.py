@@ -215,8 +215,6 @@ def _grid_errors(
     for rules, params in candidate.points():
         data = load_deu(path, rules=replace(base.rules, **rules)) if rules else base
         run = run_model(data, ModelChoice(spec.name, params, spec=spec))
-        if run.error:
-            raise ModelError(f"candidate '{candidate.name}': {run.error}")
         for entry, forecast in run.forecasts.items():
             stat = entry.rsplit(":", 1)[1] if spec.dynamic and ":" in entry else ""
             labels.append(_label(rules, params, stat))

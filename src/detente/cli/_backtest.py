@@ -141,9 +141,7 @@ def deu(
         )
     console.print(table)
     for e in board.entries:
-        if e.error:
-            console.print(f"[dim]{escape(e.name)}: not run — {escape(e.error)}[/]")
-        elif e.refused:
+        if e.refused:
             console.print(f"[dim]{escape(e.name)}: {len(e.refused)} issue(s) not forecast[/]")
     console.print(
         f"[dim]Δ MAE = MAE − compromise MAE on the issues both forecast (negative = better); "
