@@ -50,10 +50,16 @@ UnitOpt = Annotated[
     str, typer.Option(help="Bootstrap resampling unit: 'proposal' (clustered) or 'issue'.")
 ]
 DEFAULT_DOC = Path("docs/backtest.md")
+DEFAULTS: dict[str, object] = {"unit": "proposal", "resamples": 10_000, "seed": 0, "folds": 10}
 
 
-def _command(*parts: str) -> str:
-    return "detente backtest " + " ".join(shlex.quote(p) for p in parts if p)
+def _command(sub: str, options: dict[str, object], defaults: dict[str, object]) -> str:
+    """The shell command that regenerates a result: only options that differ from defaults."""
+    words = ["detente", "backtest", sub]
+    for name, value in options.items():
+        if value is not None and value != defaults.get(name):
+            words += [f"--{name}", str(value)]
+    return shlex.join(words)
 
 
 def _fmt(x: float, spec: str = ".2f") -> str:
@@ -107,11 +113,8 @@ def deu(
     board = backtest(deu_data, models, unit=cast(Unit, unit), resamples=resamples, seed=seed)
     command = _command(
         "deu",
-        f"--data {data}" if data else "",
-        f"--models {shlex.quote(models)}" if models else "",
-        f"--unit {unit}" if unit != "proposal" else "",
-        f"--resamples {resamples}" if resamples != 10_000 else "",
-        f"--seed {seed}" if seed else "",
+        {"data": data, "models": models, "unit": unit, "resamples": resamples, "seed": seed},
+        DEFAULTS,
     )
     if not no_doc:
         _write_doc(doc or DEFAULT_DOC, "leaderboard", leaderboard_markdown(board, command))
@@ -124,8 +127,9 @@ def deu(
         title=f"DEU backtest — {board.n_issues} issues, {board.n_proposals} proposals "
         f"({Path(deu_data.source).name})",
     )
-    table.add_column("model", overflow="fold")
-    for column in ("n", "MAE", "RMSE", "MedAE", "≤10", "Δ MAE", "95% CI"):
+    widest = max(len(e.name) for e in board.entries)
+    table.add_column("model", overflow="fold", min_width=min(widest, 26))
+    for column in ("n", "MAE", "RMSE", "≤10", "Δ MAE", "95% CI"):
         table.add_column(column, justify="right", no_wrap=True)
     for e in board.entries:
         s, b = e.scores, e.vs_baseline
@@ -134,7 +138,6 @@ def deu(
             str(s.n),
             _fmt(s.mae),
             _fmt(s.rmse),
-            _fmt(s.median_ae),
             _fmt(100 * s.within_10, ".0f") + "%",
             _fmt(b.delta, "+.2f"),
             "–" if math.isnan(b.low) else f"[{b.low:+.2f}, {b.high:+.2f}]",
@@ -146,7 +149,7 @@ def deu(
     console.print(
         f"[dim]Δ MAE = MAE − compromise MAE on the issues both forecast (negative = better); "
         f"95% CI: paired bootstrap by {unit}, {resamples:,} resamples, seed {seed}; "
-        "MedAE = median absolute error; ≤10 = share within 10 points.[/]"
+        "≤10 = share within 10 points. Median errors and breakdowns: --json or the doc.[/]"
     )
 
 
@@ -168,11 +171,8 @@ def search_command(
     result = search(data, folds=folds, seed=seed, resamples=resamples, unit=cast(Unit, unit))
     command = _command(
         "search",
-        f"--data {data}" if data else "",
-        f"--folds {folds}" if folds != 10 else "",
-        f"--seed {seed}" if seed else "",
-        f"--resamples {resamples}" if resamples != 10_000 else "",
-        f"--unit {unit}" if unit != "proposal" else "",
+        {"data": data, "folds": folds, "seed": seed, "resamples": resamples, "unit": unit},
+        DEFAULTS,
     )
     if not no_doc:
         _write_doc(doc or DEFAULT_DOC, "search", search_markdown(result, command))
