@@ -127,3 +127,13 @@ def test_missing_entry_names_the_entries(dev: DeuData) -> None:
     board = backtest(dev, "compromise", resamples=50)
     with pytest.raises(ModelError, match="no entry 'nope' in the leaderboard"):
         board.entry("nope")
+
+
+def test_reference_forecasters_name_what_is_missing(dev: DeuData) -> None:
+    # A misspelt actor is a refusal on every issue, with the reason kept for the report.
+    typo = run_model(dev, ModelChoice("position", {"actor": "epp"}))
+    assert np.isnan(typo.forecasts["position[actor=epp]"]).all()
+    assert "no actor 'epp'; did you mean 'ep'" in typo.refused[dev.issues[0]]
+    r = run_model(dev, ModelChoice("position", {"actor": "ep"}))
+    assert len(r.refused) == 257 - int(dev.arrays.mask[1].sum())
+    assert "has no position of 'ep'" in next(iter(r.refused.values()))

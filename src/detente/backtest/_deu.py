@@ -14,6 +14,7 @@ runs on the whole file in one batched call. Every rule is a field of :class:`Deu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -247,12 +248,11 @@ def load_deu(
     wave_column = dict(rules.capability_by_wave)
     col = {name: k for k, name in enumerate(header)}
     lo, hi = rules.scale
-    salience_columns = {f"s{c}" for c in codes}
+    numeric_index = [col[name] for name in numeric]
 
     problems: list[Problem] = []
     kept: list[tuple[list[str], list[float]]] = []
     seen: set[str] = set()
-    sentinels = 0
     skipped = 0
 
     def problem(code: str, line: int, column: str, given: str, msg: str, expected: str) -> None:
@@ -295,29 +295,23 @@ def load_deu(
                 f"wave '{labels[2]}' has no Council-weights rule, so capability is undefined",
                 f"one of {', '.join(wave_column)}",
             )
-        values: list[float] = []
-        for name in numeric:
-            text = cells[col[name]].strip()
-            if text == "":
-                values.append(np.nan)
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                problem(
-                    "not_a_number",
-                    line,
-                    name,
-                    text,
-                    f"{name} is not a number: '{text}'",
-                    f"a number {lo:g}–{hi:g}, a sentinel or empty",
-                )
-                continue
-            low, high = (0.0, 100.0) if name in salience_columns else (lo, hi)
-            if not np.isfinite(value) or not low <= value <= high:
-                sentinels += 1
-                value = np.nan
-            values.append(value)
+        texts = [cells[k].strip() for k in numeric_index]
+        try:
+            values = [float(t) if t else math.nan for t in texts]
+        except ValueError:
+            values = []
+            for name, text in zip(numeric, texts, strict=True):
+                try:
+                    float(text or "nan")
+                except ValueError:
+                    problem(
+                        "not_a_number",
+                        line,
+                        name,
+                        text,
+                        f"{name} is not a number: '{text}'",
+                        f"a number {lo:g}–{hi:g}, a sentinel or empty",
+                    )
         if len(problems) > before:
             skipped += 1
             continue
@@ -329,9 +323,7 @@ def load_deu(
             problems or [Problem("no_rows", "", "the file has no data rows", file=str(source))],
             source=str(source),
         )
-    return _assemble(
-        kept, codes, council, wave_column, rules, source, len(rows), skipped, sentinels, problems
-    )
+    return _assemble(kept, codes, council, wave_column, rules, source, len(rows), skipped, problems)
 
 
 def _assemble(
@@ -343,12 +335,19 @@ def _assemble(
     source: Path,
     n_rows: int,
     skipped: int,
-    sentinels: int,
     problems: list[Problem],
 ) -> DeuData:
     """Arrays from the kept rows: positions/saliences ``[N, D]``, capability by wave."""
     n = len(codes)
+    lo, hi = rules.scale
     table = np.array([v for _, v in kept], dtype=np.float64)  # [D, 2N + 2]
+    # Sentinels: values outside the valid range (the issue scale; 0–100 for saliences).
+    low = np.full(table.shape[1], lo)
+    high = np.full(table.shape[1], hi)
+    low[n : 2 * n], high[n : 2 * n] = 0.0, 100.0
+    present = ~np.isnan(table)
+    sentinel = present & ~((table >= low) & (table <= high))
+    table[sentinel] = np.nan
     positions = table[:, :n].T
     salience = table[:, n : 2 * n].T
     mask = np.isfinite(positions)
@@ -369,7 +368,6 @@ def _assemble(
         capability[ep] *= np.array([factors.get(p, 1.0) for p in procedures])
 
     d = len(kept)
-    lo, hi = rules.scale
 
     def internal(values: Float) -> Float:
         scaled: Float = 100.0 * (values - lo) / (hi - lo)
@@ -399,7 +397,7 @@ def _assemble(
         source=str(source),
         rows=n_rows,
         skipped_rows=skipped,
-        absent_sentinels=sentinels,
+        absent_sentinels=int(sentinel.sum()),
         problems=tuple(problems),
         rules=rules,
     )

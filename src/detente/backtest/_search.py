@@ -190,7 +190,7 @@ def fold_of_proposal(proposals: Sequence[str], folds: int, seed: int) -> NDArray
     """Fold index ``int[D]`` per issue; all issues of a proposal share a fold (seeded).
 
     >>> fold_of_proposal(["a", "a", "b", "c"], 2, 0).tolist()
-    [1, 1, 0, 1]
+    [1, 1, 0, 0]
     """
     unique = list(dict.fromkeys(proposals))
     if not 2 <= folds <= len(unique):

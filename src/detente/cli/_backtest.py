@@ -50,7 +50,13 @@ UnitOpt = Annotated[
     str, typer.Option(help="Bootstrap resampling unit: 'proposal' (clustered) or 'issue'.")
 ]
 DEFAULT_DOC = Path("docs/backtest.md")
-DEFAULTS: dict[str, object] = {"unit": "proposal", "resamples": 10_000, "seed": 0, "folds": 10}
+DEFAULTS: dict[str, object] = {
+    "unit": "proposal",
+    "resamples": 10_000,
+    "seed": 0,
+    "folds": 10,
+    "section": "leaderboard",
+}
 
 
 def _command(sub: str, options: dict[str, object], defaults: dict[str, object]) -> str:
@@ -102,6 +108,9 @@ def deu(
     resamples: ResamplesOpt = 10_000,
     seed: SeedOpt = 0,
     doc: DocOpt = None,
+    section: Annotated[
+        str, typer.Option("--section", help="Name of the generated section of the doc.")
+    ] = "leaderboard",
     no_doc: NoDocOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
@@ -113,11 +122,18 @@ def deu(
     board = backtest(deu_data, models, unit=cast(Unit, unit), resamples=resamples, seed=seed)
     command = _command(
         "deu",
-        {"data": data, "models": models, "unit": unit, "resamples": resamples, "seed": seed},
+        {
+            "data": data,
+            "models": models,
+            "unit": unit,
+            "resamples": resamples,
+            "seed": seed,
+            "section": section,
+        },
         DEFAULTS,
     )
     if not no_doc:
-        _write_doc(doc or DEFAULT_DOC, "leaderboard", leaderboard_markdown(board, command))
+        _write_doc(doc or DEFAULT_DOC, section, leaderboard_markdown(board, command))
     if as_json:
         print_json(board.to_json())
         return
@@ -138,13 +154,16 @@ def deu(
             str(s.n),
             _fmt(s.mae),
             _fmt(s.rmse),
-            _fmt(100 * s.within_10, ".0f") + "%",
+            "–" if s.n == 0 else f"{100 * s.within_10:.0f}%",
             _fmt(b.delta, "+.2f"),
             "–" if math.isnan(b.low) else f"[{b.low:+.2f}, {b.high:+.2f}]",
         )
     console.print(table)
     for e in board.entries:
-        if e.refused:
+        if e.refused and e.scores.n == 0:
+            reason = next(iter(e.refused.values()))
+            console.print(f"[dim]{escape(e.name)}: no issue forecast — {escape(reason)}[/]")
+        elif e.refused:
             console.print(f"[dim]{escape(e.name)}: {len(e.refused)} issue(s) not forecast[/]")
     console.print(
         f"[dim]Δ MAE = MAE − compromise MAE on the issues both forecast (negative = better); "
