@@ -100,7 +100,7 @@ def deu(
         str | None,
         typer.Option(
             "--models",
-            help="Comma-separated models (default: every registered model); NAME[param=value] "
+            help="Comma-separated models (default: every registered model); NAME\\[param=value] "
             "sets parameters, NAME:median / NAME:mean picks a dynamic model's final round.",
         ),
     ] = None,
