@@ -137,3 +137,17 @@ def test_reference_forecasters_name_what_is_missing(dev: DeuData) -> None:
     r = run_model(dev, ModelChoice("position", {"actor": "ep"}))
     assert len(r.refused) == 257 - int(dev.arrays.mask[1].sum())
     assert "has no position of 'ep'" in next(iter(r.refused.values()))
+
+
+def test_model_refusing_the_accepted_issues_together_refuses_them(dev: DeuData) -> None:
+    base = models.get("compromise")
+
+    def alone_only(arrays: ScenarioArrays, params: object) -> object:
+        if arrays.n_issues > 1:
+            raise ModelError("model 'alone': needs the issues one at a time")
+        return base.run(arrays, params)
+
+    spec = ModelSpec("alone", alone_only, base.params_type, "test double")  # type: ignore[arg-type]
+    r = run_model(dev.take(np.arange(3)), ModelChoice("alone", {}, spec=spec))
+    assert np.isnan(r.forecasts["alone"]).all()
+    assert set(r.refused.values()) == {"model 'alone': needs the issues one at a time"}

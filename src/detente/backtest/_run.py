@@ -9,8 +9,9 @@ bargaining, exchange) run once per proposal instead, so no trade crosses proposa
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from ..models import Forecast, ModelSpec
 from ._deu import DeuData
 from ._reference import reference
 
-__all__ = ["JOINT_MODELS", "ModelChoice", "RunResult", "parse_models", "run_model", "run_models"]
+__all__ = ["JOINT_MODELS", "ModelChoice", "RunResult", "parse_models", "run_model"]
 
 Float = NDArray[np.float64]
 
@@ -73,8 +74,7 @@ _ITEM = re.compile(r"\s*([A-Za-z_][\w]*)(?::(median|mean))?(?:\[(.*?)\])?\s*$")
 
 
 def _value(text: str) -> Any:
-    import json
-
+    """A parameter value: JSON when it parses (numbers, true/false, lists), else text."""
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -143,7 +143,13 @@ def _run_batch(
             refused[data.issues[j]] = str(exc)
     if not good:
         return {}, refused
-    sub = _entries(choice, spec, spec.run(data.take(good).arrays, params))
+    try:
+        # One more batched call on the issues each accepted alone (joint models need them
+        # together; for the others it gives the same numbers).
+        sub = _entries(choice, spec, spec.run(data.take(good).arrays, params))
+    except ModelError as exc:
+        refused.update({data.issues[j]: str(exc) for j in good})
+        return {}, refused
     full = {}
     for label, values in sub.items():
         out = np.full(data.n_issues, np.nan)
@@ -184,8 +190,3 @@ def run_model(
         labels = [f"{choice.label}:{s}" for s in choice.rounds] if spec.dynamic else [choice.label]
         forecasts = {label: np.full(data.n_issues, np.nan) for label in labels}
     return RunResult(choice.label, forecasts, refused)
-
-
-def run_models(data: DeuData, choices: Sequence[ModelChoice]) -> list[RunResult]:
-    """:func:`run_model` for each choice, in order."""
-    return [run_model(data, c) for c in choices]
