@@ -151,3 +151,20 @@ def test_model_refusing_the_accepted_issues_together_refuses_them(dev: DeuData) 
     r = run_model(dev.take(np.arange(3)), ModelChoice("alone", {}, spec=spec))
     assert np.isnan(r.forecasts["alone"]).all()
     assert set(r.refused.values()) == {"model 'alone': needs the issues one at a time"}
+
+
+def test_subset_of_issues_gives_the_same_forecasts(dev: DeuData) -> None:
+    # Batch invariance: forecasting a subset (in another order) reproduces those issues.
+    whole = run_model(dev, ModelChoice("median", {})).forecasts["median"]
+    idx = np.array([200, 3, 57, 4])
+    part = run_model(dev.take(idx), ModelChoice("median", {})).forecasts["median"]
+    assert np.array_equal(part, whole[idx])
+
+
+def test_tidy_frame_has_one_row_per_entry_and_issue(dev: DeuData) -> None:
+    board = backtest(dev, "compromise,status_quo", resamples=10)
+    frame = board.to_frame()
+    assert len(frame) == 2 * 257
+    sq = frame[frame["model"] == "status_quo"]
+    assert int(sq["error"].notna().sum()) == 174
+    assert sq["error"].mean() == pytest.approx(50.84, abs=0.005)  # baselines.md §6.6

@@ -101,6 +101,35 @@ class Leaderboard:
             f"{', '.join(e.name for e in self.entries)}"
         )
 
+    def to_frame(self) -> Any:
+        """Tidy per-issue table: one row per entry and issue (forecast, outcome, error, labels).
+
+        >>> board = backtest(models="compromise", resamples=10)
+        >>> row = board.to_frame().iloc[0]
+        >>> row["model"], row["issue"], round(float(row["forecast"]), 6), float(row["outcome"])
+        ('compromise', 'd00032i1', 52.90566, 100.0)
+        """
+        import pandas as pd
+
+        d = self.data
+        frames = [
+            pd.DataFrame(
+                {
+                    "model": e.name,
+                    "issue": d.issues,
+                    "proposal": d.proposals,
+                    "wave": d.waves,
+                    "procedure": d.procedures,
+                    "voting_rule": d.voting_rules,
+                    "forecast": e.forecasts,
+                    "outcome": d.outcome,
+                    "error": e.errors,
+                }
+            )
+            for e in self.entries
+        ]
+        return pd.concat(frames, ignore_index=True)
+
     def to_json(self) -> dict[str, Any]:
         """``{"n_issues", "models": {name: {mae, rmse, median_ae, within_10, ...}}, ...}``."""
         return {
