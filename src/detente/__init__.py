@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from ._forecast import forecast
+from .backtest import Leaderboard, backtest
 from .errors import DetenteError, ModelError, ScenarioError
 from .models import Forecast
 from .scenario import Scenario, ScenarioArrays, builtin_names, load_scenario
@@ -17,11 +18,13 @@ __version__ = "0.1.0"
 __all__ = [
     "DetenteError",
     "Forecast",
+    "Leaderboard",
     "ModelError",
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",
     "__version__",
+    "backtest",
     "builtin_names",
     "forecast",
     "load_scenario",
