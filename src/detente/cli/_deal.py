@@ -125,17 +125,22 @@ def guarantees_text(assessments: list[GuaranteeAssessment], *, caveats: bool = T
     return "\n".join(lines)
 
 
-def show_case(scenario: Scenario | str, *, draws: int = 1, seed: int = 0) -> str:
+def show_case(
+    scenario: Scenario | str, *, draws: int = 1, seed: int = 0, guarantee_draws: int = 100_000
+) -> str:
     """The demo's view of a case: deterrence under each package, then the deal without a package
     and under each one."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     parts = []
     if sc.guarantees:
-        assessments = [assess_guarantees(sc, p.id, seed=seed or None) for p in sc.guarantees]
+        assessments = [assess_guarantees(sc, p.id, draws=guarantee_draws) for p in sc.guarantees]
         parts.append(guarantees_text(assessments))
     parts.append(deal_text(check_deal(sc, draws=draws, seed=seed)))
     for p in sc.guarantees:
-        parts.append(deal_text(check_deal(sc, package=p.id, draws=draws, seed=seed), trades=1))
+        report = check_deal(
+            sc, package=p.id, draws=draws, seed=seed, guarantee_draws=min(guarantee_draws, 20_000)
+        )
+        parts.append(deal_text(report, trades=1))
     return "\n\n".join(parts)
 
 

@@ -227,14 +227,15 @@ def check_deal(
     form: Form = "linear",
     top: int = 10,
     payoff_scale: float = 1.0,
-    guarantee_draws: int | None = None,
+    guarantee_draws: int = 20_000,
 ) -> DealReport:
     """Is there a deal? The zone of possible agreement among veto players, and how to open it.
 
     ``draws > 1`` samples the scenario's uncertain inputs (seeded), so ``p_deal`` is P(a deal
     exists). ``package`` takes the challenger's walk-away from the guarantee module (see the
     module docstring); ``payoff_scale`` converts its payoff units into deal utility (1: the
-    package's payoffs are already in the challenger's normalised utility).
+    package's payoffs are already in the challenger's normalised utility); the expected value of
+    renewed conflict is a Monte Carlo mean over ``guarantee_draws`` draws of the package.
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if draws < 1:
@@ -247,7 +248,9 @@ def check_deal(
     modal_values: dict[str, float] = {}
     guarantee = None
     if package is not None:
-        guarantee = assess_guarantees(sc, package, draws=guarantee_draws, seed=seed)
+        guarantee = assess_guarantees(
+            sc, package, draws=guarantee_draws, seed=seed, sensitivity=False
+        )
         challenger = guarantee.package.challenger
         col = arrays.actor_ids.index(challenger)
         shift = payoff_scale * guarantee.expected_attack_gain

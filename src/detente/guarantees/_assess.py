@@ -141,10 +141,13 @@ def assess_guarantees(
     draws: int | None = None,
     seed: int | None = None,
     params: GuaranteeParams | None = None,
+    sensitivity: bool = True,
 ) -> GuaranteeAssessment:
     """P(deterrence holds) for one of the scenario's guarantee packages (the first by default).
 
-    ``draws`` and ``seed`` override ``params`` (defaults: 100 000 draws, seed 20260106).
+    ``draws`` and ``seed`` override ``params`` (defaults: 100 000 draws, seed 20260106). With
+    ``sensitivity`` the answer is repeated with every guarantor given the pessimistic
+    (``bf2018_post1945``) and the optimistic (``llm2000``) prior (spec §7.3).
 
     >>> import detente
     >>> a = assess_guarantees("tests/data/deal/ukraine-mini.yaml", "paris-2026", draws=2000)
@@ -169,6 +172,7 @@ def assess_guarantees(
 
     result = run(None)
     by_prior = {"default": result.p_deterrence}
-    for label, name in _PRIOR_SETS.items():
-        by_prior[label] = run(name).p_deterrence
+    if sensitivity:
+        for label, name in _PRIOR_SETS.items():
+            by_prior[label] = run(name).p_deterrence
     return GuaranteeAssessment(sc.id, pkg, result, by_prior)

@@ -192,8 +192,11 @@ def bargaining_range(p: ArrayLike, c_a: ArrayLike, c_b: ArrayLike) -> Bargaining
     """The two-player bargaining range (C1); a screen, not a proof that a multi-party deal exists.
 
     >>> r = bargaining_range(0.60, 0.10, 0.15)
-    >>> round(float(r.low), 12), round(float(r.high), 12), [bool(x[0]) for x in r.accepts([0.45, 0.80])]
-    (0.5, 0.75, [False, True])
+    >>> round(float(r.low), 12), round(float(r.high), 12)
+    (0.5, 0.75)
+    >>> a_accepts, b_accepts = r.accepts([0.45, 0.80])
+    >>> a_accepts.tolist(), b_accepts.tolist()
+    ([False, True], [True, False])
     """
     pp = check_probability("p", p)
     ca, cb = _arr(c_a), _arr(c_b)

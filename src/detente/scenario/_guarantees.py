@@ -111,10 +111,10 @@ class GuaranteePackage(BaseModel):
     sources: tuple[str, ...] = ()
 
 
-
 # Scenario names GuaranteePackage in its `guarantees` field but cannot import it (this module
 # imports Quantity from there); resolve the name now that the class exists.
 Scenario.model_rebuild(_types_namespace={"GuaranteePackage": GuaranteePackage})
+
 
 def _prior_problems(ref: PriorRef, path: tuple[str | int, ...]) -> Iterator[RawProblem]:
     from ..errors import did_you_mean
