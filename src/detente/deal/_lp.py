@@ -32,7 +32,7 @@ _QUADRATIC_TANGENTS = np.linspace(-1.0, 1.0, 41)
 # Tangent points of log(g) for the Nash product, geometric so the relative error is uniform.
 _LOG_TANGENTS = np.geomspace(1e-4, 2.0, 80)
 # Blocks per solver call (see solve_blocks).
-_CHUNK = 16
+_CHUNK = 64
 
 
 def loss_pieces(form: Form) -> tuple[Float, Float]:

@@ -110,7 +110,7 @@ def nash_bargaining(
     floor = wa[:, veto][draws] - TOL
     sol = solve_blocks(pos, w, floor, form=form, nash_exponents=c[draws])
     # Refine: tangents of log packed ever more tightly around the gains just found (a cutting-
-    # plane method), so the log Nash product is exact to about 1e-7 at the end.
+    # plane method), so the log Nash product is exact to about 1e-6 at the end.
     coarse = np.geomspace(1e-4, 2.0, 20)
     for spread in _REFINE:
         gains = np.maximum(_gains(pos, w, floor, sol.x, form), 1e-4)
@@ -124,7 +124,7 @@ def nash_bargaining(
 
 
 # Half-widths (as ratios) of the tangent grids of the successive refinement passes.
-_REFINE = (1.5, 1.1, 1.02, 1.004)
+_REFINE = (1.3, 1.03, 1.003)
 
 
 def _gains(pos: Float, w: Float, floor: Float, x: Float, form: Form) -> Float:
