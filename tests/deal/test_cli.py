@@ -57,6 +57,23 @@ def test_guarantees_json_for_one_package_has_top_level_p_deterrence(mini_path: P
     assert all("pivotal_effect" in g for g in data["guarantors"])
 
 
+def test_explicit_walk_away_overrides_the_reference_point(mini_path: Path) -> None:
+    code, out = _run("deal", str(mini_path), "--walk-away", "russia=-0.05", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["walk_away"]["russia"] == -0.05 and data["zone_exists"] is False
+    code, out = _run("deal", str(mini_path), "--walk-away", "russia=low")
+    assert code == 2 and "--walk-away expects ACTOR=NUMBER; got 'russia=low'" in out
+
+
+def test_guarantees_json_for_every_package_maps_ids_to_p(mini_path: Path) -> None:
+    code, out = _run("guarantees", str(mini_path), "--draws", "2000", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert list(data["p_deterrence"]) == ["none", "paris-2026", "paris-2026-us-backstop"]
+    assert [p["package"]["id"] for p in data["packages"]] == list(data["p_deterrence"])
+
+
 def test_guarantees_text_lists_every_package_and_the_caveats(mini_path: Path) -> None:
     code, out = _run("guarantees", str(mini_path), "--draws", "5000")
     assert code == 0, out

@@ -74,6 +74,15 @@ def test_removing_a_guarantor_never_raises_p_and_more_honour_never_lowers_it() -
     # The two in-country guarantors are the most pivotal; the US-like one least.
     effects = r.pivotal_effect
     assert effects[0] > effects[3] and effects[1] > effects[3]
+    frame = r.to_frame()
+    assert list(frame["guarantor"]) == ["G1", "G2", "G3", "G4"]
+    assert list(frame.columns) == [
+        "guarantor",
+        "theta_mean",
+        "contribution_mean",
+        "p_without",
+        "pivotal_effect",
+    ]
     stronger = [
         *_example4c()[:3],
         GuarantorInput(

@@ -12,6 +12,7 @@ import numpy as np
 import typer
 
 from ..deal import DealReport, check_deal
+from ..errors import ModelError
 from ..guarantees import CAVEATS, GuaranteeAssessment, assess_guarantees
 from ..scenario import Scenario, load_scenario
 from ._app import app, console, handle_errors, print_json
@@ -54,21 +55,30 @@ def deal_text(report: DealReport, *, trades: int = 3) -> str:
     else:
         lines.append(f"  NO zone of possible agreement: P(a deal exists) = {report.p_deal:.2f}")
         lines.append("  " + report.reason())
-    centre = (
-        "the Nash package" if report.zone_exists else "the package closest to agreement for all"
-    )
-    lines.append(
-        f"  per issue (value in {centre}; how far the issue alone can move from it before a veto "
-        "player walks away, and who):"
-    )
+    if report.zone_exists:
+        lines.append(
+            "  per issue: value in the Nash package; how far the issue alone can move from it "
+            "before a veto player walks away (who); the zone's full extent:"
+        )
+    else:
+        lines.append(
+            "  per issue: value in the package closest to agreement (equal shortfall); which "
+            "veto player stops it moving lower / higher:"
+        )
     for row in report.binding():
         low_by = row["binds_low"] or "scale end"
         high_by = row["binds_high"] or "scale end"
-        lines.append(
-            f"    {row['issue']}: {_fmt(row['center'])}; {_fmt(row['around_low'])} ({low_by}) "
-            f"to {_fmt(row['around_high'])} ({high_by}); zone extent "
-            f"{_fmt(row['low'])}–{_fmt(row['high'])}"
-        )
+        if report.zone_exists:
+            lines.append(
+                f"    {row['issue']}: {_fmt(row['center'])}; {_fmt(row['around_low'])} "
+                f"({low_by}) to {_fmt(row['around_high'])} ({high_by}); extent "
+                f"{_fmt(row['low'])}–{_fmt(row['high'])}"
+            )
+        else:
+            lines.append(
+                f"    {row['issue']}: {_fmt(row['center'])}; lower blocked by {low_by}, higher "
+                f"by {high_by}"
+            )
     nash = report.to_json()["nash"]
     if nash is not None:
         lines.append(
@@ -164,13 +174,25 @@ def deal(
         str, typer.Option(help="Utility form: 'linear' (default) or 'quadratic'.")
     ] = "linear",
     top: Annotated[int, typer.Option(help="How many trades to report.")] = 10,
+    walk_away: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--walk-away",
+            help="Explicit walk-away utility ACTOR=VALUE (0 = own ideal, -1 = worst; repeatable).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Is there a deal? Zone of agreement among veto players, who blocks, trades that help."""
     if utility not in ("linear", "quadratic"):
-        from ..errors import ModelError
-
         raise ModelError(f"unknown utility form '{utility}'; expected 'linear' or 'quadratic'")
+    explicit: dict[str, float] = {}
+    for pair in walk_away or []:
+        actor, _, value = pair.partition("=")
+        try:
+            explicit[actor.strip()] = float(value)
+        except ValueError:
+            raise ModelError(f"--walk-away expects ACTOR=NUMBER; got '{pair}'") from None
     report = check_deal(
         scenario,
         package=package,
@@ -178,6 +200,7 @@ def deal(
         seed=seed,
         form="linear" if utility == "linear" else "quadratic",
         top=top,
+        walk_away=explicit,
     )
     if as_json:
         print_json(report.to_json())

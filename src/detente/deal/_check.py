@@ -9,6 +9,7 @@ attack worse lowers the challenger's walk-away and widens the zone.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,7 @@ def check_deal(
     top: int = 10,
     payoff_scale: float = 1.0,
     guarantee_draws: int = 20_000,
+    walk_away: Mapping[str, float] | None = None,
 ) -> DealReport:
     """Is there a deal? The zone of possible agreement among veto players, and how to open it.
 
@@ -236,6 +238,7 @@ def check_deal(
     module docstring); ``payoff_scale`` converts its payoff units into deal utility (1: the
     package's payoffs are already in the challenger's normalised utility); the expected value of
     renewed conflict is a Monte Carlo mean over ``guarantee_draws`` draws of the package.
+    ``walk_away`` gives explicit walk-away utilities by actor id; they take precedence.
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if draws < 1:
@@ -256,6 +259,9 @@ def check_deal(
         shift = payoff_scale * guarantee.expected_attack_gain
         values[challenger] = walk_away_utility(arrays, form=form)[:, col] + shift
         modal_values[challenger] = float(walk_away_utility(modes, form=form)[0, col] + shift)
+    for actor, value in (walk_away or {}).items():
+        values[actor] = np.full(arrays.draws, float(value))
+        modal_values[actor] = float(value)
     wa = walk_away_utility(arrays, form=form, values=values)
     wa_modes = walk_away_utility(modes, form=form, values=modal_values)
     zone = zone_of_agreement(arrays, walk_away=wa, form=form)
