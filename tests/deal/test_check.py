@@ -28,9 +28,9 @@ def test_reference_point_walk_aways_leave_a_zone_with_the_nash_package_inside(
     r = reports[None]
     assert r.zone_exists and r.p_deal == 1.0 and r.reason() == ""
     arrays = mini.to_arrays()
-    wa = walk_away_utility(arrays)[0, r.zone.veto_players.__len__() and [0, 1, 2]]
-    nash = arrays.to_internal_scale(r.nash)
-    u = utility(arrays, nash[0])[0, 0, [0, 1, 2]]
+    veto = [0, 1, 2]  # ukraine, russia, united_states come first in the file
+    wa = walk_away_utility(arrays)[0, veto]
+    u = utility(arrays, arrays.to_internal_scale(r.nash)[0])[0, 0, veto]
     assert (u >= wa - 1e-6).all()
     # Brief §(e): Ukraine, Russia and the United States are the veto players.
     assert r.zone.veto_players == ("ukraine", "russia", "united_states")
@@ -49,6 +49,19 @@ def test_stronger_guarantees_lower_russias_walk_away_and_widen_the_zone(
     assert not reports["none"].zone_exists and reports["paris-2026"].zone_exists
     p_deter = [reports[p].guarantee.p_deterrence for p in PACKAGES]  # type: ignore[union-attr]
     assert p_deter[0] < p_deter[1] < p_deter[2]
+
+
+def test_worse_renewed_war_lowers_russias_share_in_the_nash_package(
+    reports: dict[str | None, detente.DealReport], mini: Scenario
+) -> None:
+    arrays = mini.to_arrays()
+    shares = []
+    for p in (None, "paris-2026", "paris-2026-us-backstop"):
+        nash = arrays.to_internal_scale(reports[p].nash)[0]
+        shares.append(utility(arrays, nash)[0, 0, [0, 1]])
+    # Russia's utility in the Nash package falls as its walk-away falls; Ukraine's rises.
+    assert shares[0][1] > shares[1][1] > shares[2][1]
+    assert shares[0][0] < shares[1][0] < shares[2][0]
 
 
 def test_no_deal_is_a_result_with_a_reason(reports: dict[str | None, detente.DealReport]) -> None:
