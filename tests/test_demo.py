@@ -20,3 +20,13 @@ def test_demo_prints_every_model_for_every_ukraine_issue() -> None:
         assert issue in out
     # The compromise forecast on TERR (55.1) falls nearest the 55 anchor: the US free-economic-zone concept.
     assert "free economic" in out
+
+
+def test_demo_says_whether_there_is_a_deal_and_how_likely_deterrence_holds() -> None:
+    buffer = io.StringIO()
+    demo.deal_and_guarantees(Console(file=buffer, width=200))
+    out = buffer.getvalue()
+    for package in ("'none'", "'paris-2026'", "'paris-2026-us-backstop'"):
+        assert f"Guarantee package {package}" in out
+    assert "P(deterrence of russia holds)" in out
+    assert "a zone of possible agreement" in out

@@ -9,23 +9,29 @@ from __future__ import annotations
 
 from ._forecast import forecast
 from .backtest import Leaderboard, backtest
+from .deal import DealReport, check_deal
 from .errors import DetenteError, ModelError, ScenarioError
+from .guarantees import GuaranteeAssessment, assess_guarantees
 from .models import Forecast
 from .scenario import Scenario, ScenarioArrays, builtin_names, load_scenario
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DealReport",
     "DetenteError",
     "Forecast",
+    "GuaranteeAssessment",
     "Leaderboard",
     "ModelError",
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",
     "__version__",
+    "assess_guarantees",
     "backtest",
     "builtin_names",
+    "check_deal",
     "forecast",
     "load_scenario",
 ]

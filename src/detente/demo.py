@@ -64,9 +64,18 @@ def forecasts_table(console: Console) -> None:
     console.print(words)
 
 
+def deal_and_guarantees(console: Console) -> None:
+    """Is there a deal among the veto players, and how likely do the guarantees deter?"""
+    from .cli._deal import show_case
+
+    console.rule("[bold]Is there a deal? Will the guarantees hold?[/]")
+    console.print(show_case(SCENARIO), markup=False)
+
+
 def main() -> None:
     console = Console(highlight=False)
     forecasts_table(console)
+    deal_and_guarantees(console)
 
 
 if __name__ == "__main__":

@@ -87,7 +87,9 @@ def test_joint_models_run_once_per_proposal(dev: DeuData) -> None:
 def test_bad_parameter_or_name_is_a_model_error(dev: DeuData) -> None:
     with pytest.raises(ModelError, match=r"model 'median'.*tie.*'sideways'"):
         run_model(dev, ModelChoice("median", {"tie": "sideways"}))
-    with pytest.raises(ModelError, match=r"unknown model 'compromize'; the models are: .*did you mean 'compromise'"):
+    with pytest.raises(
+        ModelError, match=r"unknown model 'compromize'; the models are: .*did you mean 'compromise'"
+    ):
         backtest(dev, "compromise,compromize", resamples=50)
 
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._guarantees import ChallengerPayoffs, GuaranteePackage, Guarantor, PriorRef
 from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
 from ._parse import Locator, parse_scenario
 from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source
@@ -20,9 +21,13 @@ __all__ = [
     "Actor",
     "ActorIssue",
     "Anchor",
+    "ChallengerPayoffs",
+    "GuaranteePackage",
+    "Guarantor",
     "InputRef",
     "Issue",
     "Locator",
+    "PriorRef",
     "Quantity",
     "Scale",
     "Scenario",

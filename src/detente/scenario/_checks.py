@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import did_you_mean
+from ._guarantees import check_guarantees
 from ._schema import Quantity, Scale, Scenario
 
 __all__ = ["RawProblem", "check_scenario"]
@@ -235,4 +236,5 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                     f"no actor has a position on issue '{issue.id}'",
                 )
             )
+    problems.extend(check_guarantees(s))
     return problems

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_valid
 
 if TYPE_CHECKING:
     from ._arrays import ScenarioArrays
+    from ._guarantees import GuaranteePackage
 
 __all__ = [
     "Actor",
@@ -207,6 +208,7 @@ class Scenario(BaseModel):
     issues: tuple[Issue, ...]
     actors: tuple[Actor, ...]
     model_parameters: dict[str, dict[str, Any]] = {}
+    guarantees: tuple[GuaranteePackage, ...] = ()
 
     @property
     def issue_ids(self) -> list[str]:

@@ -1,0 +1,135 @@
+"""Particular packages in the zone: the one closest to a forecast, and the Nash bargaining point."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ModelError
+from ..scenario import ScenarioArrays
+from ._lp import Form, solve_blocks
+from ._utility import TOL, veto_index, walk_away_utility, weights
+
+__all__ = ["closest_acceptable", "nash_bargaining", "nash_exponents"]
+
+Float = NDArray[np.float64]
+
+
+def closest_acceptable(
+    arrays: ScenarioArrays,
+    targets: Float,
+    *,
+    walk_away: Float | None = None,
+    exists: NDArray[np.bool_] | None = None,
+    form: Form = "linear",
+) -> Float:
+    """The acceptable package nearest (sum of absolute differences) to each target package.
+
+    ``targets``: ``float[B, M, D]`` on 0–100, e.g. M models' forecasts. Returns ``float[B, M, D]``,
+    NaN on draws where no package is acceptable (pass the zone's ``exists`` to skip them).
+
+    >>> a = ScenarioArrays.build([[20.0], [60.0]], veto=[True, True], status_quo=[90.0])
+    >>> closest_acceptable(a, np.array([[[10.0], [50.0]]]))[0].ravel().round(3).tolist()
+    [30.0, 50.0]
+    """
+    veto = veto_index(arrays)
+    targets = np.asarray(targets, dtype=np.float64)
+    b, d = arrays.draws, arrays.n_issues
+    if targets.ndim != 3 or targets.shape[0] != b or targets.shape[2] != d:
+        raise ModelError(f"targets must be [B={b}, M, D={d}]; got shape {targets.shape}")
+    m = targets.shape[1]
+    wa = walk_away_utility(arrays, form=form) if walk_away is None else walk_away
+    if exists is None:
+        from ._zone import zone_of_agreement
+
+        exists = zone_of_agreement(arrays, walk_away=wa, form=form).exists
+    out = np.full((b, m, d), np.nan)
+    draws = np.flatnonzero(exists)
+    if draws.size == 0:
+        return out
+    rep = np.repeat(draws, m)
+    floor = wa[:, veto][rep] - 1e-7  # the zone may be a single point: allow solver round-off
+    sol = solve_blocks(
+        arrays.positions[:, veto][rep],
+        weights(arrays)[:, veto][rep],
+        floor,
+        form=form,
+        target=np.nan_to_num(targets[draws].reshape(-1, d), nan=50.0),
+    )
+    out[draws] = sol.x.reshape(draws.size, m, d)
+    return out
+
+
+def nash_exponents(arrays: ScenarioArrays) -> Float:
+    """``float[B, V]``: veto players' bargaining weights, their mean capability, summing to one."""
+    veto = veto_index(arrays)
+    cap = arrays.capability[:, veto]
+    share = arrays.mask[veto][None]
+    mean_cap = (cap * share).sum(-1) / np.maximum(share.sum(-1), 1)
+    total = mean_cap.sum(-1, keepdims=True)
+    if not (total > 0).all():
+        raise ModelError("the veto players' capabilities are all zero: no bargaining weights")
+    out: Float = mean_cap / total
+    return out
+
+
+def nash_bargaining(
+    arrays: ScenarioArrays,
+    *,
+    walk_away: Float | None = None,
+    exists: NDArray[np.bool_] | None = None,
+    exponents: Float | None = None,
+    form: Form = "linear",
+) -> Float:
+    """The (asymmetric) Nash bargaining package among veto players on every draw.
+
+    Maximises ``prod_i (u_i(x) - walk_away_i) ** c_i`` over acceptable packages, with ``c_i`` the
+    veto players' capability shares (:func:`nash_exponents`; multiplying a gain by a constant
+    would not move the maximiser, so capability enters as the exponent). Solved exactly as an LP
+    with ``log`` replaced by a dense tangent envelope. Returns ``float[B, D]``, NaN on draws with
+    no acceptable package.
+
+    >>> a = ScenarioArrays.build([[20.0], [60.0]], veto=[True, True], status_quo=[90.0])
+    >>> round(float(nash_bargaining(a)[0, 0]), 1)
+    60.0
+    """
+    veto = veto_index(arrays)
+    b, d = arrays.draws, arrays.n_issues
+    wa = walk_away_utility(arrays, form=form) if walk_away is None else walk_away
+    if exists is None:
+        from ._zone import zone_of_agreement
+
+        exists = zone_of_agreement(arrays, walk_away=wa, form=form).exists
+    c = nash_exponents(arrays) if exponents is None else np.asarray(exponents, dtype=np.float64)
+    out = np.full((b, d), np.nan)
+    draws = np.flatnonzero(exists)
+    if draws.size == 0:
+        return out
+    pos = arrays.positions[:, veto][draws]
+    w = weights(arrays)[:, veto][draws]
+    floor = wa[:, veto][draws] - TOL
+    sol = solve_blocks(pos, w, floor, form=form, nash_exponents=c[draws])
+    # Refine: tangents of log packed ever more tightly around the gains just found (a cutting-
+    # plane method), so the log Nash product is exact to about 1e-6 at the end.
+    coarse = np.geomspace(1e-4, 2.0, 20)
+    for spread in _REFINE:
+        gains = np.maximum(_gains(pos, w, floor, sol.x, form), 1e-4)
+        local = gains[..., None] * np.geomspace(1.0 / spread, spread, 41)
+        tangents = np.concatenate(
+            [np.broadcast_to(coarse, (*gains.shape, coarse.size)), local], axis=-1
+        )
+        sol = solve_blocks(pos, w, floor, form=form, nash_exponents=c[draws], log_tangents=tangents)
+    out[draws] = sol.x
+    return out
+
+
+# Half-widths (as ratios) of the tangent grids of the successive refinement passes.
+_REFINE = (1.3, 1.03, 1.003)
+
+
+def _gains(pos: Float, w: Float, floor: Float, x: Float, form: Form) -> Float:
+    """``float[K, V]``: veto players' utility gains over their floors at packages ``x[K, D]``."""
+    d = (x[:, None, :] - np.nan_to_num(pos)) / 100.0
+    loss = np.abs(d) if form == "linear" else d**2
+    out: Float = -(w * loss).sum(-1) - floor
+    return out
