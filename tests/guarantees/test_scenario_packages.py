@@ -147,3 +147,14 @@ def test_structural_errors_in_packages_are_named() -> None:
     text = info.value.render()
     assert "unknown field 'colour'" in text
     assert "guarantees[p].guarantors[0].level" in text and "'statement'" in text
+
+
+def test_builtin_ukraine_orders_deterrence_none_below_paris_below_us_backstop() -> None:
+    # Issue 8 acceptance: P(deterrence holds) none < Paris < Paris + US backstop on ukraine-2026.
+    from detente import assess_guarantees
+
+    p = {
+        package: assess_guarantees("ukraine-2026", package, draws=20_000, seed=1, sensitivity=False).p_deterrence
+        for package in ("none", "paris-2026", "paris-2026-us-backstop")
+    }
+    assert p["none"] < p["paris-2026"] < p["paris-2026-us-backstop"]
