@@ -1,0 +1,278 @@
+"""Distances, risk attitudes, utilities and the evaluation of challenges (``specs/smp.md`` §3–4.5).
+
+Shapes: ``B`` draws, ``N`` actors, ``D`` issues; positions on [0, 1]. The only ``[B, N, N, N]``
+quantities are the third parties' utilities and votes in the challenge tensor (initiator,
+receiver, third party), reduced over the third party at once, so a turn costs ``O(B N³)``
+(KTAB: ``O(N⁴)``, §7.12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._params import (
+    CHALLENGE_COALITION_FLOOR,
+    DEGENERATE_R,
+    MIN_GAIN,
+    BigRAdjust,
+    BigRRange,
+    SmpParams,
+    ThirdPartyCommit,
+    VotingRule,
+)
+from ._voting import scalar_pce, vote
+
+__all__ = [
+    "Challenges",
+    "challenges",
+    "distances",
+    "estimated_risk",
+    "receiver_view",
+    "risk_attitudes",
+    "utility",
+]
+
+Float = NDArray[np.float64]
+Int = NDArray[np.int64]
+
+
+def distances(ideal: Float, position: Float, salience: Float) -> Float:
+    """Salience-weighted distances ``d[B, i, j] = δ_i(ideal_i, position_j)`` (§3.1).
+
+    ``ideal``, ``position``, ``salience`` are ``float[B, N, D]``; ``salience`` weights the
+    distance of the first actor (the one whose ideal is the reference). Also used with other
+    points in place of ``position`` (``float[B, M, D]`` gives ``[B, N, M]``).
+    """
+    s2 = salience * salience
+    diff = ideal[:, :, None, :] - position[:, None, :, :]
+    num = np.einsum("bid,bijd->bij", s2, diff * diff)
+    out: Float = np.sqrt(num / s2.sum(axis=-1)[:, :, None])
+    return out
+
+
+def utility(d: Float, r: Float) -> Float:
+    """Utility of a distance under risk attitude ``R`` (§3.2): ``(1 − d)(1 + d R)``, d ≤ 1."""
+    out: Float = (1.0 - d) * (1.0 + d * r)
+    return out
+
+
+def risk_attitudes(d: Float, capability: Float, params: SmpParams) -> Float:
+    """Risk attitudes ``R[B, N]`` from the PCE over the actors' positions (§4.2).
+
+    The most probable position's holder gets R = 1; when all positions are equally probable
+    every R is 0 (KTAB divides by zero there, §7.4).
+    """
+    p = scalar_pce(
+        capability,
+        1.0 - d,
+        None,
+        rule=params.voting_rule,
+        victory_model=params.victory_prob_model,
+        pce_model=params.pce_model,
+        what="risk attitudes",
+    )
+    return _big_r(p, params.big_r_range)
+
+
+def _big_r(p: Float, span: BigRRange) -> Float:
+    lo = p.min(axis=-1, keepdims=True)
+    hi = p.max(axis=-1, keepdims=True)
+    flat = (hi - lo) <= DEGENERATE_R * hi
+    width = np.where(flat, 1.0, hi - lo)
+    if span == "Min":
+        r = (p - lo) / width
+    elif span == "Mid":
+        r = (3.0 * p - hi - 2.0 * lo) / (2.0 * width)
+    else:
+        r = (2.0 * p - hi - lo) / width
+    out: Float = np.where(flat, 0.0, r)
+    return out
+
+
+def estimated_risk(r: Float, rule: BigRAdjust) -> Float:
+    """``R^h_i`` as ``float[B, h, i]``: actor h's estimate of actor i's risk attitude (§4.3)."""
+    own = r[:, :, None]
+    other = r[:, None, :]
+    if rule == "None":
+        out = np.broadcast_to(own, (*r.shape, r.shape[-1]))
+    elif rule == "OneThird":
+        out = (2.0 * own + other) / 3.0
+    elif rule == "Half":
+        out = (own + other) / 2.0
+    elif rule == "TwoThirds":
+        out = (own + 2.0 * other) / 3.0
+    else:
+        out = np.broadcast_to(other, (*r.shape, r.shape[-1]))
+    return np.asarray(out, dtype=np.float64)
+
+
+def _contest(
+    w_i: Float,
+    w_j: Float,
+    u_ii: Float,
+    u_ij: Float,
+    u_ji: Float,
+    u_jj: Float,
+    w_n: Float,
+    u_ni: Float,
+    u_nj: Float,
+    u_nn: Float,
+    third: Float,
+    rule: VotingRule,
+    commit: ThirdPartyCommit,
+) -> Float:
+    """``P`` that initiator i beats receiver j, with third parties n (last axis) (§4.4).
+
+    Principal arrays broadcast to the challenge shape ``[...]``; third-party arrays to
+    ``[..., n]``; ``third`` is 1 where n is neither principal and 0 where it is.
+    """
+    alpha = vote(w_i, u_ii - u_ij, rule)
+    beta = vote(w_j, u_ji - u_jj, rule)
+    c_ij = CHALLENGE_COALITION_FLOOR + np.maximum(alpha, 0.0) + np.maximum(beta, 0.0)
+    c_ji = CHALLENGE_COALITION_FLOOR + np.maximum(-alpha, 0.0) + np.maximum(-beta, 0.0)
+    if commit == "SemiCommit":
+        # Under NoCommit/FullCommit both sides use the same outcomes and the same little-contest
+        # probability, so every third party votes exactly 0 (§4.4, §7.11): nothing to add.
+        z = vote(w_n, u_ni - u_nj, rule)
+        zp = np.maximum(z, 0.0)
+        zn = np.maximum(-z, 0.0)
+        c0_ij = c_ij[..., None]
+        c0_ji = c_ji[..., None]
+        pi = (c0_ij + zp) / (c0_ij + zp + c0_ji + zn)
+        # join i: i wins → keep own + i's twice; j wins → adopt j's (losers adopt, §4.4 table)
+        e_i = pi * (2.0 * u_ni + u_nn) + (1.0 - pi) * (3.0 * u_nj)
+        e_j = pi * (3.0 * u_ni) + (1.0 - pi) * (2.0 * u_nj + u_nn)
+        v = vote(w_n, e_i - e_j, rule) * third
+        c_ij = c_ij + np.maximum(v, 0.0).sum(axis=-1)
+        c_ji = c_ji + np.maximum(-v, 0.0).sum(axis=-1)
+    out: Float = c_ij / (c_ij + c_ji)
+    return out
+
+
+@dataclass(frozen=True)
+class Challenges:
+    """Each actor's best challenge this turn (§4.5), from its own perspective.
+
+    ``target[B, N]`` (−1 = none), ``probability[B, N]`` = ``P^i_{i,J(i)}``, ``gain[B, N]``;
+    ``p_all``/``gain_all`` ``[B, N, N]`` are every pair's values (diagonal NaN), kept for tests
+    and reports.
+    """
+
+    target: Int
+    probability: Float
+    gain: Float
+    p_all: Float
+    gain_all: Float
+
+
+def challenges(
+    d: Float, r: Float, capability: Float, total_salience: Float, params: SmpParams
+) -> Challenges:
+    """Own-perspective challenge tensor and targets for every actor (§4.4–4.5).
+
+    ``d[B, N, N]`` distances, ``r[B, N]`` risk attitudes, ``capability[B, N]``,
+    ``total_salience[B, N]``. Cost ``O(B N³)`` time, a few ``[B, N, N, N]`` temporaries.
+    """
+    b, n = r.shape
+    rh = estimated_risk(r, params.big_r_adjust)  # [B, h, i]
+    d_t = np.swapaxes(d, 1, 2)  # d_t[b, i, m] = d[b, m, i]
+    d_diag = np.diagonal(d, axis1=1, axis2=2)[:, None, :]  # d[b, m, m] as [B, 1, m]
+    own = utility(d, r[:, :, None])  # U^i_{i m}
+    # From perspective i: x[b, i, m] = U^i_{m i}, y[b, i, m] = U^i_{m m} (m = receiver or third).
+    x = utility(d_t, rh)
+    y = utility(d_diag, rh)
+    w = total_salience * capability  # challenge weights W = σ c
+    eye = np.eye(n, dtype=bool)
+    # third[i, j, n] = 1 when the third party n is neither i nor j.
+    third = (~(eye[:, :, None] | eye[:, None, :] | eye[None, :, :])).astype(np.float64)
+    # U^i_{n j} = u(d[n, j], R^i_n): the one genuinely N³ utility, laid out [B, i, j, n].
+    u_nj = utility(d_t[:, None, :, :], rh[:, :, None, :])
+    u_ii = np.diagonal(own, axis1=1, axis2=2)[:, :, None]
+    p = _contest(
+        w[:, :, None],
+        w[:, None, :],
+        u_ii,
+        own,
+        x,
+        y,
+        w[:, None, None, :],
+        x[:, :, None, :],
+        u_nj,
+        y[:, :, None, :],
+        third,
+        params.voting_rule,
+        params.third_party_commit,
+    )
+    sigma_j = total_salience[:, None, :]
+    # ΔEU for the initiator itself (k = i), §4.4 table.
+    eu_sq = u_ii + own
+    eu_win = 2.0 * u_ii
+    eu_lose = 2.0 * own
+    eu_con = p * eu_win + (1.0 - p) * eu_lose
+    eu_ch = (1.0 - sigma_j) * eu_win + sigma_j * eu_con
+    gain = eu_ch - eu_sq
+    gain = np.where(eye, np.nan, gain)
+    p = np.where(eye, np.nan, p)
+    masked = np.where(eye, -np.inf, gain)
+    target = np.argmax(masked, axis=-1)  # first maximum: the lowest index wins ties (§4.5)
+    best = np.take_along_axis(masked, target[:, :, None], axis=-1)[:, :, 0]
+    has = best > MIN_GAIN
+    prob = np.take_along_axis(p, target[:, :, None], axis=-1)[:, :, 0]
+    return Challenges(
+        target=np.where(has, target, -1).astype(np.int64),
+        probability=np.where(has, prob, np.nan),
+        gain=np.where(has, best, np.nan),
+        p_all=p,
+        gain_all=gain,
+    )
+
+
+def receiver_view(
+    d: Float,
+    r: Float,
+    capability: Float,
+    total_salience: Float,
+    target: Int,
+    params: SmpParams,
+) -> Float:
+    """``P^J_{I J}``: the receiver's estimate that its challenger wins, ``float[B, N]`` (§4.7).
+
+    Indexed by initiator I (NaN where I has no target). ``O(B N²)``.
+    """
+    b, n = r.shape
+    rows = np.arange(b)[:, None]
+    init = np.broadcast_to(np.arange(n), (b, n))
+    recv = np.where(target >= 0, target, (init + 1) % n)  # placeholder receiver where none
+    rh = estimated_risk(r, params.big_r_adjust)  # [B, h, i]
+    r_ji = rh[rows, recv, init]  # R^J_I
+    r_jn = rh[rows, recv, :]  # R^J_n: [B, I, n]
+    d_ii = d[rows, init, init]
+    d_ij = d[rows, init, recv]
+    d_ji = d[rows, recv, init]
+    d_jj = d[rows, recv, recv]
+    d_ni = np.swapaxes(d, 1, 2)[rows, init, :]  # d[n, I] as [B, I, n]
+    d_nj = np.swapaxes(d, 1, 2)[rows, recv, :]  # d[n, J] as [B, I, n]
+    d_nn = np.diagonal(d, axis1=1, axis2=2)[:, None, :]
+    r_j = r[rows, recv]
+    w = total_salience * capability
+    idx = np.arange(n)
+    third = ((idx[None, None, :] != init[:, :, None]) & (idx[None, None, :] != recv[:, :, None]))
+    p = _contest(
+        w[rows, init],
+        w[rows, recv],
+        utility(d_ii, r_ji),
+        utility(d_ij, r_ji),
+        utility(d_ji, r_j),
+        utility(d_jj, r_j),
+        w[:, None, :],
+        utility(d_ni, r_jn),
+        utility(d_nj, r_jn),
+        utility(d_nn, r_jn),
+        third.astype(np.float64),
+        params.voting_rule,
+        params.third_party_commit,
+    )
+    return np.where(target >= 0, p, np.nan)

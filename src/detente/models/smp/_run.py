@@ -1,0 +1,194 @@
+"""The SMP run loop: turns until KTAB's stopping rule fires (``specs/smp.md`` §5), batched.
+
+The batch is processed in chunks of draws so that the ``[B, N, N, N]`` temporaries of the
+challenge tensor stay within a fixed memory budget; within a chunk, draws that have stopped are
+dropped from the computation (their state is frozen and carried to the end), so one slow draw
+does not keep the whole batch busy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._params import MIN_DELTA_RATIO, MIN_SIG_DELTA, MIN_TURNS, SmpParams
+from ._report import report_state
+from ._turn import Actors, Assessment, Turn, assess_state, take_turn
+
+__all__ = ["History", "run_smp"]
+
+Float = NDArray[np.float64]
+Int = NDArray[np.int64]
+
+# Elements of one [chunk, N, N, N] temporary (~32 MB); a turn holds about a dozen of them.
+_CHUNK_ELEMENTS = 4_000_000
+
+
+@dataclass
+class History:
+    """Everything a run produced, padded to the longest draw (finished draws repeat their final
+    state). ``position``/``ideal`` ``[B, T+1, N, D]`` on [0, 1]; ``risk`` ``[B, T+1, N]``;
+    ``distinct``/``group``/``actor_probability`` ``[B, T+1, N]`` (§4.12); ``steps`` ``int[B]``;
+    ``rule`` ``int[B]`` (0 = KTAB's movement rule, 1 = turn limit, 2 = ``until_stable``);
+    ``events`` column lists."""
+
+    position: Float
+    ideal: Float
+    risk: Float
+    distinct: Float
+    group: Int
+    actor_probability: Float
+    steps: Int
+    rule: Int
+    events: dict[str, list[NDArray[np.generic]]] = field(default_factory=dict)
+
+
+def run_smp(x0: Float, actors: Actors, params: SmpParams) -> History:
+    """Run the SMP on every draw of ``x0[B, N, D]`` (positions on [0, 1])."""
+    b, n, _ = x0.shape
+    size = max(1, _CHUNK_ELEMENTS // (n**3))
+    parts = [
+        _run_chunk(x0[s : s + size], actors.take(np.arange(s, min(b, s + size))), params, s, b)
+        for s in range(0, b, size)
+    ]
+    longest = max(p.position.shape[1] for p in parts)
+
+    def pad(a: NDArray[np.generic]) -> NDArray[np.generic]:
+        extra = longest - a.shape[1]
+        return np.concatenate([a, np.repeat(a[:, -1:], extra, axis=1)], axis=1) if extra else a
+
+    events: dict[str, list[NDArray[np.generic]]] = {}
+    for p in parts:
+        for key, values in p.events.items():
+            events.setdefault(key, []).extend(values)
+    return History(
+        position=np.concatenate([pad(p.position) for p in parts]),
+        ideal=np.concatenate([pad(p.ideal) for p in parts]),
+        risk=np.concatenate([pad(p.risk) for p in parts]),
+        distinct=np.concatenate([pad(p.distinct) for p in parts]),
+        group=np.concatenate([pad(p.group) for p in parts]),
+        actor_probability=np.concatenate([pad(p.actor_probability) for p in parts]),
+        steps=np.concatenate([p.steps for p in parts]),
+        rule=np.concatenate([p.rule for p in parts]),
+        events=events,
+    )
+
+
+def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total: int) -> History:
+    b, n, _ = x0.shape
+    x, ideal = x0.copy(), x0.copy()
+    positions, ideals = [x.copy()], [ideal.copy()]
+    risks: list[Float] = []
+    distinct: list[Float] = []
+    groups: list[Int] = []
+    actor_probability: list[Float] = []
+    first_move = np.zeros(b)
+    steps = np.zeros(b, dtype=np.int64)
+    rule = np.zeros(b, dtype=np.int64)
+    running = np.ones(b, dtype=bool)
+    events: dict[str, list[NDArray[np.generic]]] = {}
+    last_move = np.zeros(b)
+    last_max = np.zeros(b)
+    t = 0
+    while True:
+        idx = np.flatnonzero(running)
+        sub = actors.take(idx)
+        state = assess_state(x[idx], ideal[idx], sub, params)
+        report = report_state(x[idx], state.own, sub.capability, params)
+        risks.append(_carry(risks, idx, state.r, (b, n)))
+        distinct.append(_carry(distinct, idx, report.distinct, (b, n)))
+        groups.append(_carry(groups, idx, report.group, (b, n)))
+        actor_probability.append(_carry(actor_probability, idx, report.actor_probability, (b, n)))
+        if t >= 1:
+            # §5: stop at the turn limit, or once movement falls below 2 % of the first turn's.
+            ratio = last_move[idx] / (first_move[idx] + MIN_SIG_DELTA)
+            by_ratio = (t >= MIN_TURNS) & (ratio < MIN_DELTA_RATIO)
+            by_limit = np.full(idx.size, t >= params.rounds)
+            by_stable = np.zeros(idx.size, dtype=bool)
+            if params.until_stable is not None:
+                by_stable = 100.0 * last_max[idx] <= params.until_stable
+            stop = by_ratio | by_limit | by_stable
+            rule[idx] = np.where(by_ratio, 0, np.where(by_stable, 2, 1))
+            steps[idx[stop]] = t
+            running[idx[stop]] = False
+            keep = ~stop
+            if not keep.any():
+                break
+            idx = idx[keep]
+            sub = actors.take(idx)
+            state = Assessment(state.d[keep], state.r[keep], state.own[keep])
+        uniforms = None
+        if params.state_transitions == "Stochastic":
+            # One number per actor per turn, drawn by draw index so chunking cannot change it.
+            rng = np.random.default_rng([params.seed, t])
+            uniforms = rng.random((total, n))[offset + idx]
+        turn = take_turn(x[idx], ideal[idx], state, sub, params, uniforms)
+        move = turn.position - x[idx]
+        delta = np.sqrt((move * move).sum(axis=-1)).sum(axis=-1)
+        last_move[idx] = delta
+        last_max[idx] = np.abs(move).max(axis=(1, 2))
+        if t == 0:
+            first_move[idx] = delta
+        _record_events(events, turn, idx + offset, t + 1)
+        x = x.copy()
+        ideal = ideal.copy()
+        x[idx] = turn.position
+        ideal[idx] = turn.ideal
+        positions.append(x)
+        ideals.append(ideal)
+        t += 1
+    return History(
+        position=np.stack(positions, axis=1),
+        ideal=np.stack(ideals, axis=1),
+        risk=np.stack(risks, axis=1),
+        distinct=np.stack(distinct, axis=1),
+        group=np.stack(groups, axis=1),
+        actor_probability=np.stack(actor_probability, axis=1),
+        steps=steps,
+        rule=rule,
+        events=events,
+    )
+
+
+def _carry(
+    history: list[NDArray[np.generic]],
+    idx: NDArray[np.intp],
+    values: NDArray[np.generic],
+    shape: tuple[int, int],
+) -> NDArray[np.generic]:
+    """This state's values for the running draws; stopped draws keep their last values."""
+    out = history[-1].copy() if history else np.zeros(shape, dtype=values.dtype)
+    out[idx] = values
+    return out
+
+
+def _record_events(
+    events: dict[str, list[NDArray[np.generic]]], turn: Turn, draws: Int, round_: int
+) -> None:
+    """One row per bargain: who challenged whom, with what odds, and who adopted it."""
+    bg = turn.bargains
+    chosen = turn.resolution.chosen
+    rows = np.arange(bg.valid.shape[0])[:, None]
+    k = np.arange(bg.valid.shape[1])[None, :]
+    recv = np.where(bg.valid, bg.receiver, 0)
+    initiator_moved = chosen[rows, bg.initiator] == k
+    receiver_moved = chosen[rows, recv] == k
+    gain = turn.challenges.gain[rows, bg.initiator]
+    where = np.nonzero(bg.valid)
+    columns: dict[str, NDArray[np.generic]] = {
+        "draw": np.broadcast_to(draws[:, None], bg.valid.shape)[where],
+        "round": np.full(where[0].size, round_, dtype=np.int64),
+        "initiator": bg.initiator[where],
+        "receiver": bg.receiver[where],
+        "view": np.broadcast_to(bg.view[None, :], bg.valid.shape)[where],
+        "win_probability": bg.probability[where],
+        "gain": gain[where],
+        "initiator_moved": initiator_moved[where],
+        "receiver_moved": receiver_moved[where],
+        "y_initiator": bg.y_initiator[where],
+        "y_receiver": bg.y_receiver[where],
+    }
+    for key, value in columns.items():
+        events.setdefault(key, []).append(value)
