@@ -15,15 +15,12 @@ from numpy.typing import NDArray
 from ._bargain import Bargains
 from ._challenge import distances, utility
 from ._params import SmpParams
-from ._voting import scalar_pce
+from ._voting import coalitions, pce, victory_matrix
 
 __all__ = ["Resolution", "resolve_queues"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
-
-# Largest coalition tensor [chunk, k, voter, M, M] built at once, in elements (~32 MB).
-_CHUNK_ELEMENTS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,8 @@ def resolve_queues(
 
     ``own[B, a, n]`` = ``U^a_{a n}`` (each voter's own utilities of the current positions);
     ``uniforms[B, N]`` are the draws for ``Stochastic`` transitions (None when deterministic).
-    Cost ``O(B N K D)`` for the option values and ``O(B N² M²)`` for the queue votes.
+    Cost ``O(B N K D)`` for the option values and ``O(B N K²)`` for the coalitions (K = number of
+    bargains ≤ 2N).
     """
     b, n, _ = position.shape
     rows = np.arange(b)[:, None]
@@ -64,14 +62,28 @@ def resolve_queues(
     init = bargains.initiator
     recv = np.where(bargains.valid, bargains.receiver, 0)
     # Average utility over the N positions after the bargain, for every voter a (§4.9).
-    total = own.sum(axis=-1)  # S_a
     u_i = utility(distances(ideal, bargains.y_initiator, salience), r[:, :, None])
     u_j = utility(distances(ideal, bargains.y_receiver, salience), r[:, :, None])
-    own_i = np.take_along_axis(own, np.broadcast_to(init[:, None, :], (b, n, k_all)), axis=-1)
-    own_j = np.take_along_axis(own, np.broadcast_to(recv[:, None, :], (b, n, k_all)), axis=-1)
-    value = (total[:, :, None] - own_i - own_j + u_i + u_j) / n  # [B, a, K]
-    status_quo = total / n  # [B, a]
+    # Each option's value is the voter's mean utility over the N positions after it is carried
+    # out, summed actor by actor in index order as KTAB does: the order decides exact ties under
+    # the Binary voting rule (a shortcut S − U_I − U_J + u(y_I) + u(y_J) changes the run).
+    by_actor = np.ascontiguousarray(np.moveaxis(own, -1, 1))  # [B, n, a]
+    after = np.repeat(by_actor[:, :, :, None], k_all, axis=3)  # [B, n, a, K]
+    a_idx = np.arange(n)[None, :, None]
+    k_idx = np.arange(k_all)[None, None, :]
+    after[rows[:, :, None], init[:, None, :], a_idx, k_idx] = u_i
+    after[rows[:, :, None], recv[:, None, :], a_idx, k_idx] = u_j
+    value = after.sum(axis=1) / n  # [B, a, K]; a leading-axis sum adds in actor order
+    status_quo = by_actor.sum(axis=1) / n  # [B, a]
 
+    # Every option's coalition strength against every other is the same in every queue that
+    # holds both (an option's value does not depend on whose queue it is in), so the coalitions
+    # are computed once over all options, O(B N K²), and each queue gathers its sub-matrix.
+    # Option 0 is "status quo"; option 1 + β is bargain β. Queue order = this order, which keeps
+    # ASymProsp's "higher index" rule (§3.4) intact.
+    values = np.concatenate([status_quo[:, :, None], value], axis=-1)  # [B, a, 1 + K]
+    strength = coalitions(capability, values, params.voting_rule)
+    victory = victory_matrix(strength, params.victory_prob_model)
     actors = np.arange(n)[None, :, None]
     member = bargains.valid[:, None, :] & (
         (init[:, None, :] == actors) | (bargains.receiver[:, None, :] == actors)
@@ -81,12 +93,11 @@ def resolve_queues(
     valid = np.concatenate(
         [np.ones((b, n, 1), dtype=bool), np.take_along_axis(member, order, axis=-1)], axis=-1
     )
-    options = np.empty((b, n, n, longest + 1))  # [B, k, a, M]
-    options[..., 0] = status_quo[:, None, :]
-    options[..., 1:] = value[rows[:, :, None, None], np.arange(n)[None, None, :, None], order[
-        :, :, None, :
-    ]]
-    probs = _queue_pce(capability, options, valid, params)  # [B, k, M]
+    option = np.concatenate([np.zeros((b, n, 1), dtype=np.int64), 1 + order], axis=-1)
+    pair = (rows[:, :, None, None], option[:, :, :, None], option[:, :, None, :])
+    probs = pce(
+        strength[pair], victory[pair], valid, params.pce_model, what="queues"
+    )  # [B, k, M]
 
     if uniforms is None:
         pick = np.argmax(probs, axis=-1)  # first maximum on ties (§4.9)
@@ -112,25 +123,3 @@ def resolve_queues(
         probability=win,
         queue_length=valid.sum(axis=-1).astype(np.int64),
     )
-
-
-def _queue_pce(capability: Float, options: Float, valid: NDArray[np.bool_], params: SmpParams) -> Float:
-    """PCE of every queue, in chunks of queues so the coalition tensor stays bounded."""
-    b, n, _, m = options.shape
-    per_queue = n * m * m
-    step = max(1, _CHUNK_ELEMENTS // max(1, b * per_queue))
-    parts = []
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        parts.append(
-            scalar_pce(
-                capability[:, None, :],
-                options[:, start:stop],
-                valid[:, start:stop],
-                rule=params.voting_rule,
-                victory_model=params.victory_prob_model,
-                pce_model=params.pce_model,
-                what=f"queues of actors {start}–{stop - 1}",
-            )
-        )
-    return np.concatenate(parts, axis=1)

@@ -67,13 +67,15 @@ def coalitions(weight: Float, utility: Float, rule: VotingRule) -> Float:
         later = np.tril(np.ones((m, m), dtype=bool), -1)  # row index > column index
         gain = np.maximum(diff, 0.0)
         support = np.where(later, vote(1.0, gain, "ASymProsp"), gain)
+    elif rule == "Prop":
+        support = np.maximum(diff, 0.0, out=diff)
     else:
         # All other rules are odd and increasing, so max(f(Δ), 0) = f(max(Δ, 0)).
         support = vote(1.0, np.maximum(diff, 0.0), rule)
-    k, m = utility.shape[-2], utility.shape[-1]
-    lead = utility.shape[:-2]
-    summed = np.matmul(weight[..., None, :], support.reshape(*lead, k, m * m))
-    return PCE_COALITION_FLOOR + summed.reshape(*lead, m, m)
+    support *= weight[..., :, None, None]
+    # Summing over a leading axis adds voter after voter in index order, as KTAB does; a
+    # pairwise or BLAS sum would differ in the last bits, which decides exact ties (Binary).
+    return PCE_COALITION_FLOOR + support.sum(axis=-3)
 
 
 def victory_matrix(strength: Float, model: VictoryProbModel) -> Float:
