@@ -57,6 +57,9 @@ def resolve_queues(
     bargains ≤ 2N).
     """
     b, n, _ = position.shape
+    if not bargains.valid.any():  # nobody challenged: every queue is its status quo alone
+        ones = np.ones((b, n), dtype=np.int64)
+        return Resolution(position.copy(), -ones, np.ones((b, n)), ones)
     rows = np.arange(b)[:, None]
     k_all = bargains.valid.shape[1]
     init = bargains.initiator
