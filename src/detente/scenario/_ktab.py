@@ -96,7 +96,9 @@ def is_ktab_csv(text: str) -> bool:
 
 
 def _slug(title: str, k: int, taken: set[str]) -> str:
-    base = re.sub(r"[^0-9A-Za-z]+", "_", title).strip("_") or f"dim{k + 1}"
+    """An issue id from a dimension title: "Policy Position" → "Policy"."""
+    short = re.sub(r"\s*position\s*$", "", title, flags=re.IGNORECASE) or title
+    base = re.sub(r"[^0-9A-Za-z]+", "_", short).strip("_") or f"dim{k + 1}"
     slug, extra = base, 2
     while slug in taken:
         slug, extra = f"{base}_{extra}", extra + 1
@@ -246,8 +248,8 @@ def write_ktab_csv(scenario: Scenario) -> str:
     """The scenario as a KTAB scenario CSV that KTAB's ``smpc --csv`` and Détente both read.
 
     Positions are written on 0–100 (each issue's scale mapped linearly), saliences as they are,
-    uncertain numbers at their mode. Every actor needs a position on every issue and one
-    capability.
+    uncertain numbers at their mode; the title and description are cut at KTAB's 512
+    characters. Every actor needs a position on every issue and one capability.
 
     >>> from detente.scenario import load_scenario
     >>> print(write_ktab_csv(load_scenario("ktab-dummy-3dim")).splitlines()[2])
@@ -255,8 +257,15 @@ def write_ktab_csv(scenario: Scenario) -> str:
     """
     problems: list[Problem] = []
     lines = [
-        ",".join([_cell(scenario.title), _cell(scenario.description), str(len(scenario.actors)),
-                  str(len(scenario.issues))]) + ",",
+        ",".join(
+            [
+                _cell(scenario.title)[:_MAX_SCENARIO_TEXT],
+                _cell(scenario.description)[:_MAX_SCENARIO_TEXT],
+                str(len(scenario.actors)),
+                str(len(scenario.issues)),
+            ]
+        )
+        + ",",
         ",".join(
             ["Actor", "Description", "Capability"]
             + [c for issue in scenario.issues for c in (issue.id, f"{issue.id} Salience")]
@@ -264,11 +273,8 @@ def write_ktab_csv(scenario: Scenario) -> str:
         + ",",
     ]
     for actor in scenario.actors:
-        caps = {
-            (st.capability or actor.capability).mode
-            for st in actor.issues.values()
-            if (st.capability or actor.capability) is not None
-        }
+        given = [st.capability or actor.capability for st in actor.issues.values()]
+        caps = {q.mode for q in given if q is not None}
         if len(caps) != 1:
             problems.append(
                 Problem(
@@ -340,8 +346,9 @@ def read_ktab_xml(text: str, *, file: str | None = None, scenario_id: str = "sce
     if not dims:
         fail("missing", "Dimensions", "the scenario names no dimension (Dimensions/dName)")
     taken: set[str] = set()
-    issues = [{"id": _slug(t, k, taken), "name": t or f"Dimension {k + 1}"} for k, t in
-              enumerate(dims)]
+    issues = [
+        {"id": _slug(t, k, taken), "name": t or f"Dimension {k + 1}"} for k, t in enumerate(dims)
+    ]
     actors = []
     for a_index, node in enumerate(root.findall("./Actors/Actor")):
         actor_id = (node.findtext("name") or "").strip()
@@ -398,7 +405,7 @@ def read_ktab_xml(text: str, *, file: str | None = None, scenario_id: str = "sce
             )
             continue
         options[field] = spellings[value]
-    matrix = _accommodation(root, [a["id"] for a in actors], fail)
+    matrix = _accommodation(root, [str(a["id"]) for a in actors], fail)
     if matrix is not None:
         options["accommodation"] = matrix
     seed = (root.findtext("prngSeed") or "").strip()

@@ -6,8 +6,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ScenarioError, did_you_mean
-from ._schema import Scenario
 from ._ktab import is_ktab_csv, read_ktab_csv, read_ktab_xml
+from ._schema import Scenario
 from ._tables import read_csv, read_xlsx
 from ._yaml import read_yaml
 
@@ -41,7 +41,8 @@ def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) 
     if kind is None:
         raise ScenarioError.single(
             "unknown_format",
-            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv, .xlsx or .xml (KTAB)",
+            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv, .xlsx or "
+            ".xml (KTAB)",
             file=filename,
         )
     if len(data) > MAX_FILE_BYTES:
@@ -94,7 +95,7 @@ def _stem(filename: str) -> str:
 
 
 def load_scenario(path_or_name: str | Path) -> Scenario:
-    """A checked scenario from a file path (YAML, CSV, XLSX, KTAB CSV/XML) or a built-in scenario's name.
+    """A checked scenario from a file (YAML, CSV, XLSX, KTAB CSV/XML) or a built-in name.
 
     >>> load_scenario("emission-standards-1994").issues[0].scale.unit
     'years'

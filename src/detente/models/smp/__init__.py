@@ -6,7 +6,7 @@ until movement dies down. Same answers as KAPSARC's KTAB, at ``O(B N³)`` per tu
 
 >>> from detente import load_scenario
 >>> f = SMP(load_scenario("ktab-dummy-3dim").to_arrays())
->>> f.rounds.n_rounds, [round(v, 2) for v in f.rounds.positions[0, -1, 0]]
+>>> f.rounds.n_rounds, f.rounds.positions[0, -1, 0].round(2).tolist()
 (10, [78.56, 31.76, 74.05])
 """
 
@@ -28,7 +28,11 @@ __all__ = ["SMP", "SmpParams", "smp"]
 
 Float = NDArray[np.float64]
 
-_RULES = ("KTAB movement rule (under 2% of the first turn's movement)", "turn limit", "until_stable")
+_RULES = (
+    "KTAB movement rule (under 2% of the first turn's movement)",
+    "turn limit",
+    "until_stable",
+)
 _VIEWS = np.array(["initiator", "receiver", "power-weighted"], dtype=object)
 
 
@@ -52,7 +56,7 @@ def smp(arrays: ScenarioArrays, params: SmpParams) -> Forecast:
     """
     x0, actors = smp_inputs(arrays, params)
     history = run_smp(x0, actors, params)
-    b, t1, n, d = history.position.shape
+    b = history.position.shape[0]
     rows = np.arange(b)
     final = history.position[:, -1]
     weights = history.distinct[:, -1]

@@ -127,9 +127,9 @@ def _contest(
     """``P`` that initiator i beats receiver j, with third parties n (last axis) (§4.4).
 
     Principal arrays broadcast to the challenge shape ``[...]``; third-party arrays to
-    ``[..., n]``. ``u_nj`` is the one full-size third-party array (it is overwritten). ``third`` is 1 where n is neither principal and 0 where it is; None means the
-    challenge shape is ``[..., i, j]`` with n indexing actors, so n = i and n = j are the
-    diagonals.
+    ``[..., n]``. ``u_nj`` is the one full-size third-party array (it is overwritten).
+    ``third`` is 1 where n is neither principal and 0 where it is; None means the challenge
+    shape is ``[..., i, j]`` with n indexing actors, so n = i and n = j are the diagonals.
     """
     alpha = vote(w_i, u_ii - u_ij, rule)
     beta = vote(w_j, u_ji - u_jj, rule)
@@ -162,10 +162,8 @@ def _contest(
     else:
         v *= third
     support = np.maximum(v, 0.0).sum(axis=-1)
-    if rule == "Prop":
-        against = support - v.sum(axis=-1)  # Σ max(−v, 0) = Σ max(v, 0) − Σ v, one pass less
-    else:
-        against = np.maximum(-v, 0.0).sum(axis=-1)
+    # Under Prop, Σ max(−v, 0) = Σ max(v, 0) − Σ v saves a pass.
+    against = support - v.sum(axis=-1) if rule == "Prop" else np.maximum(-v, 0.0).sum(axis=-1)
     c_ij = c_ij + support
     c_ji = c_ji + against
     out = c_ij / (c_ij + c_ji)
@@ -222,7 +220,7 @@ def challenges(
     ``d[B, N, N]`` distances, ``r[B, N]`` risk attitudes, ``capability[B, N]``,
     ``total_salience[B, N]``. Cost ``O(B N³)`` time, a few ``[B, N, N, N]`` temporaries.
     """
-    b, n = r.shape
+    n = r.shape[1]
     rh = estimated_risk(r, params.big_r_adjust)  # [B, h, i]
     d_t = np.swapaxes(d, 1, 2)  # d_t[b, i, m] = d[b, m, i]
     d_diag = np.diagonal(d, axis1=1, axis2=2)[:, None, :]  # d[b, m, m] as [B, 1, m]
@@ -306,7 +304,7 @@ def receiver_view(
     r_j = r[rows, recv]
     w = total_salience * capability
     idx = np.arange(n)
-    third = ((idx[None, None, :] != init[:, :, None]) & (idx[None, None, :] != recv[:, :, None]))
+    third = (idx[None, None, :] != init[:, :, None]) & (idx[None, None, :] != recv[:, :, None])
     p = _contest(
         w[rows, init],
         w[rows, recv],

@@ -98,9 +98,7 @@ def resolve_queues(
     )
     option = np.concatenate([np.zeros((b, n, 1), dtype=np.int64), 1 + order], axis=-1)
     pair = (rows[:, :, None, None], option[:, :, :, None], option[:, :, None, :])
-    probs = pce(
-        strength[pair], victory[pair], valid, params.pce_model, what="queues"
-    )  # [B, k, M]
+    probs = pce(strength[pair], victory[pair], valid, params.pce_model, what="queues")  # [B, k, M]
 
     if uniforms is None:
         pick = np.argmax(probs, axis=-1)  # first maximum on ties (§4.9)

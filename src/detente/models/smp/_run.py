@@ -9,6 +9,7 @@ does not keep the whole batch busy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +22,7 @@ __all__ = ["History", "run_smp"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
+G = TypeVar("G", bound=np.generic)
 
 # Elements of one [chunk, N, N, N] temporary (~32 MB); a turn holds about a dozen of them.
 _CHUNK_ELEMENTS = 4_000_000
@@ -153,11 +155,11 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
 
 
 def _carry(
-    history: list[NDArray[np.generic]],
+    history: list[NDArray[G]],
     idx: NDArray[np.intp],
-    values: NDArray[np.generic],
+    values: NDArray[G],
     shape: tuple[int, int],
-) -> NDArray[np.generic]:
+) -> NDArray[G]:
     """This state's values for the running draws; stopped draws keep their last values."""
     out = history[-1].copy() if history else np.zeros(shape, dtype=values.dtype)
     out[idx] = values

