@@ -166,13 +166,21 @@ class Forecast:
                             "median": float(median[r, j]),
                         }
                     )
-        return {
+        out = {
             "scenario": self.scenario_id,
             "model": self.model,
             "params": _jsonable(self.params_dict()),
             "outcomes": self.outcomes,
             "rounds": rounds,
         }
+        if self.rounds is not None and self.rounds.positions is not None:
+            # Each actor's position after the last round (median across draws).
+            last = np.median(self.rounds.positions[:, -1], axis=0)
+            out["final_positions"] = {
+                a: {k: float(last[i, j]) for j, k in enumerate(self.issue_ids)}
+                for i, a in enumerate(self.actor_ids)
+            }
+        return out
 
 
 def _jsonable(value: Any) -> Any:
