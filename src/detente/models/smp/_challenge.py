@@ -24,6 +24,7 @@ from ._params import (
     VotingRule,
 )
 from ._voting import scalar_pce, vote
+from ._workspace import Workspace
 
 __all__ = [
     "Challenges",
@@ -59,7 +60,9 @@ def utility(d: Float, r: Float) -> Float:
     return out
 
 
-def risk_attitudes(d: Float, capability: Float, params: SmpParams) -> Float:
+def risk_attitudes(
+    d: Float, capability: Float, params: SmpParams, *, work: Float | None = None
+) -> Float:
     """Risk attitudes ``R[B, N]`` from the PCE over the actors' positions (§4.2).
 
     The most probable position's holder gets R = 1; when all positions are equally probable
@@ -73,6 +76,7 @@ def risk_attitudes(d: Float, capability: Float, params: SmpParams) -> Float:
         victory_model=params.victory_prob_model,
         pce_model=params.pce_model,
         what="risk attitudes",
+        work=work,
     )
     return _big_r(p, params.big_r_range)
 
@@ -123,6 +127,7 @@ def _contest(
     third: Float | None,
     rule: VotingRule,
     commit: ThirdPartyCommit,
+    work: tuple[Float, Float, Float] | None = None,
 ) -> Float:
     """``P`` that initiator i beats receiver j, with third parties n (last axis) (§4.4).
 
@@ -143,7 +148,10 @@ def _contest(
     c0_ij = c_ij[..., None]
     c0_ji = c_ji[..., None]
     if rule == "Prop":
-        v = _third_party_prop(c0_ij, c0_ji, w_n, u_ni, u_nn, np.subtract(u_nj, u_nn, out=u_nj))
+        if work is None:
+            work = (np.empty_like(u_nj), np.empty_like(u_nj), np.empty_like(u_nj))
+        bv = np.subtract(u_nj, u_nn, out=u_nj)
+        v = _third_party_prop(c0_ij, c0_ji, w_n, u_ni, u_nn, bv, work)
     else:
         # Votes that are not linear in Δ (Binary's ±1 at |Δ| ≥ 1e-8, cubes) are sensitive to
         # the last bits of Δ: evaluate the spec's expressions literally, as KTAB does.
@@ -161,7 +169,7 @@ def _contest(
         v[..., :, idx, idx] = 0.0  # n = j
     else:
         v *= third
-    support = np.maximum(v, 0.0).sum(axis=-1)
+    support = np.maximum(v, 0.0, out=u_nj).sum(axis=-1)
     # Under Prop, Σ max(−v, 0) = Σ max(v, 0) − Σ v saves a pass.
     against = support - v.sum(axis=-1) if rule == "Prop" else np.maximum(-v, 0.0).sum(axis=-1)
     c_ij = c_ij + support
@@ -171,22 +179,29 @@ def _contest(
 
 
 def _third_party_prop(
-    c0_ij: Float, c0_ji: Float, w_n: Float, u_ni: Float, u_nn: Float, nj_minus_nn: Float
+    c0_ij: Float,
+    c0_ji: Float,
+    w_n: Float,
+    u_ni: Float,
+    u_nn: Float,
+    nj_minus_nn: Float,
+    work: tuple[Float, Float, Float],
 ) -> Float:
     """Third parties' votes ``v[..., n]`` under ``Prop`` and ``SemiCommit``, in place.
 
     With A = U_nn − U_ni and Bv = U_nj − U_nn (§4.4 table): the order-zero vote is
     z = W_n (U_ni − U_nj) = −W_n (A + Bv) and e_i − e_j = π A + (1 − π) Bv = Bv + π (A − Bv).
-    Written over a handful of reused buffers, the N³ work is about 15 array passes.
+    Written over three scratch buffers (``work``, each shaped like ``nj_minus_nn``), the N³
+    work is about 15 in-place array passes.
     """
     big_a = u_nn - u_ni
     bv = nj_minus_nn
-    z = np.add(big_a, bv)
+    z = np.add(big_a, bv, out=work[0])
     np.multiply(z, -w_n, out=z)
-    num = np.maximum(z, 0.0)
+    num = np.maximum(z, 0.0, out=work[1])
     zn = np.subtract(num, z, out=z)  # max(−z, 0)
     num += c0_ij
-    den = np.add(num, c0_ji)
+    den = np.add(num, c0_ji, out=work[2])
     den += zn
     pi = np.divide(num, den, out=num)
     e = np.subtract(big_a, bv, out=den)
@@ -213,12 +228,19 @@ class Challenges:
 
 
 def challenges(
-    d: Float, r: Float, capability: Float, total_salience: Float, params: SmpParams
+    d: Float,
+    r: Float,
+    capability: Float,
+    total_salience: Float,
+    params: SmpParams,
+    *,
+    work: Workspace | None = None,
 ) -> Challenges:
     """Own-perspective challenge tensor and targets for every actor (§4.4–4.5).
 
     ``d[B, N, N]`` distances, ``r[B, N]`` risk attitudes, ``capability[B, N]``,
-    ``total_salience[B, N]``. Cost ``O(B N³)`` time, a few ``[B, N, N, N]`` temporaries.
+    ``total_salience[B, N]``. Cost ``O(B N³)`` time; four ``[B, N, N, N]`` arrays, taken from
+    ``work`` when given.
     """
     n = r.shape[1]
     rh = estimated_risk(r, params.big_r_adjust)  # [B, h, i]
@@ -232,7 +254,10 @@ def challenges(
     eye = np.eye(n, dtype=bool)
     # U^i_{n j} = u(d[n, j], R^i_n): the one genuinely N³ utility, laid out [B, i, j, n] and
     # built in place; (1 + dR)(1 − d) in this order gives the same bits as utility().
-    u_nj = np.multiply(d_t[:, None, :, :], rh[:, :, None, :])
+    b = r.shape[0]
+    full = (b, n, n, n)
+    slots = [work.get(k, full) if work is not None else np.empty(full) for k in range(4)]
+    u_nj = np.multiply(d_t[:, None, :, :], rh[:, :, None, :], out=slots[0])
     u_nj += 1.0
     u_nj *= (1.0 - d_t)[:, None, :, :]
     u_ii = np.diagonal(own, axis1=1, axis2=2)[:, :, None]
@@ -250,6 +275,7 @@ def challenges(
         None,
         params.voting_rule,
         params.third_party_commit,
+        (slots[1], slots[2], slots[3]),
     )
     sigma_j = total_salience[:, None, :]
     # ΔEU for the initiator itself (k = i), §4.4 table.

@@ -16,6 +16,7 @@ from ._bargain import Bargains
 from ._challenge import distances, utility
 from ._params import SmpParams
 from ._voting import coalitions, pce, victory_matrix
+from ._workspace import Workspace
 
 __all__ = ["Resolution", "resolve_queues"]
 
@@ -48,6 +49,7 @@ def resolve_queues(
     capability: Float,
     params: SmpParams,
     uniforms: Float | None,
+    work: Workspace | None = None,
 ) -> Resolution:
     """Vote on every actor's queue and adopt the chosen option (§4.9–4.10).
 
@@ -71,7 +73,8 @@ def resolve_queues(
     # out, summed actor by actor in index order as KTAB does: the order decides exact ties under
     # the Binary voting rule (a shortcut S − U_I − U_J + u(y_I) + u(y_J) changes the run).
     by_actor = np.ascontiguousarray(np.moveaxis(own, -1, 1))  # [B, n, a]
-    after = np.repeat(by_actor[:, :, :, None], k_all, axis=3)  # [B, n, a, K]
+    after = work.get(1, (b, n, n, k_all)) if work is not None else np.empty((b, n, n, k_all))
+    after[...] = by_actor[:, :, :, None]  # [B, n, a, K]
     a_idx = np.arange(n)[None, :, None]
     k_idx = np.arange(k_all)[None, None, :]
     after[rows[:, :, None], init[:, None, :], a_idx, k_idx] = u_i
@@ -85,7 +88,9 @@ def resolve_queues(
     # Option 0 is "status quo"; option 1 + β is bargain β. Queue order = this order, which keeps
     # ASymProsp's "higher index" rule (§3.4) intact.
     values = np.concatenate([status_quo[:, :, None], value], axis=-1)  # [B, a, 1 + K]
-    strength = coalitions(capability, values, params.voting_rule)
+    m_all = k_all + 1
+    scratch = work.get(0, (b, n, m_all, m_all)) if work is not None else None
+    strength = coalitions(capability, values, params.voting_rule, work=scratch)
     victory = victory_matrix(strength, params.victory_prob_model)
     actors = np.arange(n)[None, :, None]
     member = bargains.valid[:, None, :] & (
@@ -98,7 +103,8 @@ def resolve_queues(
     )
     option = np.concatenate([np.zeros((b, n, 1), dtype=np.int64), 1 + order], axis=-1)
     pair = (rows[:, :, None, None], option[:, :, :, None], option[:, :, None, :])
-    probs = pce(strength[pair], victory[pair], valid, params.pce_model, what="queues")  # [B, k, M]
+    gathered = strength[pair] if params.pce_model == "MarkovIncentive" else None
+    probs = pce(gathered, victory[pair], valid, params.pce_model, what="queues")  # [B, k, M]
 
     if uniforms is None:
         pick = np.argmax(probs, axis=-1)  # first maximum on ties (§4.9)

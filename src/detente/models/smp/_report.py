@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from ._params import POSITION_TOL, SmpParams
 from ._voting import scalar_pce
+from ._workspace import Workspace
 
 __all__ = ["StateReport", "report_state"]
 
@@ -52,7 +53,13 @@ def representatives(position: Float) -> tuple[Bool, Bool]:
     return rep, close
 
 
-def report_state(position: Float, own: Float, capability: Float, params: SmpParams) -> StateReport:
+def report_state(
+    position: Float,
+    own: Float,
+    capability: Float,
+    params: SmpParams,
+    work: Workspace | None = None,
+) -> StateReport:
     """Distinct positions and their probabilities for one state (§4.12).
 
     ``own[B, a, n]`` = ``U^a_{a n}``, each actor's risk-aware utility of each position.
@@ -75,6 +82,7 @@ def report_state(position: Float, own: Float, capability: Float, params: SmpPara
         victory_model=params.victory_prob_model,
         pce_model=params.pce_model,
         what="reported positions",
+        work=work.get(0, (b, n, count, count)) if work is not None else None,
     )
     distinct = np.zeros((b, n))
     # Padding slots point at non-representatives (argsort is a permutation): they get 0.

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from ._params import MIN_DELTA_RATIO, MIN_SIG_DELTA, MIN_TURNS, SmpParams
 from ._report import report_state
 from ._turn import Actors, Assessment, Turn, assess_state, take_turn
+from ._workspace import Workspace
 
 __all__ = ["History", "run_smp"]
 
@@ -80,6 +81,8 @@ def run_smp(x0: Float, actors: Actors, params: SmpParams) -> History:
 
 def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total: int) -> History:
     b, n, _ = x0.shape
+    views = 2 if params.bargain_model == "InitRcvrInterp" else 1
+    work = Workspace.for_run(draws=b, actors=n, views=views)
     x, ideal = x0.copy(), x0.copy()
     positions, ideals = [x.copy()], [ideal.copy()]
     risks: list[Float] = []
@@ -97,8 +100,8 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
     while True:
         idx = np.flatnonzero(running)
         sub = actors.take(idx)
-        state = assess_state(x[idx], ideal[idx], sub, params)
-        report = report_state(x[idx], state.own, sub.capability, params)
+        state = assess_state(x[idx], ideal[idx], sub, params, work)
+        report = report_state(x[idx], state.own, sub.capability, params, work)
         risks.append(_carry(risks, idx, state.r, (b, n)))
         distinct.append(_carry(distinct, idx, report.distinct, (b, n)))
         groups.append(_carry(groups, idx, report.group, (b, n)))
@@ -126,7 +129,7 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
             # One number per actor per turn, drawn by draw index so chunking cannot change it.
             rng = np.random.default_rng([params.seed, t])
             uniforms = rng.random((total, n))[offset + idx]
-        turn = take_turn(x[idx], ideal[idx], state, sub, params, uniforms)
+        turn = take_turn(x[idx], ideal[idx], state, sub, params, uniforms, work)
         move = turn.position - x[idx]
         delta = np.sqrt((move * move).sum(axis=-1)).sum(axis=-1)
         last_move[idx] = delta

@@ -16,6 +16,7 @@ from ._bargain import Bargains, make_bargains
 from ._challenge import Challenges, challenges, distances, receiver_view, risk_attitudes, utility
 from ._params import SmpParams
 from ._queue import Resolution, resolve_queues
+from ._workspace import Workspace
 
 __all__ = ["Actors", "Assessment", "Turn", "assess_state", "take_turn"]
 
@@ -63,10 +64,18 @@ class Turn:
     resolution: Resolution
 
 
-def assess_state(position: Float, ideal: Float, actors: Actors, params: SmpParams) -> Assessment:
+def assess_state(
+    position: Float,
+    ideal: Float,
+    actors: Actors,
+    params: SmpParams,
+    work: Workspace | None = None,
+) -> Assessment:
     """Distances (§4.1), risk attitudes (§4.2) and own utilities (§4.3) of a state."""
     d = distances(ideal, position, actors.salience)
-    r = risk_attitudes(d, actors.capability, params)
+    b, n = d.shape[:2]
+    scratch = work.get(0, (b, n, n, n)) if work is not None else None
+    r = risk_attitudes(d, actors.capability, params, work=scratch)
     return Assessment(d=d, r=r, own=utility(d, r[:, :, None]))
 
 
@@ -77,9 +86,12 @@ def take_turn(
     actors: Actors,
     params: SmpParams,
     uniforms: Float | None,
+    work: Workspace | None = None,
 ) -> Turn:
     """One turn from ``(position, ideal)`` with its assessment ``state`` (§4.4–4.11)."""
-    chosen = challenges(state.d, state.r, actors.capability, actors.total_salience, params)
+    chosen = challenges(
+        state.d, state.r, actors.capability, actors.total_salience, params, work=work
+    )
     p_receiver = None
     if params.bargain_model != "InitOnlyInterp":
         p_receiver = receiver_view(
@@ -106,6 +118,7 @@ def take_turn(
         actors.capability,
         params,
         uniforms,
+        work,
     )
     new = resolution.position
     if actors.accommodation is None:

@@ -53,15 +53,18 @@ def vote(weight: Float | float, delta: Float, rule: VotingRule) -> Float:
     return out
 
 
-def coalitions(weight: Float, utility: Float, rule: VotingRule) -> Float:
+def coalitions(
+    weight: Float, utility: Float, rule: VotingRule, *, work: Float | None = None
+) -> Float:
     """Coalition strengths ``C[..., m, m']`` over an ordered option list (§3.4).
 
     ``weight`` is ``float[..., K]`` (voters), ``utility`` ``float[..., K, M]`` (voter × option).
     ``C[m, m'] = 1e-8 + Σ_a max(vote(w_a; u_a(m), u_a(m')), 0)``; under ``ASymProsp`` the votes
     are cast with the higher-indexed option first, as KTAB does, which discounts the supporters of
-    the later option (§7.7). Cost ``O(K M²)`` per batch element, memory ``K M²``.
+    the later option (§7.7). Cost ``O(K M²)`` per batch element, memory ``K M²`` (in ``work``,
+    a scratch array of shape ``[..., K, M, M]``, when given).
     """
-    diff = utility[..., :, :, None] - utility[..., :, None, :]  # [..., K, M, M]
+    diff = np.subtract(utility[..., :, :, None], utility[..., :, None, :], out=work)
     if rule == "ASymProsp":
         m = utility.shape[-1]
         later = np.tril(np.ones((m, m), dtype=bool), -1)  # row index > column index
@@ -104,7 +107,7 @@ def victory_matrix(strength: Float, model: VictoryProbModel) -> Float:
 
 
 def pce(
-    strength: Float,
+    strength: Float | None,
     victory: Float,
     valid: Bool | None,
     model: PCEModel,
@@ -113,8 +116,8 @@ def pce(
 ) -> Float:
     """Probability of each option from its coalition and victory matrices (§3.6).
 
-    ``strength``, ``victory`` are ``float[..., M, M]``; ``valid`` ``bool[..., M]`` or None (all
-    valid). Returns ``float[..., M]`` summing to 1 over the valid options.
+    ``strength``, ``victory`` are ``float[..., M, M]`` (``strength`` is needed by
+    ``MarkovIncentive`` only); ``valid`` ``bool[..., M]`` or None (all valid). Returns ``float[..., M]`` summing to 1 over the valid options.
     """
     m = victory.shape[-1]
     if valid is None:
@@ -122,8 +125,8 @@ def pce(
     pair = valid[..., :, None] & valid[..., None, :]
     if model == "Conditional":
         # p_m ∝ Π_m' V[m, m'] in log space: same in exact arithmetic, no underflow for large M.
-        with np.errstate(divide="ignore"):
-            log_v = np.where(pair, np.log(victory), 0.0)
+        # Victory probabilities are positive (coalitions have a floor), so the log is finite.
+        log_v = np.log(np.where(pair, victory, 1.0))
         score = np.where(valid, log_v.sum(axis=-1), -np.inf)
         score = score - score.max(axis=-1, keepdims=True)
         p = np.exp(score)
@@ -141,6 +144,8 @@ def pce(
             return q
     else:
         tol = MARKOV_INCENTIVE_TOL
+        if strength is None:
+            raise ValueError("the MarkovIncentive PCE needs the coalition strengths")
         n = np.where(pair, strength * victory, 0.0)
         n[..., np.arange(m), np.arange(m)] += np.where(valid, MARKOV_INCENTIVE_FLOOR, 0.0)
         column = n.sum(axis=-2, keepdims=True)
@@ -176,16 +181,18 @@ def scalar_pce(
     victory_model: VictoryProbModel,
     pce_model: PCEModel,
     what: str = "PCE",
+    work: Float | None = None,
 ) -> Float:
     """``PCE(w, u)`` (§3.7): votes → coalitions → victory matrix → option probabilities.
 
-    ``weight`` ``float[..., K]``, ``utility`` ``float[..., K, M]``, ``valid`` ``bool[..., M]``.
+    ``weight`` ``float[..., K]``, ``utility`` ``float[..., K, M]``, ``valid`` ``bool[..., M]``;
+    ``work`` an optional scratch array ``[..., K, M, M]``.
 
     >>> u = np.array([[1.0, 0.2], [0.9, 0.8], [0.0, 1.0]])
     >>> scalar_pce(np.array([1.0, 1.0, 1.0]), u, None, rule="Prop",
     ...            victory_model="Linear", pce_model="Conditional").round(6)
     array([0.473684, 0.526316])
     """
-    strength = coalitions(weight, utility, rule)
+    strength = coalitions(weight, utility, rule, work=work)
     victory = victory_matrix(strength, victory_model)
     return pce(strength, victory, valid, pce_model, what=what)
