@@ -79,3 +79,16 @@ def test_ktab_export_writes_a_file_that_reads_back(tmp_path: Path) -> None:
     assert data["final_positions"]["XJ"]["policy"] == approx(43.18, abs=1e-9)
     printed = runner.invoke(app, ["ktab-export", "ktab-dummy-3dim"])
     assert printed.output.splitlines()[2].startswith("SActor-00,Random Spatial Actor,102.543,")
+
+
+def test_the_documentation_example_runs_and_prints_what_it_says(capsys) -> None:
+    import re
+
+    doc = (Path(__file__).parents[2] / "docs" / "models" / "smp.md").read_text(encoding="utf-8")
+    code = re.findall(r"```python\n(.*?)```", doc, re.S)[0]
+    exec(compile(code, "docs/models/smp.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "27" and printed[1] == "[43.18 43.3 ]"
+    assert printed[2] == "{'policy': 39.73, 'competitive': 32.78}"
+    assert printed[3].startswith("KTAB movement rule")
+    assert printed[4] == "9" and printed[5] == "[35 35 35 35]"

@@ -117,7 +117,8 @@ def pce(
     """Probability of each option from its coalition and victory matrices (§3.6).
 
     ``strength``, ``victory`` are ``float[..., M, M]`` (``strength`` is needed by
-    ``MarkovIncentive`` only); ``valid`` ``bool[..., M]`` or None (all valid). Returns ``float[..., M]`` summing to 1 over the valid options.
+    ``MarkovIncentive`` only); ``valid`` ``bool[..., M]`` or None (all valid). Returns
+    ``float[..., M]`` summing to 1 over the valid options.
     """
     m = victory.shape[-1]
     if valid is None:
