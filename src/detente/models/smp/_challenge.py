@@ -285,13 +285,14 @@ def challenges(
     eu_con = p * eu_win + (1.0 - p) * eu_lose
     eu_ch = (1.0 - sigma_j) * eu_win + sigma_j * eu_con
     gain = eu_ch - eu_sq
-    gain = np.where(eye, np.nan, gain)
-    p = np.where(eye, np.nan, p)
+    gain[:, eye] = np.nan
+    p[:, eye] = np.nan
     masked = np.where(eye, -np.inf, gain)
     target = np.argmax(masked, axis=-1)  # first maximum: the lowest index wins ties (§4.5)
-    best = np.take_along_axis(masked, target[:, :, None], axis=-1)[:, :, 0]
+    rows, actors = np.arange(b)[:, None], np.arange(n)[None, :]
+    best = masked[rows, actors, target]
     has = best > MIN_GAIN
-    prob = np.take_along_axis(p, target[:, :, None], axis=-1)[:, :, 0]
+    prob = p[rows, actors, target]
     return Challenges(
         target=np.where(has, target, -1).astype(np.int64),
         probability=np.where(has, prob, np.nan),

@@ -67,8 +67,9 @@ def resolve_queues(
     init = bargains.initiator
     recv = np.where(bargains.valid, bargains.receiver, 0)
     # Average utility over the N positions after the bargain, for every voter a (§4.9).
-    u_i = utility(distances(ideal, bargains.y_initiator, salience), r[:, :, None])
-    u_j = utility(distances(ideal, bargains.y_receiver, salience), r[:, :, None])
+    both = np.concatenate([bargains.y_initiator, bargains.y_receiver], axis=1)
+    u_both = utility(distances(ideal, both, salience), r[:, :, None])
+    u_i, u_j = u_both[:, :, :k_all], u_both[:, :, k_all:]
     # Each option's value is the voter's mean utility over the N positions after it is carried
     # out, summed actor by actor in index order as KTAB does: the order decides exact ties under
     # the Binary voting rule (a shortcut S − U_I − U_J + u(y_I) + u(y_J) changes the run).
@@ -113,10 +114,10 @@ def resolve_queues(
         reached = (uniforms[:, :, None] <= cum) & valid
         last = valid.sum(axis=-1) - 1
         pick = np.where(reached.any(axis=-1), np.argmax(reached, axis=-1), last)
-    win = np.take_along_axis(probs, pick[:, :, None], axis=-1)[:, :, 0]
-    bargain = np.take_along_axis(order, np.maximum(pick - 1, 0)[:, :, None], axis=-1)[:, :, 0]
-    chosen = np.where(pick > 0, bargain, -1)
     me = np.arange(n)[None, :]
+    win = probs[rows, me, pick]
+    bargain = order[rows, me, np.maximum(pick - 1, 0)]
+    chosen = np.where(pick > 0, bargain, -1)
     as_initiator = init[rows, bargain] == me
     y = np.where(
         as_initiator[:, :, None],

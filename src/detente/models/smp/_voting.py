@@ -121,18 +121,21 @@ def pce(
     ``float[..., M]`` summing to 1 over the valid options.
     """
     m = victory.shape[-1]
-    if valid is None:
-        valid = np.ones(victory.shape[:-1], dtype=bool)
-    pair = valid[..., :, None] & valid[..., None, :]
     if model == "Conditional":
         # p_m ∝ Π_m' V[m, m'] in log space: same in exact arithmetic, no underflow for large M.
         # Victory probabilities are positive (coalitions have a floor), so the log is finite.
-        log_v = np.log(np.where(pair, victory, 1.0))
-        score = np.where(valid, log_v.sum(axis=-1), -np.inf)
-        score = score - score.max(axis=-1, keepdims=True)
-        p = np.exp(score)
-        out: Float = p / p.sum(axis=-1, keepdims=True)
-        return out
+        if valid is None:
+            score = np.log(victory).sum(axis=-1)
+        else:
+            pair = valid[..., :, None] & valid[..., None, :]
+            score = np.where(valid, np.log(np.where(pair, victory, 1.0)).sum(axis=-1), -np.inf)
+        score -= score.max(axis=-1, keepdims=True)
+        p = np.exp(score, out=score)
+        p /= p.sum(axis=-1, keepdims=True)
+        return p
+    if valid is None:
+        valid = np.ones(victory.shape[:-1], dtype=bool)
+    pair = valid[..., :, None] & valid[..., None, :]
     count = valid.sum(axis=-1, keepdims=True)
     p = np.where(valid, 1.0 / count, 0.0)
     v = np.where(pair, victory, 0.0)
