@@ -93,19 +93,23 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
     steps = np.zeros(b, dtype=np.int64)
     rule = np.zeros(b, dtype=np.int64)
     running = np.ones(b, dtype=bool)
-    events: dict[str, list[NDArray[np.generic]]] = {}
     last_move = np.zeros(b)
     last_max = np.zeros(b)
     t = 0
+    records: list[tuple[Int, int, Turn]] = []
+    everyone = np.arange(b)
     while True:
         idx = np.flatnonzero(running)
-        sub = actors.take(idx)
-        state = assess_state(x[idx], ideal[idx], sub, params, work)
-        report = report_state(x[idx], state.own, sub.capability, params, work)
-        risks.append(_carry(risks, idx, state.r, (b, n)))
-        distinct.append(_carry(distinct, idx, report.distinct, (b, n)))
-        groups.append(_carry(groups, idx, report.group, (b, n)))
-        actor_probability.append(_carry(actor_probability, idx, report.actor_probability, (b, n)))
+        whole = idx.size == b  # the common case (and B = 1): no gathering needed
+        sub = actors if whole else actors.take(idx)
+        x_run = x if whole else x[idx]
+        ideal_run = ideal if whole else ideal[idx]
+        state = assess_state(x_run, ideal_run, sub, params, work)
+        report = report_state(x_run, state.own, sub.capability, params, work)
+        risks.append(_carry(risks, idx, state.r, whole))
+        distinct.append(_carry(distinct, idx, report.distinct, whole))
+        groups.append(_carry(groups, idx, report.group, whole))
+        actor_probability.append(_carry(actor_probability, idx, report.actor_probability, whole))
         if t >= 1:
             # §5: stop at the turn limit, or once movement falls below 2 % of the first turn's.
             ratio = last_move[idx] / (first_move[idx] + MIN_SIG_DELTA)
@@ -118,29 +122,34 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
             rule[idx] = np.where(by_ratio, 0, np.where(by_stable, 2, 1))
             steps[idx[stop]] = t
             running[idx[stop]] = False
-            keep = ~stop
-            if not keep.any():
+            if stop.all():
                 break
-            idx = idx[keep]
-            sub = actors.take(idx)
-            state = Assessment(state.d[keep], state.r[keep], state.own[keep])
+            if stop.any():
+                keep = ~stop
+                idx = idx[keep]
+                whole = False
+                sub = actors.take(idx)
+                x_run, ideal_run = x[idx], ideal[idx]
+                state = Assessment(state.d[keep], state.r[keep], state.own[keep])
         uniforms = None
         if params.state_transitions == "Stochastic":
             # One number per actor per turn, drawn by draw index so chunking cannot change it.
             rng = np.random.default_rng([params.seed, t])
             uniforms = rng.random((total, n))[offset + idx]
-        turn = take_turn(x[idx], ideal[idx], state, sub, params, uniforms, work)
-        move = turn.position - x[idx]
+        turn = take_turn(x_run, ideal_run, state, sub, params, uniforms, work)
+        move = turn.position - x_run
         delta = np.sqrt((move * move).sum(axis=-1)).sum(axis=-1)
         last_move[idx] = delta
         last_max[idx] = np.abs(move).max(axis=(1, 2))
         if t == 0:
             first_move[idx] = delta
-        _record_events(events, turn, idx + offset, t + 1)
-        x = x.copy()
-        ideal = ideal.copy()
-        x[idx] = turn.position
-        ideal[idx] = turn.ideal
+        records.append((everyone[idx] + offset, t + 1, turn))
+        if whole:
+            x, ideal = turn.position, turn.ideal
+        else:
+            x, ideal = x.copy(), ideal.copy()
+            x[idx] = turn.position
+            ideal[idx] = turn.ideal
         positions.append(x)
         ideals.append(ideal)
         t += 1
@@ -153,47 +162,50 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
         actor_probability=np.stack(actor_probability, axis=1),
         steps=steps,
         rule=rule,
-        events=events,
+        events=_events(records),
     )
 
 
 def _carry(
-    history: list[NDArray[G]],
-    idx: NDArray[np.intp],
-    values: NDArray[G],
-    shape: tuple[int, int],
+    history: list[NDArray[G]], idx: NDArray[np.intp], values: NDArray[G], whole: bool
 ) -> NDArray[G]:
     """This state's values for the running draws; stopped draws keep their last values."""
-    out = history[-1].copy() if history else np.zeros(shape, dtype=values.dtype)
+    if whole:
+        return values
+    out = history[-1].copy()
     out[idx] = values
     return out
 
 
-def _record_events(
-    events: dict[str, list[NDArray[np.generic]]], turn: Turn, draws: Int, round_: int
-) -> None:
-    """One row per bargain: who challenged whom, with what odds, and who adopted it."""
-    bg = turn.bargains
-    chosen = turn.resolution.chosen
-    rows = np.arange(bg.valid.shape[0])[:, None]
-    k = np.arange(bg.valid.shape[1])[None, :]
-    recv = np.where(bg.valid, bg.receiver, 0)
-    initiator_moved = chosen[rows, bg.initiator] == k
-    receiver_moved = chosen[rows, recv] == k
-    gain = turn.challenges.gain[rows, bg.initiator]
-    where = np.nonzero(bg.valid)
+def _events(records: list[tuple[Int, int, Turn]]) -> dict[str, list[NDArray[np.generic]]]:
+    """One row per bargain: who challenged whom, with what odds, and who adopted it.
+
+    Built once at the end from every turn's arrays stacked row-wise (one row per draw and turn).
+    """
+    if not records:
+        return {}
+    draws = np.concatenate([r[0] for r in records])
+    rounds = np.concatenate([np.full(r[0].size, r[1], dtype=np.int64) for r in records])
+    turns = [r[2] for r in records]
+    valid = np.concatenate([t.bargains.valid for t in turns])
+    initiator = np.concatenate([t.bargains.initiator for t in turns])
+    receiver = np.concatenate([t.bargains.receiver for t in turns])
+    chosen = np.concatenate([t.resolution.chosen for t in turns])
+    gain_by_actor = np.concatenate([t.challenges.gain for t in turns])
+    rows = np.arange(valid.shape[0])[:, None]
+    k = np.arange(valid.shape[1])[None, :]
+    where = np.nonzero(valid)
     columns: dict[str, NDArray[np.generic]] = {
-        "draw": np.broadcast_to(draws[:, None], bg.valid.shape)[where],
-        "round": np.full(where[0].size, round_, dtype=np.int64),
-        "initiator": bg.initiator[where],
-        "receiver": bg.receiver[where],
-        "view": np.broadcast_to(bg.view[None, :], bg.valid.shape)[where],
-        "win_probability": bg.probability[where],
-        "gain": gain[where],
-        "initiator_moved": initiator_moved[where],
-        "receiver_moved": receiver_moved[where],
-        "y_initiator": bg.y_initiator[where],
-        "y_receiver": bg.y_receiver[where],
+        "draw": np.broadcast_to(draws[:, None], valid.shape)[where],
+        "round": np.broadcast_to(rounds[:, None], valid.shape)[where],
+        "initiator": initiator[where],
+        "receiver": receiver[where],
+        "view": np.broadcast_to(turns[0].bargains.view[None, :], valid.shape)[where],
+        "win_probability": np.concatenate([t.bargains.probability for t in turns])[where],
+        "gain": gain_by_actor[rows, initiator][where],
+        "initiator_moved": (chosen[rows, initiator] == k)[where],
+        "receiver_moved": (chosen[rows, np.where(valid, receiver, 0)] == k)[where],
+        "y_initiator": np.concatenate([t.bargains.y_initiator for t in turns])[where],
+        "y_receiver": np.concatenate([t.bargains.y_receiver for t in turns])[where],
     }
-    for key, value in columns.items():
-        events.setdefault(key, []).append(value)
+    return {key: [value] for key, value in columns.items()}

@@ -130,7 +130,7 @@ def pce(
             pair = valid[..., :, None] & valid[..., None, :]
             score = np.where(valid, np.log(np.where(pair, victory, 1.0)).sum(axis=-1), -np.inf)
         score -= score.max(axis=-1, keepdims=True)
-        p = np.exp(score, out=score)
+        p: Float = np.exp(score, out=score)
         p /= p.sum(axis=-1, keepdims=True)
         return p
     if valid is None:
