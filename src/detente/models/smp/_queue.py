@@ -103,9 +103,18 @@ def resolve_queues(
         [np.ones((b, n, 1), dtype=bool), np.take_along_axis(member, order, axis=-1)], axis=-1
     )
     option = np.concatenate([np.zeros((b, n, 1), dtype=np.int64), 1 + order], axis=-1)
-    pair = (rows[:, :, None, None], option[:, :, :, None], option[:, :, None, :])
-    gathered = strength[pair] if params.pce_model == "MarkovIncentive" else None
-    probs = pce(gathered, victory[pair], valid, params.pce_model, what="queues")  # [B, k, M]
+    if params.pce_model == "Conditional":
+        # Padding slots point at an extra option whose victory probabilities are all 1, so the
+        # gathered products need no mask (a factor 1 changes nothing; padded rows are zeroed).
+        padded = np.ones((b, m_all + 1, m_all + 1))
+        padded[:, :m_all, :m_all] = victory
+        option = np.where(valid, option, m_all)
+        pair = (rows[:, :, None, None], option[:, :, :, None], option[:, :, None, :])
+        probs = pce(None, padded[pair], valid, "Conditional", what="queues", padded=True)
+    else:
+        pair = (rows[:, :, None, None], option[:, :, :, None], option[:, :, None, :])
+        gathered = strength[pair] if params.pce_model == "MarkovIncentive" else None
+        probs = pce(gathered, victory[pair], valid, params.pce_model, what="queues")  # [B, k, M]
 
     if uniforms is None:
         pick = np.argmax(probs, axis=-1)  # first maximum on ties (§4.9)

@@ -113,26 +113,18 @@ def pce(
     model: PCEModel,
     *,
     what: str = "PCE",
+    padded: bool = False,
 ) -> Float:
     """Probability of each option from its coalition and victory matrices (§3.6).
 
     ``strength``, ``victory`` are ``float[..., M, M]`` (``strength`` is needed by
     ``MarkovIncentive`` only); ``valid`` ``bool[..., M]`` or None (all valid). Returns
-    ``float[..., M]`` summing to 1 over the valid options.
+    ``float[..., M]`` summing to 1 over the valid options. ``padded`` says that the victory
+    entries of invalid options are already 1 (the queue code gathers them so).
     """
     m = victory.shape[-1]
     if model == "Conditional":
-        # p_m ∝ Π_m' V[m, m'] in log space: same in exact arithmetic, no underflow for large M.
-        # Victory probabilities are positive (coalitions have a floor), so the log is finite.
-        if valid is None:
-            score = np.log(victory).sum(axis=-1)
-        else:
-            pair = valid[..., :, None] & valid[..., None, :]
-            score = np.where(valid, np.log(np.where(pair, victory, 1.0)).sum(axis=-1), -np.inf)
-        score -= score.max(axis=-1, keepdims=True)
-        p: Float = np.exp(score, out=score)
-        p /= p.sum(axis=-1, keepdims=True)
-        return p
+        return _conditional(victory, valid, padded)
     if valid is None:
         valid = np.ones(victory.shape[:-1], dtype=bool)
     pair = valid[..., :, None] & valid[..., None, :]
@@ -174,6 +166,29 @@ def pce(
         f"model 'smp': the {model} PCE of the {what} did not converge in {MARKOV_MAX_ITER} "
         "iterations; try pce_model='Conditional'"
     )
+
+
+# Up to this many options the Conditional PCE multiplies victory probabilities directly, as KTAB
+# does (each is at least ~1e-11, so 25 factors cannot underflow); beyond it, sums of logarithms.
+_PRODUCT_MAX_OPTIONS = 25
+
+
+def _conditional(victory: Float, valid: Bool | None, padded: bool) -> Float:
+    """``p_m ∝ Π_m' V[m, m']`` over the valid options (§3.6, ``Conditional``)."""
+    m = victory.shape[-1]
+    if valid is not None and not padded:
+        pair = valid[..., :, None] & valid[..., None, :]
+        victory = np.where(pair, victory, 1.0)
+    if m <= _PRODUCT_MAX_OPTIONS:
+        p: Float = np.prod(victory, axis=-1)
+    else:
+        score = np.log(victory).sum(axis=-1)
+        score -= score.max(axis=-1, keepdims=True)
+        p = np.exp(score, out=score)
+    if valid is not None:
+        p *= valid
+    p /= p.sum(axis=-1, keepdims=True)
+    return p
 
 
 def scalar_pce(
