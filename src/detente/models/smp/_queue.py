@@ -100,7 +100,7 @@ def resolve_queues(
     longest = int(member.sum(axis=-1).max()) if member.size else 0
     order = np.argsort(~member, axis=-1, kind="stable")[:, :, :longest]  # first the members
     valid = np.concatenate(
-        [np.ones((b, n, 1), dtype=bool), np.take_along_axis(member, order, axis=-1)], axis=-1
+        [np.ones((b, n, 1), dtype=bool), member[rows[:, :, None], actors, order]], axis=-1
     )
     option = np.concatenate([np.zeros((b, n, 1), dtype=np.int64), 1 + order], axis=-1)
     if params.pce_model == "Conditional":

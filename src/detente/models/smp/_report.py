@@ -72,7 +72,7 @@ def report_state(
     last = n - 1 - np.argmax(linked[:, :, ::-1], axis=-1)
     count = int(rep.sum(axis=-1).max())
     order = np.argsort(~rep, axis=-1, kind="stable")[:, :count]
-    valid = np.take_along_axis(rep, order, axis=-1)
+    valid = rep[rows, order]
     utility = own[rows[:, :, None], np.arange(n)[None, :, None], order[:, None, :]]  # [B, a, M]
     pi = scalar_pce(
         capability,
