@@ -262,27 +262,59 @@ def test_accommodation_from_ktab_xml() -> None:
     assert f.extras["ideals"][0, -1].sum() == approx(1336.6977, abs=5e-5)
 
 
+def _pol_comp_pulls(diagonal: float) -> list[list[float]]:
+    a = np.eye(13) * diagonal
+    a[0, 1] = 0.2  # XJ's ideal toward LK's position
+    a[5, 0] = 0.3  # XS's ideal toward XJ's position
+    return a.tolist()
+
+
 @pytest.mark.parametrize(
-    "diagonal, steps, actor0, ideal0, total",
+    ("case", "matrix", "steps", "actor0", "ideal0", "positions_sum", "ideals_sum"),
     [
-        (0.5, 7, [74.08, 44.69, 67.74], [74.3641, 44.4105, 67.9920], 1298.45),
+        (
+            "ktab-dummy-3dim",
+            (np.eye(7) * 0.5).tolist(),
+            7,
+            [74.08, 44.69, 67.74],
+            [74.3641, 44.4105, 67.9920],
+            1298.45,
+            1302.5259,
+        ),
+        (
+            "ktab-soe-pol-comp",
+            (np.eye(13) * 0.3).tolist(),
+            20,
+            [27.35, 29.18],
+            [28.2440, 28.5461],
+            980.02,
+            979.3893,
+        ),
+        (
+            "ktab-soe-pol-comp",
+            _pol_comp_pulls(0.6),
+            21,
+            [37.85, 42.14],
+            [39.3900, 47.4775],
+            1125.39,
+            1132.0836,
+        ),
     ],
 )
-def test_lagging_ideals(diagonal, steps, actor0, ideal0, total) -> None:
-    # §8.6 "Accommodation", first dummy row: A = 0.5 I.
-    f = forecast("ktab-dummy-3dim", "smp", accommodation=(np.eye(7) * diagonal).tolist())
+def test_accommodation_rows(case, matrix, steps, actor0, ideal0, positions_sum, ideals_sum) -> None:
+    # §8.6 "Accommodation" [KTAB]: lagging ideals (a·I) and ideals pulled toward other actors.
+    f = forecast(case, "smp", accommodation=matrix)
     assert f.rounds.n_rounds == steps
     assert f.rounds.positions[0, -1, 0] == approx(actor0, abs=1e-9)
     assert f.extras["ideals"][0, -1, 0] == approx(ideal0, abs=5e-5)
-    assert f.rounds.positions[0, -1].sum() == approx(total, abs=1e-6)
+    assert f.rounds.positions[0, -1].sum() == approx(positions_sum, abs=1e-6)
+    assert f.extras["ideals"][0, -1].sum() == approx(ideals_sum, abs=5e-5)
 
 
 def test_soe_pol_comp_accommodation_with_markov_incentive() -> None:
     # §8.6 "Accommodation", last row: 0.6 I plus A[XJ, LK] = 0.2, A[XS, XJ] = 0.3.
-    a = np.eye(13) * 0.6
-    a[0, 1] = 0.2
-    a[5, 0] = 0.3
-    f = forecast("ktab-soe-pol-comp", "smp", accommodation=a.tolist(), pce_model="MarkovIncentive")
+    params = {"accommodation": _pol_comp_pulls(0.6), "pce_model": "MarkovIncentive"}
+    f = forecast("ktab-soe-pol-comp", "smp", **params)
     assert f.rounds.n_rounds == 13
     assert f.rounds.positions[0, -1, 0] == approx([43.09, 42.75], abs=1e-9)
     assert f.extras["ideals"][0, -1, 0] == approx([43.5108, 48.1753], abs=5e-5)

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
-from ._ktab import read_ktab_csv, read_ktab_xml, write_ktab_csv
+from ._ktab import read_ktab_csv, write_ktab_csv
+from ._ktab_xml import read_ktab_xml
 from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
 from ._parse import Locator, parse_scenario
 from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source

@@ -6,7 +6,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ScenarioError, did_you_mean
-from ._ktab import is_ktab_csv, read_ktab_csv, read_ktab_xml
+from ._ktab import is_ktab_csv, read_ktab_csv
+from ._ktab_xml import read_ktab_xml
 from ._schema import Scenario
 from ._tables import read_csv, read_xlsx
 from ._yaml import read_yaml

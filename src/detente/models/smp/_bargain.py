@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._params import INTERPOLATION_FLOOR, ROUNDING, InterVecBrgn
+from ._params import INTERPOLATION_FLOOR, ROUNDING, BargnModel, InterVecBrgn
 
-__all__ = ["Bargains", "interpolate", "round_position"]
+__all__ = ["Bargains", "interpolate", "make_bargains", "round_position"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
@@ -84,7 +84,7 @@ def make_bargains(
     p_initiator: Float,
     p_receiver: Float | None,
     rule: InterVecBrgn,
-    model: str,
+    model: BargnModel,
 ) -> Bargains:
     """Bargains from each actor's chosen challenge (§4.7).
 
