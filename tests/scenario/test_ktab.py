@@ -107,8 +107,14 @@ def test_writer_refuses_actors_without_every_issue() -> None:
     ("body", "message"),
     [
         ("A,x,10,20,50,\nB,y,20,80,60,\n", r"declares 3 actors but the file has 2"),
-        ("A,x,10,20,50,\nB,y,20,80,\nC,z,30,50,40,\n", r"line 4[\s\S]*needs 5 cells"),
-        ("A,x,10,20,50,\nB,y,0,80,60,\nC,z,30,50,40,\n", r"line 4[\s\S]*capability 0"),
+        (
+            "A,x,10,20,50,\nB,y,20,80,\nC,z,30,50,40,\n",
+            r"actors\[B\]  \(line 4\)[\s\S]*needs 5 cells",
+        ),
+        (
+            "A,x,10,20,50,\nB,y,0,80,60,\nC,z,30,50,40,\n",
+            r"actors\[B\]  \(row 4, column Power\)[\s\S]*capability 0",
+        ),
         ("A,x,10,20,50,\nB,y,ten,80,60,\nC,z,30,50,40,\n", r"expected a number in column 'Power'"),
         ("A,x,10,20,50,\nB,y,20,180,60,\nC,z,30,50,40,\n", r"180"),
     ],

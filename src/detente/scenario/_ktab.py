@@ -76,9 +76,9 @@ def read_ktab_csv(text: str, *, file: str | None = None, scenario_id: str = "sce
     problems: list[Problem] = []
 
     def problem(code: str, message: str, line: int, column: str | None = None, **kw: Any) -> None:
-        problems.append(
-            Problem(code, f"line {line}", message, file=file, line=line, column=column, **kw)
-        )
+        # The location names what the line holds; the line number is printed beside it.
+        where = "scenario line" if line == 1 else f"actors[{_text(rows[line - 1][0])}]"
+        problems.append(Problem(code, where, message, file=file, line=line, column=column, **kw))
 
     if not is_ktab_csv(text) or len(rows) < 2:
         raise ScenarioError.single(
