@@ -160,19 +160,31 @@ class DeuData:
         """Issues with a coded outcome (the most any model can be scored on)."""
         return int(np.isfinite(self.outcome).sum())
 
-    def take(self, issues: NDArray[np.intp] | Sequence[int]) -> DeuData:
-        """The same data restricted to some issues (by index), e.g. one proposal or one fold."""
+    def take(
+        self, issues: NDArray[np.intp] | Sequence[int], *, present_only: bool = False
+    ) -> DeuData:
+        """The same data restricted to some issues (by index), e.g. one proposal or one fold.
+
+        With ``present_only``, actors with no position on any of those issues are left out, so
+        a single issue carries only the actors coded on it (for models that need every actor
+        on every issue).
+        """
         idx = np.asarray(issues, dtype=np.intp)
         a = self.arrays
+        keep = np.flatnonzero(
+            a.mask[:, idx].any(axis=1) if present_only else np.ones(len(a.mask), bool)
+        )
         arrays = replace(
             a,
+            actor_ids=tuple(a.actor_ids[i] for i in keep),
             issue_ids=tuple(a.issue_ids[j] for j in idx),
-            positions=a.positions[:, :, idx],
-            salience=a.salience[:, :, idx],
-            capability=a.capability[:, :, idx],
-            mask=a.mask[:, idx],
+            positions=a.positions[:, keep][:, :, idx],
+            salience=a.salience[:, keep][:, :, idx],
+            capability=a.capability[:, keep][:, :, idx],
+            mask=a.mask[keep][:, idx],
             status_quo=a.status_quo[:, idx],
-            walk_away=a.walk_away[:, :, idx],
+            walk_away=a.walk_away[:, keep][:, :, idx],
+            veto=a.veto[keep],
             scale_min=a.scale_min[idx],
             scale_max=a.scale_max[idx],
         )

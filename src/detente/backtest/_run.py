@@ -134,22 +134,29 @@ def _run_batch(
         if data.n_issues == 1:
             return {}, {data.issues[0]: str(whole)}
     refused: dict[str, str] = {}
-    good: list[int] = []
+    alone: dict[int, dict[str, Float]] = {}
     for j in range(data.n_issues):
         try:
-            spec.run(data.take([j]).arrays, params)
-            good.append(j)
+            alone[j] = _entries(choice, spec, spec.run(data.take([j]).arrays, params))
         except ModelError as exc:
-            refused[data.issues[j]] = str(exc)
+            try:
+                # Without the actors not coded on this issue (some models need every actor
+                # on every issue).
+                one = data.take([j], present_only=True)
+                alone[j] = _entries(choice, spec, spec.run(one.arrays, params))
+            except ModelError:
+                refused[data.issues[j]] = str(exc)
+    good = list(alone)
     if not good:
         return {}, refused
     try:
-        # One more batched call on the issues each accepted alone (joint models need them
-        # together; for the others it gives the same numbers).
+        # One more batched call on the issues each accepted alone: joint models need them
+        # together (for the others it gives the same numbers).
         sub = _entries(choice, spec, spec.run(data.take(good).arrays, params))
-    except ModelError as exc:
-        refused.update({data.issues[j]: str(exc) for j in good})
-        return {}, refused
+    except ModelError:
+        # The issues cannot run together (e.g. a model that needs every actor on every issue):
+        # each issue's own forecast stands.
+        sub = {label: np.concatenate([alone[j][label] for j in good]) for label in alone[good[0]]}
     full = {}
     for label, values in sub.items():
         out = np.full(data.n_issues, np.nan)

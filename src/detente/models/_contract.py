@@ -166,13 +166,26 @@ class Forecast:
                             "median": float(median[r, j]),
                         }
                     )
-        return {
+        out = {
             "scenario": self.scenario_id,
             "model": self.model,
             "params": _jsonable(self.params_dict()),
             "outcomes": self.outcomes,
             "rounds": rounds,
         }
+        if self.rounds is not None and self.rounds.positions is not None:
+            # Each actor's position after the last round (median across draws).
+            last = np.median(self.rounds.positions[:, -1], axis=0)
+            # Actors without a position on an issue (NaN) are left out of that issue.
+            out["final_positions"] = {
+                a: {
+                    k: float(last[i, j])
+                    for j, k in enumerate(self.issue_ids)
+                    if last[i, j] == last[i, j]
+                }
+                for i, a in enumerate(self.actor_ids)
+            }
+        return out
 
 
 def _jsonable(value: Any) -> Any:

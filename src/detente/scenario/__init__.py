@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
 from ._guarantees import ChallengerPayoffs, GuaranteePackage, Guarantor, PriorRef
+from ._ktab import read_ktab_csv, write_ktab_csv
+from ._ktab_xml import read_ktab_xml
 from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
 from ._parse import Locator, parse_scenario
 from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source
@@ -38,6 +40,8 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_csv",
+    "read_ktab_csv",
+    "read_ktab_xml",
     "read_scenario_bytes",
     "read_xlsx",
     "read_yaml",
@@ -45,6 +49,7 @@ __all__ = [
     "triangular_ppf",
     "uncertain_inputs",
     "write_flat_csv",
+    "write_ktab_csv",
     "write_long_csv",
     "write_xlsx",
 ]

@@ -6,6 +6,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ScenarioError, did_you_mean
+from ._ktab import is_ktab_csv, read_ktab_csv
+from ._ktab_xml import read_ktab_xml
 from ._schema import Scenario
 from ._tables import read_csv, read_xlsx
 from ._yaml import read_yaml
@@ -14,7 +16,7 @@ __all__ = ["MAX_FILE_BYTES", "builtin_names", "load_scenario", "read_scenario_by
 
 # Real scenarios are a few hundred KB at most; anything far larger is a wrong file.
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xml": "xml"}
 
 
 def builtin_names() -> list[str]:
@@ -31,7 +33,8 @@ def _builtin_text(name: str) -> str | None:
 def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) -> Scenario:
     """Parse scenario bytes whose format is told by ``kind`` or by ``filename``'s suffix.
 
-    ``kind`` is ``yaml``, ``csv`` or ``xlsx``. This is what the file loader and the web service
+    ``kind`` is ``yaml``, ``csv``, ``xlsx`` or ``xml`` (KTAB); a CSV whose line 1 is a KTAB
+    scenario line is read as a KTAB scenario CSV. This is what the file loader and the web service
     share, so uploads and files get the same checks and messages.
     """
     suffix = Path(filename).suffix.lower()
@@ -39,7 +42,8 @@ def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) 
     if kind is None:
         raise ScenarioError.single(
             "unknown_format",
-            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv or .xlsx",
+            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv, .xlsx or "
+            ".xml (KTAB)",
             file=filename,
         )
     if len(data) > MAX_FILE_BYTES:
@@ -80,6 +84,10 @@ def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) 
         ) from None
     if kind == "yaml":
         return read_yaml(text, file=filename)
+    if kind == "xml":
+        return read_ktab_xml(text, file=filename, scenario_id=_stem(filename))
+    if is_ktab_csv(text):
+        return read_ktab_csv(text, file=filename, scenario_id=_stem(filename))
     return read_csv(text, file=filename, scenario_id=_stem(filename))
 
 
@@ -88,7 +96,7 @@ def _stem(filename: str) -> str:
 
 
 def load_scenario(path_or_name: str | Path) -> Scenario:
-    """A checked scenario from a file path (YAML, CSV, XLSX) or a built-in scenario's name.
+    """A checked scenario from a file (YAML, CSV, XLSX, KTAB CSV/XML) or a built-in name.
 
     >>> load_scenario("emission-standards-1994").issues[0].scale.unit
     'years'
