@@ -26,13 +26,26 @@ def toward(size: Float, start: Float, target: Float) -> Float:
 
 @dataclass(frozen=True)
 class Reference:
-    """The overshoot reference on one side's supply issue: the summed weight × reference
-    position over all actors (``weighted``) and the side's own reference position (``own``)."""
+    """The overshoot reference on one side's supply issue, for ``K`` gathered candidates.
 
-    weighted: Float
-    own: Float
+    ``positions`` ``float[K, N]`` are every actor's reference positions on that issue (round
+    start, overridden by recorded voting positions), ``weights`` ``float[K, N]`` their capability
+    × salience and ``actor`` ``int[K]`` the side's own actor.
+    """
+
+    positions: Float
+    weights: Float
+    actor: NDArray[np.int64]
 
 
-def outcome_at(ref: Reference, weight: Float, total: Float, z: Float) -> Float:
-    """The reference outcome with the side (weight ``weight``) placed at ``z``."""
-    return div(ref.weighted - weight * ref.own + weight * z, total)
+def outcome_at(ref: Reference, total: Float, z: Float) -> Float:
+    """The reference outcome with the side's actor placed at ``z``, ``float[K]``.
+
+    Summed actor by actor in input order (a cumulative sum), as the spec's reference
+    implementation does: on the sample case two overshoot checks sit exactly on the partner's
+    position, and only this order reproduces the published trajectory (``exchange.md`` §10.3).
+    """
+    n = ref.positions.shape[-1]
+    own = np.arange(n)[None, :] == ref.actor[:, None]
+    placed = np.where(own, z[:, None], ref.positions)
+    return div(np.cumsum(placed * ref.weights, axis=-1)[:, -1], total)

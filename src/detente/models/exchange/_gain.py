@@ -122,11 +122,11 @@ def evaluate(
     cut_any = np.zeros_like(valid)
     for side in ("i", "j"):
         if side == "i":
-            ref, w_x, total, start, move, target = ref_i, c.w_iq, c.w_q, start_i, move_i, c.target_i
+            ref, total, start, move, target = ref_i, c.w_q, start_i, move_i, c.target_i
         else:
-            ref, w_x, total, start, move, target = ref_j, c.w_jp, c.w_p, start_j, move_j, c.target_j
-        n0 = outcome_at(ref, w_x, total, start)
-        n1 = outcome_at(ref, w_x, total, start + move)
+            ref, total, start, move, target = ref_j, c.w_p, start_j, move_j, c.target_j
+        n0 = outcome_at(ref, total, start)
+        n1 = outcome_at(ref, total, start + move)
         cut = valid & ((target - n0) * (target - n1) < 0)
         if not cut.any():
             continue

@@ -120,9 +120,24 @@ def _event_table(
         rounds = [{}]
     cols = {k: np.concatenate([r.get(k, np.zeros(0)) for r in rounds]) for k in rounds[0]}
     if not cols or cols["draw"].size == 0:
-        names = ("draw", "round", "order", "actor_i", "actor_j", "issue_supplied_i",
-                 "issue_supplied_j", "from_i", "to_i", "from_j", "to_j", "gain", "gain_i",
-                 "gain_j", "overshoot_cut", "tied")
+        names = (
+            "draw",
+            "round",
+            "order",
+            "actor_i",
+            "actor_j",
+            "issue_supplied_i",
+            "issue_supplied_j",
+            "from_i",
+            "to_i",
+            "from_j",
+            "to_j",
+            "gain",
+            "gain_i",
+            "gain_j",
+            "overshoot_cut",
+            "tied",
+        )
         return {k: np.zeros(0) for k in names}
     order = np.lexsort((cols["step"], cols["round"], cols["draw"]))
     draw = cols["draw"][order].astype(np.int64)

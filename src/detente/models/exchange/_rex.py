@@ -41,9 +41,7 @@ def _div(a: Float, b: Float) -> Float:
     return np.where(np.isnan(out), 0.0, out)
 
 
-def max_gains(
-    c: Candidates, full_p: Float, full_q: Float
-) -> tuple[Float, Float]:
+def max_gains(c: Candidates, full_p: Float, full_q: Float) -> tuple[Float, Float]:
     """Each side's best gain on the exchange's Pareto frontier (§6 step 2): ``EU_max`` of I, J.
 
     ``full_p`` is J's full-move shift on ``p``, ``full_q`` I's on ``q``.
@@ -102,11 +100,11 @@ def randomize(
     cut_any = np.zeros(np.shape(gain), dtype=bool)
     for side in ("i", "j"):
         if side == "i":
-            ref, w_x, total, start, move, goal = ref_i, c.w_iq, c.w_q, start_i, move_i, c.target_i
+            ref, total, start, move, goal = ref_i, c.w_q, start_i, move_i, c.target_i
         else:
-            ref, w_x, total, start, move, goal = ref_j, c.w_jp, c.w_p, start_j, move_j, c.target_j
-        n0 = outcome_at(ref, w_x, total, start)
-        n1 = outcome_at(ref, w_x, total, start + move)
+            ref, total, start, move, goal = ref_j, c.w_p, start_j, move_j, c.target_j
+        n0 = outcome_at(ref, total, start)
+        n1 = outcome_at(ref, total, start + move)
         cut = (goal - n0) * (goal - n1) < 0
         if not cut.any():
             continue

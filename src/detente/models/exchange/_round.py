@@ -87,9 +87,7 @@ class _State:
             for side in ("i", "j")
         }
         # decide overshoot reference: per candidate, recorded voting positions on p and q.
-        self.recorded = (
-            np.full((b, cc, 2, n), np.nan) if params.bookkeeping == "decide" else None
-        )
+        self.recorded = np.full((b, cc, 2, n), np.nan) if params.bookkeeping == "decide" else None
         self.realized_sign = np.zeros((b, n, d), dtype=np.int64)
         self.move_i = zeros_f.copy()
         self.move_j = zeros_f.copy()
@@ -124,31 +122,25 @@ def run_round(
     b, n, d = positions.shape
     x0 = np.where(mask[None], positions, 0.0)
     total = weight.sum(axis=1)
-    weighted0 = np.einsum("bnd,bnd->bd", weight, x0)
     c = generate(positions, salience, weight, total, mask)
     _, cc = c.shape
     st = _State(c, x0, params)
     votes = x0.copy()
-    weighted_votes = weighted0.copy()
     rex = params.rex_p > 0
     uniforms = rng.random((b, cc, 3)) if rex and params.rex_redraw == "once" else None
 
     def reference(draw: Int, index: Int, sub: Candidates) -> tuple[Reference, Reference]:
         """Overshoot references of sides I (issue q) and J (issue p) for gathered candidates."""
-        if st.recorded is None:
-            # clean: every voting position realized so far this round.
-            return (
-                Reference(weighted_votes[draw, sub.q], votes[draw, sub.actor_i, sub.q]),
-                Reference(weighted_votes[draw, sub.p], votes[draw, sub.actor_j, sub.p]),
-            )
         refs = []
         for slot, issue, actor in ((1, sub.q, sub.actor_i), (0, sub.p, sub.actor_j)):
-            rec = st.recorded[draw, index, slot]  # [K, N]
-            start = x0[draw, :, issue]  # [K, N]
-            ref = np.where(np.isnan(rec), start, rec)
-            w = weight[draw, :, issue]
-            weighted = weighted0[draw, issue] + (w * (ref - start)).sum(axis=1)
-            refs.append(Reference(weighted, ref[np.arange(issue.size), actor]))
+            if st.recorded is None:
+                # clean: every voting position realized so far this round.
+                ref = votes[draw, :, issue]
+            else:
+                # decide: round-start positions overridden by this candidate's recorded votes.
+                rec = st.recorded[draw, index, slot]
+                ref = np.where(np.isnan(rec), x0[draw, :, issue], rec)
+            refs.append(Reference(ref, weight[draw, :, issue], actor))
         return refs[0], refs[1]
 
     def history(draw: Int, index: Int, side: str, sub: Candidates) -> History:
@@ -223,11 +215,11 @@ def run_round(
         # Realized votes: cumulative, a later realization on the same actor–issue overrides.
         votes[rd, r_ai, r_q] = r_yi
         votes[rd, r_aj, r_p] = r_yj
-        weighted_votes[rd] = np.einsum("knd,knd->kd", weight[rd], votes[rd])
         st.realized_sign[rd, r_ai, r_q] = np.sign(st.move_i[rd, rk]).astype(np.int64)
         st.realized_sign[rd, r_aj, r_p] = np.sign(st.move_j[rd, rk]).astype(np.int64)
         # Invalid candidates leave the list now and never return (§4.6 step 3).
         alive &= st.valid
+
         # Broadcast the realized exchange of each draw over that draw's candidates.
         def per_draw(values: NDArray[Any]) -> NDArray[Any]:
             out = np.zeros(b, dtype=values.dtype)
