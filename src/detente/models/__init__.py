@@ -14,6 +14,7 @@ from ._contract import DynamicParams, Forecast, ModelSpec, Rounds, make_forecast
 from ._weighted import weighted_mean, weighted_median
 from .baselines import COMPROMISE, MEAN, MEDIAN, STATUS_QUO
 from .exchange import EXCHANGE
+from .nash import NASH
 
 __all__ = [
     "DynamicParams",
@@ -36,6 +37,7 @@ _REGISTRY: dict[str, ModelSpec] = {
         MEAN,
         MEDIAN,
         STATUS_QUO,
+        NASH,
         EXCHANGE,
     )
 }

@@ -59,7 +59,7 @@ def exchange(arrays: ScenarioArrays, params: ExchangeParams) -> Forecast:
     rng = np.random.default_rng(params.seed)
     weight = arrays.capability * arrays.salience
     x = np.where(arrays.mask[None], arrays.positions, np.nan)
-    b, n, d = x.shape
+    b, _, d = x.shape
     mean0, median0 = _summaries(x, weight)
     means, medians, kept = [mean0], [median0], [x]
     voting, counts = [], []

@@ -63,11 +63,19 @@ class RoundResult:
 
 def _pick(tied: Bool, rng: np.random.Generator | None) -> Int:
     """Index of the chosen candidate among the tied ones: the first, or a seeded random one."""
-    if rng is None:
-        return np.argmax(tied, axis=1)
-    k = tied.sum(axis=1)
-    nth = np.floor(rng.random(tied.shape[0]) * k).astype(np.int64)
-    return np.argmax(tied & (np.cumsum(tied, axis=1) == (nth + 1)[:, None]), axis=1)
+    if rng is not None:
+        k = tied.sum(axis=1)
+        nth = np.floor(rng.random(tied.shape[0]) * k).astype(np.int64)
+        tied = tied & (np.cumsum(tied, axis=1) == (nth + 1)[:, None])
+    first: Int = np.argmax(tied, axis=1).astype(np.int64)
+    return first
+
+
+def _per_draw(b: int, draws: Int, values: NDArray[Any]) -> NDArray[Any]:
+    """``values`` of the realizing ``draws`` as a ``[B, 1]`` column (0 for other draws)."""
+    out = np.zeros(b, dtype=values.dtype)
+    out[draws] = values
+    return out[:, None]
 
 
 class _State:
@@ -82,7 +90,7 @@ class _State:
         zeros_f = np.zeros((b, cc))
         zeros_i = np.zeros((b, cc), dtype=np.int64)
         # decide history: signed sum and counts of the entries before the newest.
-        self.hist = {
+        self.hist: dict[str, list[NDArray[Any]]] = {
             side: [zeros_f.copy(), zeros_i.copy(), zeros_i.copy(), zeros_i.copy()]
             for side in ("i", "j")
         }
@@ -119,7 +127,7 @@ def run_round(
     ``weight`` is capability × salience ``[B, N, D]`` (0 where absent). Returns the voting
     positions, the reset positions and the realized exchanges (``exchange.md`` §4).
     """
-    b, n, d = positions.shape
+    b = positions.shape[0]
     x0 = np.where(mask[None], positions, 0.0)
     total = weight.sum(axis=1)
     c = generate(positions, salience, weight, total, mask)
@@ -144,9 +152,15 @@ def run_round(
         return refs[0], refs[1]
 
     def history(draw: Int, index: Int, side: str, sub: Candidates) -> History:
-        total_, count, pos, neg = (h[draw, index] for h in st.hist[side])
+        total_, count, pos, neg = st.hist[side]
         actor, issue = (sub.actor_i, sub.q) if side == "i" else (sub.actor_j, sub.p)
-        return History(total_, count, pos, neg, st.realized_sign[draw, actor, issue])
+        return History(
+            total_[draw, index],
+            count[draw, index],
+            pos[draw, index],
+            neg[draw, index],
+            st.realized_sign[draw, actor, issue],
+        )
 
     def compute(draw: Int, index: Int, fresh_draws: bool) -> None:
         sub = take(c, draw, index)
@@ -221,13 +235,8 @@ def run_round(
         alive &= st.valid
 
         # Broadcast the realized exchange of each draw over that draw's candidates.
-        def per_draw(values: NDArray[Any]) -> NDArray[Any]:
-            out = np.zeros(b, dtype=values.dtype)
-            out[rd] = values
-            return out[:, None]
-
-        ai_, aj_, p_, q_ = per_draw(r_ai), per_draw(r_aj), per_draw(r_p), per_draw(r_q)
-        yi_, yj_ = per_draw(r_yi), per_draw(r_yj)
+        ai_, aj_, p_, q_ = (_per_draw(b, rd, v) for v in (r_ai, r_aj, r_p, r_q))
+        yi_, yj_ = _per_draw(b, rd, r_yi), _per_draw(b, rd, r_yj)
         live = alive & real[:, None]
         # Supply hits: a side of E with R's actor and supply issue continues from R's vote.
         hit_i_by_i = live & (c.actor_i == ai_) & (c.q == q_)
