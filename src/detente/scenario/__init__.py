@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._decide import read_decide, write_decide
 from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
 from ._parse import Locator, parse_scenario
 from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source
@@ -33,12 +34,14 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_csv",
+    "read_decide",
     "read_scenario_bytes",
     "read_xlsx",
     "read_yaml",
     "to_arrays",
     "triangular_ppf",
     "uncertain_inputs",
+    "write_decide",
     "write_flat_csv",
     "write_long_csv",
     "write_xlsx",

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ScenarioError, did_you_mean
+from ._decide import is_decide_text, read_decide
 from ._schema import Scenario
 from ._tables import read_csv, read_xlsx
 from ._yaml import read_yaml
@@ -14,7 +15,14 @@ __all__ = ["MAX_FILE_BYTES", "builtin_names", "load_scenario", "read_scenario_by
 
 # Real scenarios are a few hundred KB at most; anything far larger is a wrong file.
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
+_SUFFIXES = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".decide": "decide",
+    ".txt": "decide",
+}
 
 
 def builtin_names() -> list[str]:
@@ -31,7 +39,8 @@ def _builtin_text(name: str) -> str | None:
 def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) -> Scenario:
     """Parse scenario bytes whose format is told by ``kind`` or by ``filename``'s suffix.
 
-    ``kind`` is ``yaml``, ``csv`` or ``xlsx``. This is what the file loader and the web service
+    ``kind`` is ``yaml``, ``csv``, ``xlsx`` or ``decide`` (``.decide``/``.txt``, or a CSV whose
+    rows start with ``#A``/``#P``/... tags). This is what the file loader and the web service
     share, so uploads and files get the same checks and messages.
     """
     suffix = Path(filename).suffix.lower()
@@ -39,7 +48,8 @@ def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) 
     if kind is None:
         raise ScenarioError.single(
             "unknown_format",
-            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv or .xlsx",
+            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv, .xlsx, "
+            ".decide or .txt (decide format)",
             file=filename,
         )
     if len(data) > MAX_FILE_BYTES:
@@ -80,6 +90,8 @@ def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) 
         ) from None
     if kind == "yaml":
         return read_yaml(text, file=filename)
+    if kind == "decide" or is_decide_text(text):
+        return read_decide(text, file=filename, scenario_id=_stem(filename))
     return read_csv(text, file=filename, scenario_id=_stem(filename))
 
 
@@ -88,7 +100,7 @@ def _stem(filename: str) -> str:
 
 
 def load_scenario(path_or_name: str | Path) -> Scenario:
-    """A checked scenario from a file path (YAML, CSV, XLSX) or a built-in scenario's name.
+    """A checked scenario from a file path (YAML, CSV, XLSX, decide) or a built-in's name.
 
     >>> load_scenario("emission-standards-1994").issues[0].scale.unit
     'years'

@@ -50,7 +50,8 @@ class RoundResult:
 
     ``votes`` ``float[B, N, D]`` are the end-of-round voting positions, ``preferences`` the reset
     positions for the next round; ``events`` the realized exchanges (column → 1-D array, in
-    realization order per draw); counts are ``int[B]``.
+    realization order per draw); counts are ``int[B]``; ``initial_gains`` ``float[B, C]`` the
+    candidates' gains as generated (NaN for padding), in generation order.
     """
 
     votes: Float
@@ -59,6 +60,7 @@ class RoundResult:
     candidates: Int
     realized: Int
     ties: Int
+    initial_gains: Float
 
 
 def _pick(tied: Bool, rng: np.random.Generator | None) -> Int:
@@ -183,6 +185,7 @@ def run_round(
 
     all_draws, all_index = np.nonzero(c.present)
     compute(all_draws, all_index, fresh_draws=False)
+    initial_gains = np.where(c.present, st.gain, np.nan)
     alive = c.present.copy()
     rows = np.arange(b)
     ties = np.zeros(b, dtype=np.int64)
@@ -300,4 +303,5 @@ def run_round(
         candidates=c.present.sum(axis=1).astype(np.int64),
         realized=realized,
         ties=ties,
+        initial_gains=initial_gains,
     )
