@@ -35,7 +35,10 @@ def sample() -> ScenarioArrays:
 
 @pytest.fixture(scope="module")
 def ten_rounds(sample: ScenarioArrays) -> dict[str, object]:
-    return {bk: exchange(sample, ExchangeParams(rounds=10, bookkeeping=bk)) for bk in ("decide", "clean")}
+    return {
+        bk: exchange(sample, ExchangeParams(rounds=10, bookkeeping=bk))
+        for bk in ("decide", "clean")
+    }
 
 
 def _columns(arrays: ScenarioArrays, values: np.ndarray) -> np.ndarray:
@@ -48,7 +51,12 @@ def test_round_one_setup_has_240_candidates_and_the_best_gain(sample: ScenarioAr
     # exchange.md §10.3: 240 candidates; best 1.973684210526, then 1.792636308765, 1.741486068111.
     weight = sample.capability * sample.salience
     result = run_round(
-        sample.positions, sample.salience, weight, sample.mask, ExchangeParams(), np.random.default_rng(0)
+        sample.positions,
+        sample.salience,
+        weight,
+        sample.mask,
+        ExchangeParams(),
+        np.random.default_rng(0),
     )
     assert int(result.candidates[0]) == 240
     gains = np.sort(result.initial_gains[0][np.isfinite(result.initial_gains[0])])[::-1]
@@ -88,7 +96,9 @@ def test_round_one_voting_outcome_matches_the_spec(sample: ScenarioArrays) -> No
     # exchange.md §10.3 "Voting outcome after round 1", de-normalised.
     forecast = exchange(sample, ExchangeParams(rounds=1))
     got = [forecast.outcomes[k] for k in SPEC_ORDER]
-    assert got == approx([75.146199, 46.772734, 3.659033, 67.177856, 50.682797, 16.234703], abs=1e-6)
+    assert got == approx(
+        [75.146199, 46.772734, 3.659033, 67.177856, 50.682797, 16.234703], abs=1e-6
+    )
 
 
 # exchange.md §10.3: preference outcome at the start of each round (row 0 = input), rounds 0–7
@@ -126,7 +136,9 @@ def test_decide_set_reproduces_the_ten_round_trajectory(
     # exchange.md §10.3: trajectory, voting outcomes, realized counts and tie counts, rounds 1–10.
     forecast = ten_rounds["decide"]
     assert forecast.rounds is not None
-    assert _columns(sample, forecast.rounds.mean[0]) == approx(np.array(DECIDE_PREFERENCES), abs=1e-6)
+    assert _columns(sample, forecast.rounds.mean[0]) == approx(
+        np.array(DECIDE_PREFERENCES), abs=1e-6
+    )
     voting = _columns(sample, forecast.extras["voting_outcome"][0])
     assert voting == approx(np.array(DECIDE_VOTING), abs=1e-6)
     assert list(forecast.extras["realized"][0]) == [39, 37, 36, 42, 35, 39, 36, 36, 36, 31]
@@ -142,9 +154,15 @@ def test_clean_set_matches_its_regression_values(
     forecast = ten_rounds["clean"]
     assert forecast.rounds is not None
     voting = _columns(sample, forecast.extras["voting_outcome"][0])
-    assert voting[0] == approx([76.461988, 47.033711, 3.659033, 70.011986, 49.924659, 12.542739], abs=1e-6)
+    assert voting[0] == approx(
+        [76.461988, 47.033711, 3.659033, 70.011986, 49.924659, 12.542739], abs=1e-6
+    )
     prefs = _columns(sample, forecast.rounds.mean[0])
-    assert prefs[1] == approx([57.264620, 56.534345, 2.594173, 52.629693, 50.736174, 44.351093], abs=1e-6)
-    assert prefs[10] == approx([79.512813, 48.115381, 4.290237, 68.030189, 43.911866, 12.256861], abs=1e-6)
+    assert prefs[1] == approx(
+        [57.264620, 56.534345, 2.594173, 52.629693, 50.736174, 44.351093], abs=1e-6
+    )
+    assert prefs[10] == approx(
+        [79.512813, 48.115381, 4.290237, 68.030189, 43.911866, 12.256861], abs=1e-6
+    )
     assert list(forecast.extras["realized"][0]) == [44, 37, 41, 40, 40, 35, 40, 37, 33, 38]
     assert list(forecast.extras["ties"][0]) == [1, 2, 3, 2, 3, 1, 1, 2, 2, 0]

@@ -44,7 +44,11 @@ def _evaluate(arrays: ScenarioArrays, params: ExchangeParams, draws: np.ndarray 
     none = np.zeros(1, dtype=np.int64)
     hist = History(zeros, none, none, none, none)
     refs = [
-        Reference(arrays.positions[0, :, issue].T.reshape(1, -1), weight[0, :, issue].reshape(1, -1), actor)
+        Reference(
+            arrays.positions[0, :, issue].T.reshape(1, -1),
+            weight[0, :, issue].reshape(1, -1),
+            actor,
+        )
         for issue, actor in ((sub.q, sub.actor_i), (sub.p, sub.actor_j))
     ]
     return sub, evaluate(sub, sub.start_i, sub.start_j, refs[0], refs[1], hist, hist, params, draws)

@@ -81,10 +81,10 @@ def read_decide(
     """
     problems: list[Problem] = []
 
+    kind = "(file)"
+
     def problem(code: str, row: int, message: str, column: str | None = None, **kw: Any) -> None:
-        problems.append(
-            Problem(code, f"row {row}", message, file=file, line=row, column=column, **kw)
-        )
+        problems.append(Problem(code, kind, message, file=file, line=row, column=column, **kw))
 
     actors: dict[str, dict[str, Any]] = {}
     issues: dict[str, dict[str, Any]] = {}
@@ -98,6 +98,7 @@ def read_decide(
         if not cells:
             continue
         tag = cells[0]
+        kind = f"{tag} row"
         if tag[:2] in _TEXT_TAGS:
             continue
         if tag not in _ROWS:
@@ -109,13 +110,13 @@ def read_decide(
                 given=tag,
             )
             continue
-        kind, names, required = _ROWS[tag]
+        what, names, required = _ROWS[tag]
         values = cells[1:]
         if len(values) > len(names):
             problem(
                 "surplus_cells",
                 row,
-                f"a {tag} ({kind}) row has {len(names)} fields ({', '.join(names)}); got "
+                f"a {tag} ({what}) row has {len(names)} fields ({', '.join(names)}); got "
                 f"{len(values)}: {', '.join(repr(v) for v in values[len(names) :])} left over",
                 given=len(values),
             )
@@ -126,7 +127,7 @@ def read_decide(
             problem(
                 "missing",
                 row,
-                f"a {tag} ({kind}) row needs {', '.join(names[:required])}; "
+                f"a {tag} ({what}) row needs {', '.join(names[:required])}; "
                 f"'{missing[0]}' is empty",
                 column=missing[0],
             )
@@ -157,6 +158,7 @@ def read_decide(
                 )
         else:
             stances.append((row, fields))
+    kind = "#M row"
     for issue_id, pts in points.items():
         if issue_id not in issues:
             problem("unknown_issue", pts[0][2], f"scale point for undeclared issue '{issue_id}'")
@@ -176,6 +178,7 @@ def read_decide(
     lines: dict[Path, int] = {}
     columns: dict[Path, str] = {}
     actor_index = {a: k for k, a in enumerate(actors)}
+    kind = "#D row"
     for row, fields in stances:
         actor_id, issue_id = fields["actor"], fields["issue"]
         if actor_id not in actors:
@@ -284,22 +287,10 @@ def write_decide(scenario: Scenario) -> str:
         for anchor in issue.scale.anchors:
             writer.writerow(["#M", issue.id, _fmt(anchor.value), anchor.label])
         writer.writerow(["#M", issue.id, _fmt(issue.scale.max), "highest point"])
-    problems = []
     for actor in scenario.actors:
         for issue_id, stance in actor.issues.items():
-            power = _mode(stance.capability)
-            if power is None:
-                power = _mode(actor.capability)
-            if power is None:
-                problems.append(
-                    Problem(
-                        "missing",
-                        f"actors[{actor.id}].issues[{issue_id}].capability",
-                        "the decide format needs a power (capability) for every stance; give "
-                        "the actor a capability",
-                    )
-                )
-                continue
+            # The scenario checks guarantee a capability on the stance or on the actor.
+            power = _mode(stance.capability) if stance.capability else _mode(actor.capability)
             writer.writerow(
                 [
                     "#D",
@@ -307,11 +298,9 @@ def write_decide(scenario: Scenario) -> str:
                     issue_id,
                     _fmt(stance.position.mode),
                     _fmt(stance.salience.mode / 100.0),
-                    _fmt(power),
+                    _fmt(power or 0.0),
                 ]
             )
-    if problems:
-        raise ScenarioError(problems, source=scenario.id)
     return out.getvalue()
 
 
