@@ -10,8 +10,6 @@ import pytest
 from pytest import approx
 
 from detente import load_scenario
-from detente.errors import ModelError
-from detente.models import get
 from detente.models.exchange import ExchangeParams, exchange
 from detente.models.exchange._round import run_round
 from detente.scenario import ScenarioArrays

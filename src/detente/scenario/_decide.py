@@ -163,8 +163,8 @@ def read_decide(
         if issue_id not in issues:
             problem("unknown_issue", pts[0][2], f"scale point for undeclared issue '{issue_id}'")
             continue
-        values = [v for v, _, _ in pts]
-        lo, hi = min(values), max(values)
+        scale_points = [v for v, _, _ in pts]
+        lo, hi = min(scale_points), max(scale_points)
         if lo == hi:
             problem(
                 "bad_scale",
