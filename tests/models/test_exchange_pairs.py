@@ -186,6 +186,31 @@ def test_rex_and_random_ties_follow_the_seed() -> None:
     assert np.array_equal(exchange(arrays, ties).outcome, exchange(arrays, ties).outcome)
 
 
+def test_rex_runs_with_either_redraw_rule_and_records_its_columns() -> None:
+    from detente.models.exchange._model import EVENT_COLUMNS
+
+    arrays = _random_case(9)
+    for redraw in ("once", "on_recompute"):
+        f = exchange(arrays, ExchangeParams(rounds=2, rex_p=0.7, rex_redraw=redraw, keep="summary"))
+        assert f.events is not None and tuple(f.events) == EVENT_COLUMNS
+        assert f.rounds is not None and f.rounds.positions is None
+        assert not np.isnan(f.outcome).any()
+    empty = exchange(arrays, ExchangeParams(rounds=0))
+    assert empty.events is not None and tuple(empty.events) == EVENT_COLUMNS
+
+
+def test_until_stable_stops_once_nothing_moves() -> None:
+    # Equal salience ratios leave nothing to gain: round 1 changes nothing and the run stops.
+    arrays = ScenarioArrays.build([[100, 0], [0, 80]], salience=0.5)
+    f = exchange(arrays, ExchangeParams(rounds=10, until_stable=1e-9))
+    assert f.rounds is not None
+    assert f.rounds.n_rounds == 1 and f.rounds.stop_rule.startswith("until stable")
+    assert list(f.rounds.stable_round) == [1]
+    assert f.events is not None and len(f.events["gain"]) == 0
+    # Without the stop rule all ten rounds are reported.
+    assert exchange(arrays, ExchangeParams(rounds=10)).rounds.n_rounds == 10  # type: ignore[union-attr]
+
+
 def test_an_issue_with_one_actor_is_refused() -> None:
     mask = np.array([[True, True], [True, False]])
     arrays = ScenarioArrays.build([[10, 20], [90, 0]], mask=mask, issue_ids=["a", "b"])

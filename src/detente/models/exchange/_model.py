@@ -16,6 +16,27 @@ __all__ = ["EXCHANGE", "exchange"]
 
 Float = NDArray[np.float64]
 
+# The events table's columns, in order (documented in docs/models/exchange.md).
+EVENT_COLUMNS = (
+    "draw",
+    "round",
+    "order",
+    "actor_i",
+    "actor_j",
+    "issue_supplied_i",
+    "issue_supplied_j",
+    "from_i",
+    "to_i",
+    "from_j",
+    "to_j",
+    "gain",
+    "gain_i",
+    "gain_j",
+    "overshoot_cut",
+    "tied",
+    "rex_infeasible",
+)
+
 
 def _check(arrays: ScenarioArrays) -> None:
     """The inputs the model needs (§2): two actors and a positive weight on every issue."""
@@ -120,25 +141,7 @@ def _event_table(
         rounds = [{}]
     cols = {k: np.concatenate([r.get(k, np.zeros(0)) for r in rounds]) for k in rounds[0]}
     if not cols or cols["draw"].size == 0:
-        names = (
-            "draw",
-            "round",
-            "order",
-            "actor_i",
-            "actor_j",
-            "issue_supplied_i",
-            "issue_supplied_j",
-            "from_i",
-            "to_i",
-            "from_j",
-            "to_j",
-            "gain",
-            "gain_i",
-            "gain_j",
-            "overshoot_cut",
-            "tied",
-        )
-        return {k: np.zeros(0) for k in names}
+        return {k: np.zeros(0) for k in EVENT_COLUMNS}
     order = np.lexsort((cols["step"], cols["round"], cols["draw"]))
     draw = cols["draw"][order].astype(np.int64)
     rnd = cols["round"][order].astype(np.int64)
@@ -172,6 +175,7 @@ def _event_table(
         "gain_j": cols["gain_j"][order].astype(np.float64),
         "overshoot_cut": cols["cut"][order].astype(bool),
         "tied": cols["tied"][order].astype(bool),
+        "rex_infeasible": cols["infeasible"][order].astype(bool),
     }
 
 

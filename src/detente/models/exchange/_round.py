@@ -41,6 +41,7 @@ EVENT_COLUMNS = (
     "gain_j",
     "cut",
     "tied",
+    "infeasible",
 )
 
 
@@ -107,12 +108,14 @@ class _State:
         self.gain_i = zeros_f.copy()
         self.gain_j = zeros_f.copy()
         self.cut = np.zeros((b, cc), dtype=bool)
+        self.infeasible = np.zeros((b, cc), dtype=bool)
         self.valid = np.zeros((b, cc), dtype=bool)
 
     def store(self, draw: Int, index: Int, r: Result) -> None:
         for name in ("move_i", "move_j", "vote_i", "vote_j", "gain", "gain_i", "gain_j"):
             getattr(self, name)[draw, index] = getattr(r, name)
         self.cut[draw, index] = r.cut
+        self.infeasible[draw, index] = r.infeasible
         self.valid[draw, index] = r.valid
 
 
@@ -169,7 +172,11 @@ def run_round(
         ref_i, ref_j = reference(draw, index, sub)
         u = None
         if rex:
-            u = rng.random((draw.size, 3)) if fresh_draws else uniforms[draw, index]  # type: ignore[index]
+            u = (
+                rng.random((draw.size, 3))
+                if fresh_draws or uniforms is None
+                else uniforms[draw, index]
+            )
         r = evaluate(
             sub,
             st.start_i[draw, index],
@@ -184,7 +191,7 @@ def run_round(
         st.store(draw, index, r)
 
     all_draws, all_index = np.nonzero(c.present)
-    compute(all_draws, all_index, fresh_draws=False)
+    compute(all_draws, all_index, fresh_draws=uniforms is None)
     initial_gains = np.where(c.present, st.gain, np.nan)
     alive = c.present.copy()
     rows = np.arange(b)
@@ -227,6 +234,7 @@ def run_round(
             ("gain_j", st.gain_j[rd, rk]),
             ("cut", st.cut[rd, rk]),
             ("tied", n_tied[rd] >= 2),
+            ("infeasible", st.infeasible[rd, rk]),
         ):
             log[name].append(np.asarray(value))
         # Realized votes: cumulative, a later realization on the same actor–issue overrides.
