@@ -118,6 +118,64 @@ class _State:
         self.infeasible[draw, index] = r.infeasible
         self.valid[draw, index] = r.valid
 
+    def propagate(self, rd: Int, rk: Int, live: Bool, x0: Float) -> Bool:
+        """Update the live candidates after draws ``rd`` realized candidates ``rk`` (§4.6 step 3).
+
+        Supply hits move a side's supply position to the realized vote; under ``decide``
+        bookkeeping demand hits record the partner's vote for later overshoot checks and the
+        move histories are rolled forward. Returns the candidates to recompute ``bool[B, C]``.
+        """
+        # Broadcast each draw's realized exchange over that draw's candidates.
+        c, b = self.c, self.c.shape[0]
+        ai_, aj_, p_, q_ = (_per_draw(b, rd, v[rd, rk]) for v in (c.actor_i, c.actor_j, c.p, c.q))
+        yi_, yj_ = _per_draw(b, rd, self.vote_i[rd, rk]), _per_draw(b, rd, self.vote_j[rd, rk])
+        # Supply hits: a side of E with R's actor and supply issue continues from R's vote.
+        hit_i_by_i = live & (c.actor_i == ai_) & (c.q == q_)
+        hit_i_by_j = live & (c.actor_i == aj_) & (c.q == p_)
+        hit_j_by_i = live & (c.actor_j == ai_) & (c.p == q_)
+        hit_j_by_j = live & (c.actor_j == aj_) & (c.p == p_)
+        hit_i = hit_i_by_i | hit_i_by_j
+        hit_j = hit_j_by_i | hit_j_by_j
+        self.start_i = np.where(hit_i_by_i, yi_, np.where(hit_i_by_j, yj_, self.start_i))
+        self.start_j = np.where(hit_j_by_i, yi_, np.where(hit_j_by_j, yj_, self.start_j))
+        if self.recorded is not None:
+            # Demand hits: E has a side with the actor and demand issue of a side Z of R; record
+            # Z's partner's vote for E's overshoot checks (closer to its start wins).
+            demand = np.zeros_like(live)
+            for z_actor, z_demand, partner, partner_vote in (
+                (ai_, p_, aj_, yj_),
+                (aj_, q_, ai_, yi_),
+            ):
+                hit = live & (
+                    ((c.actor_i == z_actor) & (c.p == z_demand))
+                    | ((c.actor_j == z_actor) & (c.q == z_demand))
+                )
+                demand |= hit
+                hd, hk = np.nonzero(hit)
+                if not hd.size:
+                    continue
+                issue = z_demand[hd, 0]
+                slot = np.where(c.p[hd, hk] == issue, 0, 1)
+                who = partner[hd, 0]
+                new = partner_vote[hd, 0]
+                old = self.recorded[hd, hk, slot, who]
+                start = x0[hd, who, issue]
+                better = np.isnan(old) | (np.abs(new - start) < np.abs(old - start))
+                self.recorded[hd, hk, slot, who] = np.where(better, new, old)
+            recompute: Bool = hit_i | hit_j | demand
+        else:
+            recompute = live & ((c.p == p_) | (c.p == q_) | (c.q == p_) | (c.q == q_))
+        # decide history: a supply-hit side keeps its entries, the other side's newest goes;
+        # the recomputation then appends the new move as the newest entry.
+        for side, hit, move in (("i", hit_i, self.move_i), ("j", hit_j, self.move_j)):
+            keep = recompute & hit
+            h = self.hist[side]
+            h[0] = np.where(keep, h[0] + move, h[0])
+            h[1] = h[1] + keep
+            h[2] = h[2] + (keep & (move > 0))
+            h[3] = h[3] + (keep & (move < 0))
+        return recompute
+
 
 def run_round(
     positions: Float,
@@ -245,55 +303,8 @@ def run_round(
         # Invalid candidates leave the list now and never return (§4.6 step 3).
         alive &= st.valid
 
-        # Broadcast the realized exchange of each draw over that draw's candidates.
-        ai_, aj_, p_, q_ = (_per_draw(b, rd, v) for v in (r_ai, r_aj, r_p, r_q))
-        yi_, yj_ = _per_draw(b, rd, r_yi), _per_draw(b, rd, r_yj)
         live = alive & real[:, None]
-        # Supply hits: a side of E with R's actor and supply issue continues from R's vote.
-        hit_i_by_i = live & (c.actor_i == ai_) & (c.q == q_)
-        hit_i_by_j = live & (c.actor_i == aj_) & (c.q == p_)
-        hit_j_by_i = live & (c.actor_j == ai_) & (c.p == q_)
-        hit_j_by_j = live & (c.actor_j == aj_) & (c.p == p_)
-        hit_i = hit_i_by_i | hit_i_by_j
-        hit_j = hit_j_by_i | hit_j_by_j
-        st.start_i = np.where(hit_i_by_i, yi_, np.where(hit_i_by_j, yj_, st.start_i))
-        st.start_j = np.where(hit_j_by_i, yi_, np.where(hit_j_by_j, yj_, st.start_j))
-        if st.recorded is not None:
-            # Demand hits: E has a side with the actor and demand issue of a side Z of R; record
-            # Z's partner's vote for E's overshoot checks (closer to its start wins).
-            demand = np.zeros_like(live)
-            for z_actor, z_demand, partner, partner_vote in (
-                (ai_, p_, aj_, yj_),
-                (aj_, q_, ai_, yi_),
-            ):
-                hit = live & (
-                    ((c.actor_i == z_actor) & (c.p == z_demand))
-                    | ((c.actor_j == z_actor) & (c.q == z_demand))
-                )
-                demand |= hit
-                hd, hk = np.nonzero(hit)
-                if not hd.size:
-                    continue
-                issue = z_demand[hd, 0]
-                slot = np.where(c.p[hd, hk] == issue, 0, 1)
-                who = partner[hd, 0]
-                new = partner_vote[hd, 0]
-                old = st.recorded[hd, hk, slot, who]
-                start = x0[hd, who, issue]
-                better = np.isnan(old) | (np.abs(new - start) < np.abs(old - start))
-                st.recorded[hd, hk, slot, who] = np.where(better, new, old)
-            recompute = hit_i | hit_j | demand
-        else:
-            recompute = live & ((c.p == p_) | (c.p == q_) | (c.q == p_) | (c.q == q_))
-        # decide history: a supply-hit side keeps its entries, the other side's newest goes;
-        # the recomputation then appends the new move as the newest entry.
-        for side, hit, move in (("i", hit_i, st.move_i), ("j", hit_j, st.move_j)):
-            keep = recompute & hit
-            h = st.hist[side]
-            h[0] = np.where(keep, h[0] + move, h[0])
-            h[1] = h[1] + keep
-            h[2] = h[2] + (keep & (move > 0))
-            h[3] = h[3] + (keep & (move < 0))
+        recompute = st.propagate(rd, rk, live, x0)
         rd2, rk2 = np.nonzero(recompute)
         if rd2.size:
             compute(rd2, rk2, fresh_draws=rex and params.rex_redraw == "on_recompute")
