@@ -218,6 +218,23 @@ def test_an_issue_with_one_actor_is_refused() -> None:
         exchange(arrays, ExchangeParams())
 
 
+def test_saliences_above_one_are_refused() -> None:
+    # exchange.md §9.7: the reset weight 1 − s turns negative for saliences on 0–100.
+    arrays = ScenarioArrays.build([[0, 0], [100, 100]], salience=[[10, 90], [60, 50]])
+    with pytest.raises(ModelError, match="salience of 'a0' on 'i0' is 10; saliences must lie"):
+        exchange(arrays, ExchangeParams())
+
+
+def test_inputs_are_left_unchanged() -> None:
+    arrays = _random_case(4)
+    before = {k: getattr(arrays, k).copy() for k in ("positions", "salience", "capability")}
+    params = ExchangeParams(rounds=2)
+    exchange(arrays, params)
+    for name, value in before.items():
+        assert np.array_equal(getattr(arrays, name), value, equal_nan=True), name
+    assert params == ExchangeParams(rounds=2)
+
+
 def test_bad_parameters_are_refused_by_name() -> None:
     spec = get("exchange")
     with pytest.raises(ModelError, match="rex_p must lie in"):

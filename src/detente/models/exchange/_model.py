@@ -46,6 +46,14 @@ def _check(arrays: ScenarioArrays) -> None:
             f"model 'exchange': issue '{arrays.issue_ids[j]}' has {int(actors[j])} actor(s) with "
             "a position; exchanges need at least two"
         )
+    over = np.argwhere((arrays.salience > 1.0).any(axis=0))
+    if over.size:
+        i, j = over[0]
+        raise ModelError(
+            f"model 'exchange': salience of '{arrays.actor_ids[i]}' on '{arrays.issue_ids[j]}' "
+            f"is {float(arrays.salience[:, i, j].max()):g}; saliences must lie in [0, 1] (the "
+            "position reset uses 1 − salience)"
+        )
     weight = (arrays.capability * arrays.salience).sum(axis=1)
     bad = np.flatnonzero((weight <= 0).any(axis=0))
     if bad.size:
