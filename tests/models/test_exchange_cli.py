@@ -110,4 +110,4 @@ def test_nash_on_the_command_line(tmp_path: Path) -> None:
 def test_nash_without_status_quo_is_a_clear_error() -> None:
     result = runner.invoke(app, ["forecast", "decide-sample", "--model", "nash"])
     assert result.exit_code == 2
-    assert "has no status quo" in result.output
+    assert "have no status quo" in result.output

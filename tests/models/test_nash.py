@@ -106,8 +106,11 @@ def test_actors_without_stake_do_not_block_a_deal() -> None:
 
 def test_a_missing_status_quo_is_named() -> None:
     a = ScenarioArrays.build([[40, 60], [60, 20]], issue_ids=["budget", "troops"])
-    with pytest.raises(ModelError, match="issue 'budget', 'troops' has no status quo"):
+    with pytest.raises(ModelError, match="issues 'budget', 'troops' have no status quo"):
         nash(a, NashParams())
+    one = ScenarioArrays.build([[40, 60], [60, 20]], status_quo=[50, np.nan], issue_ids=["a", "b"])
+    with pytest.raises(ModelError, match=r"^model 'nash': issue 'b' has no status quo; the Nash"):
+        nash(one, NashParams())
 
 
 def test_registered_with_documented_parameters() -> None:

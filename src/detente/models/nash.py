@@ -67,9 +67,10 @@ def nash(arrays: ScenarioArrays, params: NashParams) -> Forecast:
     missing = np.flatnonzero(np.isnan(arrays.status_quo).any(axis=0))
     if missing.size:
         issues = ", ".join(f"'{arrays.issue_ids[j]}'" for j in missing)
+        which = f"issue {issues} has" if missing.size == 1 else f"issues {issues} have"
         raise ModelError(
-            f"model 'nash': issue {issues} has no status quo; the Nash bargaining solution needs "
-            "a disagreement point: give the issue a 'status_quo' value"
+            f"model 'nash': {which} no status quo; the Nash bargaining solution needs a "
+            "disagreement point: give each issue a 'status_quo' value"
         )
     players = _players(arrays, params)
     salience = np.where(players[:, :, None], arrays.salience, 0.0)
