@@ -81,10 +81,33 @@ def _per_draw(b: int, draws: Int, values: NDArray[Any]) -> NDArray[Any]:
     return out[:, None]
 
 
+# Per-candidate ``[B, C]`` arrays of the round state (see :meth:`_State.compact`).
+_PER_CANDIDATE = (
+    "start_i",
+    "start_j",
+    "move_i",
+    "move_j",
+    "vote_i",
+    "vote_j",
+    "gain",
+    "gain_i",
+    "gain_j",
+    "cut",
+    "infeasible",
+    "valid",
+)
+
+
 class _State:
     """The mutable bookkeeping of one round (local to :func:`run_round`)."""
 
-    def __init__(self, c: Candidates, positions: Float, params: ExchangeParams) -> None:
+    def __init__(
+        self,
+        c: Candidates,
+        positions: Float,
+        params: ExchangeParams,
+        uniforms: Float | None,
+    ) -> None:
         b, cc = c.shape
         n, d = positions.shape[1], positions.shape[2]
         self.c = c
@@ -110,6 +133,31 @@ class _State:
         self.cut = np.zeros((b, cc), dtype=bool)
         self.infeasible = np.zeros((b, cc), dtype=bool)
         self.valid = np.zeros((b, cc), dtype=bool)
+        self.uniforms = uniforms
+
+    def compact(self, alive: Bool) -> Bool:
+        """Drop dead candidates from every ``[B, C]`` array, keeping generation order.
+
+        Selection only ever looks at live candidates, so removing the others changes no result;
+        it keeps the per-step work proportional to the candidates still in play.
+        """
+        width = int(alive.sum(axis=1).max())
+        order = np.argsort(~alive, axis=1, kind="stable")[:, :width]
+
+        def cut(a: NDArray[Any]) -> NDArray[Any]:
+            index = order.reshape(order.shape + (1,) * (a.ndim - 2))
+            return np.take_along_axis(a, index, axis=1)
+
+        self.c = Candidates(**{k: cut(getattr(self.c, k)) for k in self.c.__dataclass_fields__})
+        for name in _PER_CANDIDATE:
+            setattr(self, name, cut(getattr(self, name)))
+        for side in self.hist:
+            self.hist[side] = [cut(h) for h in self.hist[side]]
+        if self.recorded is not None:
+            self.recorded = cut(self.recorded)
+        if self.uniforms is not None:
+            self.uniforms = cut(self.uniforms)
+        return cut(alive)
 
     def store(self, draw: Int, index: Int, r: Result) -> None:
         for name in ("move_i", "move_j", "vote_i", "vote_j", "gain", "gain_i", "gain_j"):
@@ -195,10 +243,10 @@ def run_round(
     total = weight.sum(axis=1)
     c = generate(positions, salience, weight, total, mask)
     _, cc = c.shape
-    st = _State(c, x0, params)
-    votes = x0.copy()
     rex = params.rex_p > 0
     uniforms = rng.random((b, cc, 3)) if rex and params.rex_redraw == "once" else None
+    st = _State(c, x0, params, uniforms)
+    votes = x0.copy()
 
     def reference(draw: Int, index: Int, sub: Candidates) -> tuple[Reference, Reference]:
         """Overshoot references of sides I (issue q) and J (issue p) for gathered candidates."""
@@ -226,14 +274,14 @@ def run_round(
         )
 
     def compute(draw: Int, index: Int, fresh_draws: bool) -> None:
-        sub = take(c, draw, index)
+        sub = take(st.c, draw, index)
         ref_i, ref_j = reference(draw, index, sub)
         u = None
         if rex:
             u = (
                 rng.random((draw.size, 3))
-                if fresh_draws or uniforms is None
-                else uniforms[draw, index]
+                if fresh_draws or st.uniforms is None
+                else st.uniforms[draw, index]
             )
         r = evaluate(
             sub,
@@ -251,6 +299,7 @@ def run_round(
     all_draws, all_index = np.nonzero(c.present)
     compute(all_draws, all_index, fresh_draws=uniforms is None)
     initial_gains = np.where(c.present, st.gain, np.nan)
+    candidates = c.present.sum(axis=1).astype(np.int64)
     alive = c.present.copy()
     rows = np.arange(b)
     ties = np.zeros(b, dtype=np.int64)
@@ -259,6 +308,8 @@ def run_round(
     log: dict[str, list[NDArray[np.generic]]] = {k: [] for k in EVENT_COLUMNS}
     step = 0
     while alive.any():
+        if 2 * int(alive.sum(axis=1).max()) < alive.shape[1]:
+            alive = st.compact(alive)
         active = alive.any(axis=1)
         best = np.where(alive, st.gain, -np.inf).max(axis=1)
         tied = alive & (st.gain >= best[:, None] - params.tie_tolerance)
@@ -273,6 +324,7 @@ def run_round(
         rd = rows[real]
         rk = pick[real]
         realized += real
+        c = st.c
         r_ai, r_aj = c.actor_i[rd, rk], c.actor_j[rd, rk]
         r_p, r_q = c.p[rd, rk], c.q[rd, rk]
         r_yi, r_yj = st.vote_i[rd, rk], st.vote_j[rd, rk]
@@ -319,7 +371,7 @@ def run_round(
         votes=np.where(mask[None], votes, np.nan),
         preferences=preferences,
         events=events,
-        candidates=c.present.sum(axis=1).astype(np.int64),
+        candidates=candidates,
         realized=realized,
         ties=ties,
         initial_gains=initial_gains,
