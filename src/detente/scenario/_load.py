@@ -15,14 +15,8 @@ __all__ = ["MAX_FILE_BYTES", "builtin_names", "load_scenario", "read_scenario_by
 
 # Real scenarios are a few hundred KB at most; anything far larger is a wrong file.
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_SUFFIXES = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-    ".decide": "decide",
-    ".txt": "decide",
-}
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
+_SUFFIXES |= {".decide": "decide", ".txt": "decide"}  # the decide program's input format
 
 
 def builtin_names() -> list[str]:
@@ -100,7 +94,7 @@ def _stem(filename: str) -> str:
 
 
 def load_scenario(path_or_name: str | Path) -> Scenario:
-    """A checked scenario from a file path (YAML, CSV, XLSX, decide) or a built-in's name.
+    """A checked scenario from a file path (YAML, CSV, XLSX) or a built-in scenario's name.
 
     >>> load_scenario("emission-standards-1994").issues[0].scale.unit
     'years'
