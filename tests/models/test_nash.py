@@ -118,3 +118,39 @@ def test_registered_with_documented_parameters() -> None:
     assert [p[0] for p in spec.parameters()] == ["package", "players"]
     with pytest.raises(ModelError, match="expects one of 'joint', 'per_issue'"):
         spec.make_params(package="together")
+
+
+def _random_packages(seed: int, draws: int = 8) -> ScenarioArrays:
+    rng = np.random.default_rng(seed)
+    return ScenarioArrays.build(
+        rng.uniform(0, 100, size=(draws, 5, 2)),
+        salience=rng.uniform(0, 1, size=(draws, 5, 2)),
+        capability=rng.uniform(0.5, 2.0, size=(draws, 5, 1)),
+        status_quo=rng.uniform(0, 100, size=(draws, 2)),
+    )
+
+
+def test_package_point_beats_a_brute_force_grid_and_agrees_on_degeneracy() -> None:
+    # baselines.md §4.4 was checked "by brute-force grid": here on random two-issue packages.
+    arrays = _random_packages(1)
+    f = nash(arrays, NashParams())
+    grid = np.linspace(0, 100, 201)
+    z = np.stack(np.meshgrid(grid, grid, indexing="ij"), axis=-1)[..., None, :]  # [G, G, 1, 2]
+    for k in range(arrays.draws):
+        x, s, c = arrays.positions[k], arrays.salience[k], arrays.capability[k, :, 0]
+        q = arrays.status_quo[k]
+        gains = (s * (np.abs(q - x) - np.abs(z - x))).sum(axis=-1)  # [G, G, P]
+        feasible = (gains > 1e-9).all(axis=-1)
+        assert bool(f.extras["degenerate"][k]) is (not feasible.any())
+        if feasible.any():
+            best = (c * np.log(np.where(feasible[..., None], gains, 1.0))).sum(axis=-1)
+            found = (c * np.log(f.extras["gains"][k])).sum()
+            assert found >= best[feasible].max() - 1e-9
+
+
+def test_package_draws_solve_together_as_alone() -> None:
+    arrays = _random_packages(2, draws=4)
+    joint = nash(arrays, NashParams())
+    for k in range(arrays.draws):
+        alone = nash(arrays.take(slice(k, k + 1)), NashParams())
+        assert alone.outcome[0] == approx(joint.outcome[k], abs=1e-6)
