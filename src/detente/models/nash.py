@@ -102,8 +102,8 @@ def nash(arrays: ScenarioArrays, params: NashParams) -> Forecast:
 def _solve(x: Float, s: Float, cap: Float, q: Float) -> tuple[Float, NDArray[np.bool_], Float]:
     """Solve for the players with a stake on these issues; others get gain 0."""
     stake = (s > 0).any(axis=2) & (cap > 0)
-    # Non-players keep zero salience and unit weight: their gain is identically 0, so they
-    # must not enter the product; a zero capability removes them from Σ c log g.
+    # Non-players get zero salience and zero weight: their gain is identically 0, and a zero
+    # weight keeps them out of Σ c log g (they would otherwise force the degenerate case).
     s = np.where(stake[:, :, None], s, 0.0)
     c = np.where(stake, cap, 0.0)
     u0 = -(s * np.abs(q[:, None, :] - np.nan_to_num(x))).sum(axis=-1)
