@@ -13,6 +13,8 @@ from ..errors import ModelError, did_you_mean
 from ._contract import DynamicParams, Forecast, ModelSpec, Rounds, make_forecast, param
 from ._weighted import weighted_mean, weighted_median
 from .baselines import COMPROMISE, MEAN, MEDIAN, STATUS_QUO
+from .exchange import EXCHANGE
+from .nash import NASH
 from .smp import SMP
 
 __all__ = [
@@ -37,6 +39,8 @@ _REGISTRY: dict[str, ModelSpec] = {
         MEDIAN,
         STATUS_QUO,
         SMP,
+        NASH,
+        EXCHANGE,
     )
 }
 

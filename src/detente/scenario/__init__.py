@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._decide import read_decide, write_decide
 from ._guarantees import ChallengerPayoffs, GuaranteePackage, Guarantor, PriorRef
 from ._ktab import read_ktab_csv, write_ktab_csv
 from ._ktab_xml import read_ktab_xml
@@ -40,6 +41,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_csv",
+    "read_decide",
     "read_ktab_csv",
     "read_ktab_xml",
     "read_scenario_bytes",
@@ -48,6 +50,7 @@ __all__ = [
     "to_arrays",
     "triangular_ppf",
     "uncertain_inputs",
+    "write_decide",
     "write_flat_csv",
     "write_ktab_csv",
     "write_long_csv",

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ScenarioError, did_you_mean
+from ._decide import is_decide_text, read_decide
 from ._ktab import is_ktab_csv, read_ktab_csv
 from ._ktab_xml import read_ktab_xml
 from ._schema import Scenario
@@ -17,6 +18,7 @@ __all__ = ["MAX_FILE_BYTES", "builtin_names", "load_scenario", "read_scenario_by
 # Real scenarios are a few hundred KB at most; anything far larger is a wrong file.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xml": "xml"}
+_SUFFIXES |= {".decide": "decide", ".txt": "decide"}  # the decide program's input format
 
 
 def builtin_names() -> list[str]:
@@ -33,17 +35,18 @@ def _builtin_text(name: str) -> str | None:
 def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) -> Scenario:
     """Parse scenario bytes whose format is told by ``kind`` or by ``filename``'s suffix.
 
-    ``kind`` is ``yaml``, ``csv``, ``xlsx`` or ``xml`` (KTAB); a CSV whose line 1 is a KTAB
-    scenario line is read as a KTAB scenario CSV. This is what the file loader and the web service
-    share, so uploads and files get the same checks and messages.
+    ``kind`` is ``yaml``, ``csv``, ``xlsx``, ``xml`` (KTAB) or ``decide`` (``.decide``/``.txt``);
+    a CSV whose line 1 is a KTAB scenario line is read as a KTAB scenario CSV, and one whose rows
+    start with ``#A``/``#P``/... tags as a decide file. This is what the file loader and the web
+    service share, so uploads and files get the same checks and messages.
     """
     suffix = Path(filename).suffix.lower()
     kind = kind or _SUFFIXES.get(suffix)
     if kind is None:
         raise ScenarioError.single(
             "unknown_format",
-            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv, .xlsx or "
-            ".xml (KTAB)",
+            f"unknown file type '{suffix or '(none)'}'; expected .yaml, .yml, .csv, .xlsx, "
+            ".xml (KTAB), .decide or .txt (decide format)",
             file=filename,
         )
     if len(data) > MAX_FILE_BYTES:
@@ -86,6 +89,8 @@ def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) 
         return read_yaml(text, file=filename)
     if kind == "xml":
         return read_ktab_xml(text, file=filename, scenario_id=_stem(filename))
+    if kind == "decide" or is_decide_text(text):
+        return read_decide(text, file=filename, scenario_id=_stem(filename))
     if is_ktab_csv(text):
         return read_ktab_csv(text, file=filename, scenario_id=_stem(filename))
     return read_csv(text, file=filename, scenario_id=_stem(filename))

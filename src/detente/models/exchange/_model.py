@@ -1,0 +1,196 @@
+"""The exchange model over rounds: the registry entry ``exchange`` (``exchange.md``)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...errors import ModelError
+from ...scenario._arrays import ScenarioArrays
+from .._contract import Forecast, ModelSpec, make_forecast
+from .._weighted import weighted_mean, weighted_median
+from ._params import ExchangeParams
+from ._round import run_round
+
+__all__ = ["EXCHANGE", "exchange"]
+
+Float = NDArray[np.float64]
+
+# The events table's columns, in order (documented in docs/models/exchange.md).
+EVENT_COLUMNS = (
+    "draw",
+    "round",
+    "order",
+    "actor_i",
+    "actor_j",
+    "issue_supplied_i",
+    "issue_supplied_j",
+    "from_i",
+    "to_i",
+    "from_j",
+    "to_j",
+    "gain",
+    "gain_i",
+    "gain_j",
+    "overshoot_cut",
+    "tied",
+    "rex_infeasible",
+)
+
+
+def _check(arrays: ScenarioArrays) -> None:
+    """The inputs the model needs (§2): two actors and a positive weight on every issue."""
+    actors = arrays.mask.sum(axis=0)
+    for j in np.flatnonzero(actors < 2):
+        raise ModelError(
+            f"model 'exchange': issue '{arrays.issue_ids[j]}' has {int(actors[j])} actor(s) with "
+            "a position; exchanges need at least two"
+        )
+    over = np.argwhere((arrays.salience > 1.0).any(axis=0))
+    if over.size:
+        i, j = over[0]
+        raise ModelError(
+            f"model 'exchange': salience of '{arrays.actor_ids[i]}' on '{arrays.issue_ids[j]}' "
+            f"is {float(arrays.salience[:, i, j].max()):g}; saliences must lie in [0, 1] (the "
+            "position reset uses 1 − salience)"
+        )
+    weight = (arrays.capability * arrays.salience).sum(axis=1)
+    bad = np.flatnonzero((weight <= 0).any(axis=0))
+    if bad.size:
+        raise ModelError(
+            f"model 'exchange': issue '{arrays.issue_ids[bad[0]]}' has no actor with positive "
+            "capability × salience; its outcome is undefined"
+        )
+
+
+def _summaries(positions: Float, weight: Float) -> tuple[Float, Float]:
+    """Weighted mean and median per issue, ``[B, D]``, of positions ``[B, N, D]``."""
+    x = np.swapaxes(positions, 1, 2)
+    w = np.swapaxes(weight, 1, 2)
+    return weighted_mean(x, w), weighted_median(x, w)
+
+
+def exchange(arrays: ScenarioArrays, params: ExchangeParams) -> Forecast:
+    """Stokman's equal-gain exchange of voting positions, round by round (``exchange.md``).
+
+    The forecast is the last round's *voting* outcome (capability × salience weighted mean of
+    the votes after the round's exchanges). ``rounds`` records the *preference* outcome: row 0
+    the input, row k the weighted mean (and median) after round k's position reset. ``events``
+    lists every realized exchange; ``extras`` holds ``voting_outcome`` ``[B, R, D]`` (issue
+    scale), ``candidates``, ``realized`` and ``ties`` ``[B, R]``.
+
+    >>> from detente import load_scenario
+    >>> f = exchange(load_scenario("decide-sample").to_arrays(), ExchangeParams(rounds=1))
+    >>> len(f.events["gain"]), round(f.outcomes["tolheffing-binnenstad"], 6)
+    (39, 67.177856)
+    """
+    _check(arrays)
+    rng = np.random.default_rng(params.seed)
+    weight = arrays.capability * arrays.salience
+    x = np.where(arrays.mask[None], arrays.positions, np.nan)
+    b, _, d = x.shape
+    mean0, median0 = _summaries(x, weight)
+    means, medians, kept = [mean0], [median0], [x]
+    voting, counts = [], []
+    events: list[dict[str, NDArray[np.generic]]] = []
+    stable = np.full(b, params.rounds, dtype=np.int64)
+    stop_rule = "fixed rounds"
+    votes = x
+    for r in range(1, params.rounds + 1):
+        result = run_round(x, arrays.salience, weight, arrays.mask, params, rng)
+        votes = result.votes
+        step = np.nan_to_num(np.abs(result.preferences - x)).max(axis=(1, 2))
+        x = result.preferences
+        mean, median = _summaries(x, weight)
+        means.append(mean)
+        medians.append(median)
+        if params.keep == "full":
+            kept.append(x)
+        voting.append(_summaries(votes, weight)[0])
+        counts.append((result.candidates, result.realized, result.ties))
+        events.append({**result.events, "round": np.full(result.events["draw"].size, r)})
+        if params.until_stable is not None:
+            newly = (step <= params.until_stable) & (stable == params.rounds)
+            stable = np.where(newly, r, stable)
+            if (stable < params.rounds).all() or (step <= params.until_stable).all():
+                stop_rule = f"until stable (tolerance {params.until_stable})"
+                break
+    outcome = voting[-1] if voting else mean0
+    n_done = len(voting)
+    stable = np.minimum(stable, n_done)
+    extras = {
+        "voting_outcome": arrays.to_issue_scale(np.stack(voting, axis=1))
+        if voting
+        else np.zeros((b, 0, d)),
+        "candidates": np.stack([c[0] for c in counts], axis=1) if counts else np.zeros((b, 0)),
+        "realized": np.stack([c[1] for c in counts], axis=1) if counts else np.zeros((b, 0)),
+        "ties": np.stack([c[2] for c in counts], axis=1) if counts else np.zeros((b, 0)),
+    }
+    return make_forecast(
+        arrays,
+        "exchange",
+        params,
+        outcome,
+        rounds_mean=np.stack(means, axis=1),
+        rounds_median=np.stack(medians, axis=1),
+        rounds_positions=np.stack(kept, axis=1) if params.keep == "full" else None,
+        stable_round=stable,
+        stop_rule=stop_rule,
+        events=_event_table(arrays, events),
+        extras=extras,
+    )
+
+
+def _event_table(
+    arrays: ScenarioArrays, rounds: list[dict[str, NDArray[np.generic]]]
+) -> dict[str, NDArray[np.generic]]:
+    """One column table of realized exchanges, ordered by draw, round and realization."""
+    if not rounds:
+        rounds = [{}]
+    cols = {k: np.concatenate([r.get(k, np.zeros(0)) for r in rounds]) for k in rounds[0]}
+    if not cols or cols["draw"].size == 0:
+        return {k: np.zeros(0) for k in EVENT_COLUMNS}
+    order = np.lexsort((cols["step"], cols["round"], cols["draw"]))
+    draw = cols["draw"][order].astype(np.int64)
+    rnd = cols["round"][order].astype(np.int64)
+    # Realization number within each (draw, round), from 1.
+    key = draw * (int(rnd.max()) + 1) + rnd
+    first = np.r_[True, key[1:] != key[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(key.size), 0))
+    actor_ids = np.array(arrays.actor_ids, dtype=object)
+    issue_ids = np.array(arrays.issue_ids, dtype=object)
+    sup_i = cols["issue_supplied_i"][order].astype(np.int64)
+    sup_j = cols["issue_supplied_j"][order].astype(np.int64)
+
+    def scale(values: NDArray[np.generic], issue: NDArray[np.int64]) -> Float:
+        lo, hi = arrays.scale_min[issue], arrays.scale_max[issue]
+        return lo + np.asarray(values, dtype=np.float64)[order] * (hi - lo) / 100.0
+
+    return {
+        "draw": draw,
+        "round": rnd,
+        "order": np.arange(key.size) - start + 1,
+        "actor_i": actor_ids[cols["actor_i"][order].astype(np.int64)],
+        "actor_j": actor_ids[cols["actor_j"][order].astype(np.int64)],
+        "issue_supplied_i": issue_ids[sup_i],
+        "issue_supplied_j": issue_ids[sup_j],
+        "from_i": scale(cols["from_i"], sup_i),
+        "to_i": scale(cols["to_i"], sup_i),
+        "from_j": scale(cols["from_j"], sup_j),
+        "to_j": scale(cols["to_j"], sup_j),
+        "gain": cols["gain"][order].astype(np.float64),
+        "gain_i": cols["gain_i"][order].astype(np.float64),
+        "gain_j": cols["gain_j"][order].astype(np.float64),
+        "overshoot_cut": cols["cut"][order].astype(bool),
+        "tied": cols["tied"][order].astype(bool),
+        "rex_infeasible": cols["infeasible"][order].astype(bool),
+    }
+
+
+EXCHANGE = ModelSpec(
+    "exchange",
+    exchange,
+    ExchangeParams,
+    "Stokman's equal-gain exchange of voting positions over issue pairs, in rounds",
+    dynamic=True,
+)
