@@ -13,6 +13,7 @@ from ..errors import ModelError, did_you_mean
 from ._contract import DynamicParams, Forecast, ModelSpec, Rounds, make_forecast, param
 from ._weighted import weighted_mean, weighted_median
 from .baselines import COMPROMISE, MEAN, MEDIAN, STATUS_QUO
+from .eum import EUM
 
 __all__ = [
     "DynamicParams",
@@ -35,6 +36,7 @@ _REGISTRY: dict[str, ModelSpec] = {
         MEAN,
         MEDIAN,
         STATUS_QUO,
+        EUM,
     )
 }
 

@@ -1,0 +1,98 @@
+"""Offer classification and selection: which move each actor makes in a round (spec §4).
+
+Each actor decides only its own move, from its own view ``(a_ij, b_ij)``: it loses a
+confrontation (``b > a > 0``) → moves to ``x_j``; compromises (``a < 0 < b``, ``b > |a|``) → moves
+``|a/b|`` of the way to ``x_j``; capitulates (``a < 0 < b``, ``b < |a|``) → moves to ``x_j``.
+Classes rank confrontation > compromise > capitulation; within a class the key of §4.2 and the
+tie rule pick one partner. An actor with no move but a dyad where both sides expect a loss
+(``a < 0``, ``b < 0``) records a stalemate with the nearest such partner; it does not move. All
+inequalities are strict and compared exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._params import Conventions
+
+__all__ = ["OFFER_NAMES", "Moves", "choose_moves"]
+
+Float = NDArray[np.float64]
+Bool = NDArray[np.bool_]
+
+#: Offer class codes used in :class:`Moves`; codes 3 (stalemate) and 4 (no offer) do not move.
+OFFER_NAMES = ("confrontation", "compromise", "capitulation", "stalemate", "none")
+_STALEMATE = 3
+_NONE = 4
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Each actor's decision in one round, ``[M, N]`` arrays.
+
+    ``offer`` is the class code (index into :data:`OFFER_NAMES`); ``partner`` the chosen
+    counterpart (-1 when no offer); ``a``, ``b`` the actor's view of that dyad (NaN when no
+    offer); ``position`` the new positions (unchanged for actors that stay).
+    """
+
+    offer: NDArray[np.int8]
+    partner: NDArray[np.intp]
+    a: Float
+    b: Float
+    position: Float
+
+
+def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventions) -> Moves:
+    """Classify every dyad from the mover's view and apply the chosen moves simultaneously.
+
+    ``x`` is ``float[M, N]``; ``a[i, j] = EU(i → j)`` and ``b[i, j] = EU(j → i)`` in ``i``'s view
+    (``float[M, N, N]``); ``partner_ok`` marks dyads that may produce an offer (both actors on
+    the issue, different positions).
+    """
+    xi, xj = x[:, :, None], x[:, None, :]
+    confront = partner_ok & (b > a) & (a > 0)
+    yields = partner_ok & (a < 0) & (b > 0)
+    compromise = yields & (b > -a)
+    capitulate = yields & (b < -a) & (conv.capitulation == "figure6")
+    offer = np.full(a.shape, _NONE, dtype=np.int8)
+    offer[partner_ok & (a < 0) & (b < 0)] = _STALEMATE
+    offer[capitulate] = 2
+    offer[compromise] = 1
+    offer[confront] = 0
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(compromise, -a / np.where(compromise, b, 1.0), 1.0)
+        target = np.where(compromise, xi + (xj - xi) * share, xj)
+        if conv.compromise_choice == "min_weighted_position":
+            # Not the resulting position: the replication's key (spec §4.2, "a mistake").
+            weighted = (np.abs(a) * xi + np.abs(b) * xj) / (np.abs(a) + np.abs(b))
+            key = np.where(compromise, weighted, np.abs(xj - xi))
+        else:
+            key = np.abs(target - xi)
+
+    # Lexicographic choice per mover: class, then key, then (paper) larger b, then lowest index.
+    best_class = offer.min(axis=2)
+    eligible = offer == best_class[:, :, None]
+    eligible &= _is_min(np.where(eligible, key, np.inf))
+    if conv.offer_tie_break == "enforceability_then_input_order":
+        eligible &= _is_min(np.where(eligible, -b, np.inf))
+    partner = np.argmax(eligible, axis=2)
+    moving = best_class < _STALEMATE
+    listed = best_class != _NONE
+    pick = partner[:, :, None]
+    chosen_target = np.take_along_axis(target, pick, axis=2)[:, :, 0]
+    return Moves(
+        offer=best_class,
+        partner=np.where(listed, partner, -1),
+        a=np.where(listed, np.take_along_axis(a, pick, axis=2)[:, :, 0], np.nan),
+        b=np.where(listed, np.take_along_axis(b, pick, axis=2)[:, :, 0], np.nan),
+        position=np.where(moving, chosen_target, x),
+    )
+
+
+def _is_min(values: Float) -> Bool:
+    """Where each row of ``values`` (last axis) attains its minimum exactly."""
+    return values == values.min(axis=2, keepdims=True)
