@@ -28,11 +28,21 @@ _ZERO_RANGE_RTOL = 1e-12
 
 @dataclass(frozen=True)
 class RoundResult:
-    """What one round decided: the moves, and each actor's security level and risk exponent."""
+    """What one round decided and the quantities behind it (spec §5 step 8).
+
+    Dyad arrays are ``[M, N, N]`` indexed ``[i, j]``: ``p_first``/``p_second`` are
+    ``P(i over j)`` in passes 1 and 2, ``eu_first`` is ``EU(i → j)`` with every exponent 1, and
+    ``a``/``b`` are actor ``i``'s pass-2 view ``(EU(i → j), EU(j → i))``.
+    """
 
     moves: Moves
     security: Float  # [M, N], S_i from pass 1
     risk_exponent: Float  # [M, N], r_i used in pass 2
+    p_first: Float
+    eu_first: Float
+    p_second: Float
+    a: Float
+    b: Float
 
 
 @dataclass(frozen=True)
@@ -176,4 +186,13 @@ def play_round(
 
     partner_ok = pair & (x[:, :, None] != x[:, None, :]) & active[:, None, None]
     moves = choose_moves(x, a, b, partner_ok, conv)
-    return RoundResult(moves=moves, security=security, risk_exponent=r)
+    return RoundResult(
+        moves=moves,
+        security=security,
+        risk_exponent=r,
+        p_first=p1,
+        eu_first=eu1,
+        p_second=p2,
+        a=a,
+        b=b,
+    )
