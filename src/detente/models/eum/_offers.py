@@ -4,7 +4,7 @@ Each actor decides only its own move, from its own view ``(a_ij, b_ij)``: it los
 confrontation (``b > a > 0``) → moves to ``x_j``; compromises (``a < 0 < b``, ``b > |a|``) → moves
 ``|a/b|`` of the way to ``x_j``; capitulates (``a < 0 < b``, ``b < |a|``) → moves to ``x_j``.
 Classes rank confrontation > compromise > capitulation; within a class the key of §4.2 and the
-tie rule pick one partner. An actor with no move but a dyad where both sides expect a loss
+tie rule pick one partner (keys equal within 1e-9 tie). An actor with no move but a dyad where both sides expect a loss
 (``a < 0``, ``b < 0``) records a stalemate with the nearest such partner; it does not move. All
 inequalities are strict and compared exactly.
 """
@@ -27,6 +27,9 @@ Bool = NDArray[np.bool_]
 OFFER_NAMES = ("confrontation", "compromise", "capitulation", "stalemate", "none")
 _STALEMATE = 3
 _NONE = 4
+# Keys (positions and distances on the 0–100 scale, utilities) this close count as equal, so that
+# a tie in the file's units (NL and FR both 3 years from Greece) survives the mapping to 0–100.
+_KEY_ATOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -94,5 +97,5 @@ def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventio
 
 
 def _is_min(values: Float) -> Bool:
-    """Where each row of ``values`` (last axis) attains its minimum exactly."""
-    return values == values.min(axis=2, keepdims=True)
+    """Where each row of ``values`` (last axis) attains its minimum (within ``_KEY_ATOL``)."""
+    return values <= values.min(axis=2, keepdims=True) + _KEY_ATOL

@@ -62,7 +62,8 @@ def _geometry(x: Float, valid: Bool, span: Float) -> _Geometry:
     with np.errstate(divide="ignore"):
         return _Geometry(
             d=d,
-            log_lo=np.log(0.5 - 0.5 * d),
+            # d > 1 only in dyads with an actor off the issue (filler position): clip, unused.
+            log_lo=np.log(np.maximum(0.5 - 0.5 * d, 0.0)),
             log_hi=np.log1p(d) + np.log(0.5),
             log_d=np.log(d),
             counts=midpoint_counts(x),
