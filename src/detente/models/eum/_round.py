@@ -54,6 +54,7 @@ class _Geometry:
     log_hi: Float  # log(0.5 + 0.5 d)
     log_d: Float  # log d (voter-powered P)
     counts: NDArray[np.intp]  # voters left of each midpoint
+    by_position: NDArray[np.intp]  # [M, N] actors sorted by position
     order: NDArray[np.intp]  # per voter, actors by distance
 
 
@@ -67,6 +68,7 @@ def _geometry(x: Float, valid: Bool, span: Float) -> _Geometry:
             log_hi=np.log1p(d) + np.log(0.5),
             log_d=np.log(d),
             counts=midpoint_counts(x),
+            by_position=np.argsort(x, axis=1, kind="stable"),
             order=distance_order(d, valid),
         )
 
@@ -88,28 +90,36 @@ def risk_exponents(security: Float, valid: Bool) -> Float:
     return np.where(valid, (1 - acceptance / 3) / (1 + acceptance / 3), 1.0)
 
 
+def _terms(geo: _Geometry, r: Float | None, q: float) -> tuple[Float, Float, Float | float]:
+    """``(U^s, U^s - U^f, Q U^sq)`` for exponents ``r`` (broadcasting to ``[M, N, N]``).
+
+    ``r = None`` means every exponent is 1.
+    """
+    if r is None:
+        # r = 1: U^s = 2d, U^f = -2d, U^sq = 0 (pass 1; no powers needed).
+        return 2 * geo.d, 4 * geo.d, 0.0
+    # exp(r log base) is faster than base ** r; log(0) = -inf gives 0 as it should.
+    u_s = 2 - 4 * np.exp(r * geo.log_lo)
+    spread = u_s - (2 - 4 * np.exp(r * geo.log_hi))
+    return u_s, spread, q * (2 - 4 * np.exp2(-r))
+
+
 def _utilities(
-    geo: _Geometry,
+    terms: tuple[Float, Float, Float | float],
     r: Float | None,
     p: Float,
     s_target: Float,
     q: float,
     better_worse: tuple[Float, Bool] | None,
 ) -> Float:
-    """``EU(c → t)`` for a dyad array (eq. 25a); ``r`` broadcasts to ``[M, N, N]`` (None = 1).
+    """``EU(c → t)`` for a dyad array (eq. 25a) from :func:`_terms` for the same ``r``.
 
     ``p`` is ``P(c over t)``, ``s_target`` the salience weighing resistance. ``better_worse``
     holds the ``Q < 1`` inputs ``(offset, T)`` of :func:`_better_worse`, oriented to the
     challenger (row = challenger).
     """
-    if r is None:
-        # r = 1: U^s = 2d, U^f = -2d, U^sq = 0 (pass 1; cheaper than powers).
-        u_s, u_f, u_sq = 2 * geo.d, -2 * geo.d, 0.0
-    else:
-        u_s = 2 - 4 * np.exp(r * geo.log_lo)
-        u_f = 2 - 4 * np.exp(r * geo.log_hi)
-        u_sq = 2 - 4 * np.exp2(-r)
-    eu = u_s - s_target * (1 - p) * (u_s - u_f) - q * u_sq
+    u_s, spread, q_sq = terms
+    eu: Float = u_s - s_target * (1 - p) * spread - q_sq
     if better_worse is not None:
         bch, t = better_worse
         rr = 1.0 if r is None else r
@@ -119,9 +129,7 @@ def _utilities(
     return eu
 
 
-def _better_worse(
-    x: Float, w: Float, span: Float, d: Float, median_tie: str
-) -> tuple[Float, Bool]:
+def _better_worse(x: Float, w: Float, span: Float, d: Float, median_tie: str) -> tuple[Float, Bool]:
     """``U^b``/``U^w`` inputs for ``Q < 1`` (§3.3), row = challenger: the offset
     ``0.25 (|x_i - mu| + |x_i - x_j|) / L`` and the switch ``T``."""
     mu = weighted_median(x, w, tie=median_tie)  # type: ignore[arg-type]
@@ -161,6 +169,7 @@ def play_round(
             geo.d,
             geo.log_d,
             geo.counts,
+            geo.by_position,
             geo.order,
             r if powered else None,
             denominator=conv.p_denominator,
@@ -173,17 +182,20 @@ def play_round(
 
     # Pass 1: every exponent 1. S_i sums the challengers' own EU of challenging i (eq. 25a).
     p1 = prob(None)
-    eu1 = _utilities(geo, None, p1, s_j, q, bw)
+    eu1 = _utilities(_terms(geo, None, q), None, p1, s_j, q, bw)
     security = np.where(pair, eu1, 0.0).sum(axis=1)
     r = risk_exponents(security, valid)
 
     # Pass 2: a = EU(i → j) with r_i; b = EU(j → i) with r_i (evaluator) or r_j (other).
     p2 = prob(r) if powered else p1
     r_i = r[:, :, None]
-    a = _utilities(geo, r_i, p2, s_j, q, bw)
-    r_b = r_i if conv.other_eu_risk == "evaluator" else r[:, None, :]
+    terms_a = _terms(geo, r_i, q)
+    a = _utilities(terms_a, r_i, p2, s_j, q, bw)
+    evaluator = conv.other_eu_risk == "evaluator"
+    r_b = r_i if evaluator else r[:, None, :]
+    terms_b = terms_a if evaluator else _terms(geo, r_b, q)
     s_b = s[:, :, None] if conv.challenge_salience == "target" else s_j
-    b = _utilities(geo, r_b, np.swapaxes(p2, 1, 2), s_b, q, bw_t)
+    b = _utilities(terms_b, r_b, np.swapaxes(p2, 1, 2), s_b, q, bw_t)
 
     partner_ok = pair & (x[:, :, None] != x[:, None, :]) & active[:, None, None]
     moves = choose_moves(x, a, b, partner_ok, conv)
