@@ -11,8 +11,18 @@ from __future__ import annotations
 from .._contract import ModelSpec
 from ._model import eum
 from ._params import CONVENTION_SETS, Conventions, EumParams
+from ._tables import conventions_table, moves_table, rounds_table
 
-__all__ = ["CONVENTION_SETS", "EUM", "Conventions", "EumParams", "eum"]
+__all__ = [
+    "CONVENTION_SETS",
+    "EUM",
+    "Conventions",
+    "EumParams",
+    "conventions_table",
+    "eum",
+    "moves_table",
+    "rounds_table",
+]
 
 EUM = ModelSpec(
     "eum",

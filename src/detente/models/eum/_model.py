@@ -286,7 +286,7 @@ def eum(arrays: ScenarioArrays, params: EumParams) -> Forecast:
 
     >>> from detente import load_scenario
     >>> f = eum(load_scenario("emission-standards-1994").to_arrays(), EumParams())
-    >>> [round(v, 6) for v in f.rounds.median[0, 1:4, 0]]
+    >>> f.rounds.median[0, 1:4, 0].round(6).tolist()
     [8.415932, 9.610859, 9.96198]
     """
     conv = params.resolve()
