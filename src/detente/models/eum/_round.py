@@ -79,7 +79,7 @@ def risk_exponents(security: Float, valid: Bool) -> Float:
     ``R_i = (2 S_i - max S - min S) / (max S - min S)`` over the actors with a position, then
     ``r_i = (1 - R_i/3) / (1 + R_i/3)``; when all ``S`` are (relatively) equal every ``r_i = 1``.
 
-    >>> risk_exponents(np.array([[-1.0, 0.0, 1.0]]), np.ones((1, 3), bool)).tolist()
+    >>> risk_exponents(np.array([[-1.0, 0.0, 1.0]]), np.ones((1, 3), bool)).round(6).tolist()
     [[2.0, 1.0, 0.5]]
     """
     s_max = np.where(valid, security, -np.inf).max(axis=1, keepdims=True)
