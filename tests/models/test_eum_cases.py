@@ -164,28 +164,20 @@ def test_an_actor_without_a_position_takes_no_part() -> None:
 
 
 def test_zero_probability_denominator_uses_the_guard_value() -> None:
-    # Two actors at different positions, but only the first one votes: under `dyad` P has a zero
-    # denominator for no pair; all voters at one position with zero weight elsewhere...
-    # The direct guard: every voter weight but one is 0 and that voter sits at the midpoint.
-    from detente.models.eum._probability import (
-        distance_order,
-        midpoint_counts,
-        probabilities,
-        voter_distances,
-    )
+    # §6: the only voter sits at the midpoint of actors 0 and 1, so no vote separates them:
+    # `dyad` gives the guard 0.5; `global` has a positive denominator (voter 2 separates others).
+    from detente.models.eum._probability import Voters, probabilities
 
     x = np.array([[0.0, 10.0, 5.0]])
     w = np.array([[0.0, 0.0, 1.0]])
-    valid = np.ones((1, 3), bool)
-    dist = voter_distances(x, np.array([10.0]))
-    with np.errstate(divide="ignore"):
-        log_d = np.log(dist)
-    order = distance_order(dist, valid)
-    args = (x, w, valid, dist, log_d, midpoint_counts(x), np.argsort(x, axis=1), order, None)
-    dyad = probabilities(*args, denominator="dyad", zero_value=0.5)
+    voters = Voters.build(x, np.ones((1, 3), bool), np.array([10.0]))
+    dyad = probabilities(voters, w, None, denominator="dyad", zero_value=0.5)
     assert dyad[0, 0, 1] == 0.5 and dyad[0, 1, 0] == 0.5
-    glob = probabilities(*args, denominator="global", zero_value=0.0)
+    assert dyad[0, 2, 0] == 1.0  # the voter at 5 is nearer to itself than to 0
+    glob = probabilities(voters, w, None, denominator="global", zero_value=0.0)
     assert glob[0, 0, 1] == 0.0 and np.isfinite(glob).all()
+    silent = probabilities(voters, np.zeros((1, 3)), None, denominator="global", zero_value=0.0)
+    assert (silent == 0.0).all()  # a zero global denominator gives the guard value 0
 
 
 def test_mean_can_be_the_forecast_statistic() -> None:

@@ -15,10 +15,10 @@ from pytest import approx
 
 from detente.models.eum import EumParams, eum
 from detente.models.eum._probability import (
-    distance_order,
+    Voters,
     global_denominator,
-    midpoint_counts,
-    voter_distances,
+    vote_margins,
+    vote_margins_direct,
 )
 from detente.models.eum._round import play_round
 
@@ -51,10 +51,8 @@ def test_round_zero_mean_and_median(run) -> None:  # type: ignore[no-untyped-def
 def test_round_one_pass_one_probabilities_and_utilities(round_one) -> None:  # type: ignore[no-untyped-def]
     # §9.3 pass 1 [spec]: global denominator 28.233000; P(NL over BE) 0.00439202,
     # P(BE over NL) 0.00759749; EU(BE → FR)(1) = -0.192753, EU(FR → BE)(1) = 0.204760.
-    dist = voter_distances(X, SPAN)
-    assert global_denominator(W, dist, VALID, distance_order(dist, VALID))[0] == approx(
-        28.233, abs=1e-6
-    )
+    voters = Voters.build(X, VALID, SPAN)
+    assert global_denominator(voters, W, None)[0] == approx(28.233, abs=1e-6)
     p1 = round_one.p_first[0]
     assert p1[NL, BE] == approx(0.00439202, abs=1e-8)
     assert p1[BE, NL] == approx(0.00759749, abs=1e-8)
@@ -74,23 +72,17 @@ def test_round_one_security_levels_and_risk_exponents(round_one) -> None:  # typ
 
 def test_round_one_pass_two_probabilities(round_one) -> None:  # type: ignore[no-untyped-def]
     # §9.3 pass 2 [spec]: denominator 28.333460, P(NL over BE) 0.00314775, P(BE over NL) 0.00898491.
-    dist = voter_distances(X, SPAN)
-    r = round_one.risk_exponent
-    powered = dist ** r[:, :, None]
-    assert global_denominator(W, powered, VALID, distance_order(dist, VALID))[0] == approx(
-        28.333460, abs=1e-6
-    )
+    voters = Voters.build(X, VALID, SPAN)
+    assert global_denominator(voters, W, round_one.risk_exponent)[0] == approx(28.333460, abs=1e-6)
     assert round_one.p_second[0, NL, BE] == approx(0.00314775, abs=1e-8)
     assert round_one.p_second[0, BE, NL] == approx(0.00898491, abs=1e-8)
 
 
 def test_fast_vote_margins_equal_the_literal_sum(round_one) -> None:  # type: ignore[no-untyped-def]
     # The O(N^2 log N) numerator must equal the O(N^3) definition of §3.4(b).
-    from detente.models.eum._probability import vote_margins, vote_margins_direct
-
-    dist = voter_distances(X, SPAN)
-    powered = dist ** round_one.risk_exponent[:, :, None]
-    fast = vote_margins(X, W, powered, midpoint_counts(X), np.argsort(X, axis=1))
+    voters = Voters.build(X, VALID, SPAN)
+    powered = voters.dist ** round_one.risk_exponent[:, :, None]
+    fast = vote_margins(voters, W, powered)
     assert fast == approx(vote_margins_direct(W, powered), abs=1e-15)
 
 

@@ -56,25 +56,25 @@ def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventio
     the issue, different positions).
     """
     xi, xj = x[:, :, None], x[:, None, :]
-    confront = partner_ok & (b > a) & (a > 0)
-    yields = partner_ok & (a < 0) & (b > 0)
-    compromise = yields & (b > -a)
-    capitulate = yields & (b < -a) & (conv.capitulation == "figure6")
-    offer = np.full(a.shape, _NONE, dtype=np.int8)
-    offer[partner_ok & (a < 0) & (b < 0)] = _STALEMATE
-    offer[capitulate] = 2
+    negative_a = a < 0
+    yields = negative_a & (b > 0)
+    margin = a + b  # b > |a| ⇔ a + b > 0 when a < 0
+    compromise = yields & (margin > 0)
+    offer = np.where(negative_a & (b < 0), _STALEMATE, _NONE).astype(np.int8)
+    if conv.capitulation == "figure6":
+        offer[yields & (margin < 0)] = 2
     offer[compromise] = 1
-    offer[confront] = 0
+    offer[(a > 0) & (b > a)] = 0
+    offer[~partner_ok] = _NONE
 
+    distance = np.abs(xj - xi)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(compromise, -a / np.where(compromise, b, 1.0), 1.0)
-        target = np.where(compromise, xi + (xj - xi) * share, xj)
         if conv.compromise_choice == "min_weighted_position":
             # Not the resulting position: the replication's key (spec §4.2, "a mistake").
-            weighted = (np.abs(a) * xi + np.abs(b) * xj) / (np.abs(a) + np.abs(b))
-            key = np.where(compromise, weighted, np.abs(xj - xi))
+            weighted = (b * xj - a * xi) / (b - a)  # (|a| x_i + |b| x_j) / (|a| + |b|)
+            key = np.where(compromise, weighted, distance)
         else:
-            key = np.abs(target - xi)
+            key = np.where(compromise, distance * (-a / b), distance)
 
     # Lexicographic choice per mover: class, then key, then (paper) larger b, then lowest index.
     best_class = offer.min(axis=2)
@@ -86,13 +86,20 @@ def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventio
     moving = best_class < _STALEMATE
     listed = best_class != _NONE
     pick = partner[:, :, None]
-    chosen_target = np.take_along_axis(target, pick, axis=2)[:, :, 0]
+    a_pick = np.take_along_axis(a, pick, axis=2)[:, :, 0]
+    b_pick = np.take_along_axis(b, pick, axis=2)[:, :, 0]
+    x_pick = np.take_along_axis(x, partner, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Compromise moves |a/b| of the way (eq. 36); the other classes take x_j exactly (so
+        # that the two actors then share one position, with no dyad between them).
+        partial = x + (x_pick - x) * (-a_pick / b_pick)
+    new = np.where(best_class == 1, partial, x_pick)
     return Moves(
         offer=best_class,
         partner=np.where(listed, partner, -1),
-        a=np.where(listed, np.take_along_axis(a, pick, axis=2)[:, :, 0], np.nan),
-        b=np.where(listed, np.take_along_axis(b, pick, axis=2)[:, :, 0], np.nan),
-        position=np.where(moving, chosen_target, x),
+        a=np.where(listed, a_pick, np.nan),
+        b=np.where(listed, b_pick, np.nan),
+        position=np.where(moving, new, x),
     )
 
 

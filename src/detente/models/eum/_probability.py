@@ -9,20 +9,23 @@ counts for ``i`` exactly when it sits on ``i``'s side of the midpoint of ``x_i``
 (distances raised to a positive power keep their order). Sorting voters by position and taking
 prefix sums over them turns it into gathers: ``O(N^2 log N)`` per row, which is what makes 10,000
 draws fast. :func:`vote_margins_direct` is the literal ``O(N^3)`` sum, kept for tests and as the
-definition.
+definition. Everything that depends only on positions is computed once per round
+(:class:`Voters`); the two passes of a round differ only in the voters' exponents.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "Voters",
     "global_denominator",
     "probabilities",
     "vote_margins",
     "vote_margins_direct",
-    "voter_distances",
 ]
 
 Float = NDArray[np.float64]
@@ -30,29 +33,56 @@ Int = NDArray[np.intp]
 Bool = NDArray[np.bool_]
 
 
-def voter_distances(x: Float, span: Float) -> Float:
-    """``|x_k - x_a| / L`` as ``float[M, K, A]`` (voter ``k``, actor ``a``)."""
-    return np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+@dataclass(frozen=True)
+class Voters:
+    """What the probabilities of one round need from the positions (computed once per round).
 
-
-def _power(base: Float, log_base: Float, r: Float | None) -> Float:
-    """``base ** r`` per voter row; ``r`` is ``float[M, K]`` or None for the linear distance."""
-    if r is None:
-        return base
-    with np.errstate(invalid="ignore"):
-        # exp(r log d) is faster than ** and exact enough (≈1e-16 relative); log(0) = -inf → 0.
-        powered: Float = np.exp(r[:, :, None] * log_base)
-    return powered
-
-
-def vote_margins_direct(w: Float, u: Float) -> Float:
-    """``G[i, j] = sum_k w_k max(0, u_kj - u_ki)`` by the literal ``O(N^3)`` sum (the definition).
-
-    ``w`` is ``float[M, K]``, ``u`` the voters' (powered) distances ``float[M, K, A]``.
+    ``dist`` is ``|x_k - x_a| / L`` (``float[M, K, A]``, voter ``k``, actor ``a``) and
+    ``log_dist`` its log; ``sorted_dist`` each voter's distances sorted ascending over the actors
+    on the issue (others last, as 0) and ``sorted_log_dist`` their log; ``coef`` the weights
+    ``2m - n - 1`` of the sorted-sum identity (0 past the ``n`` actors on the issue);
+    ``by_position`` the actors sorted by position; ``take_i``/``take_j`` flat indices of the
+    prefix sums at each pair's midpoint; ``left``/``right`` where ``x_i < x_j``/``x_i > x_j``.
     """
-    diff = u[:, :, None, :] - u[:, :, :, None]  # [M, K, i, j] = u_kj - u_ki
-    margins: Float = np.einsum("mk,mkij->mij", w, np.maximum(diff, 0.0))
-    return margins
+
+    dist: Float
+    log_dist: Float
+    sorted_dist: Float
+    sorted_log_dist: Float
+    coef: Float
+    by_position: Int
+    take_i: Int
+    take_j: Int
+    left: Bool
+    right: Bool
+
+    @classmethod
+    def build(cls, x: Float, valid: Bool, span: Float) -> Voters:
+        m, n = x.shape
+        dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+        ranked = np.sort(np.where(valid[:, None, :], dist, np.inf), axis=2)
+        n_valid = valid.sum(axis=1)[:, None]
+        rank = np.arange(1, n + 1)[None, :]
+        coef = np.where(rank <= n_valid, 2 * rank - n_valid - 1, 0).astype(np.float64)
+        ranked[~np.isfinite(ranked)] = 0.0  # actors off the issue: coefficient 0 anyway
+        with np.errstate(divide="ignore"):
+            log_dist = np.log(dist)
+            sorted_log = np.log(ranked)
+        at = (np.arange(m)[:, None, None] * (n + 1) + midpoint_counts(x)) * n
+        cols = np.arange(n)
+        xi, xj = x[:, :, None], x[:, None, :]
+        return cls(
+            dist=dist,
+            log_dist=log_dist,
+            sorted_dist=ranked,
+            sorted_log_dist=sorted_log,
+            coef=coef,
+            by_position=np.argsort(x, axis=1, kind="stable"),
+            take_i=at + cols[None, :, None],
+            take_j=at + cols[None, None, :],
+            left=xi < xj,
+            right=xi > xj,
+        )
 
 
 def midpoint_counts(x: Float) -> Int:
@@ -71,65 +101,64 @@ def midpoint_counts(x: Float) -> Int:
     return counts[:, : n * n].reshape(m, n, n)
 
 
-def vote_margins(x: Float, w: Float, u: Float, counts: Int, by_position: Int) -> Float:
+def vote_margins_direct(w: Float, u: Float) -> Float:
+    """``G[i, j] = sum_k w_k max(0, u_kj - u_ki)`` by the literal ``O(N^3)`` sum (the definition).
+
+    ``w`` is ``float[M, K]``, ``u`` the voters' (powered) distances ``float[M, K, A]``.
+    """
+    diff = u[:, :, None, :] - u[:, :, :, None]  # [M, K, i, j] = u_kj - u_ki
+    margins: Float = np.einsum("mk,mkij->mij", w, np.maximum(diff, 0.0))
+    return margins
+
+
+def vote_margins(voters: Voters, w: Float, u: Float) -> Float:
     """``G[i, j] = sum_k w_k max(0, u_kj - u_ki)`` in ``O(N^2 log N)`` per row.
 
-    ``u`` is ``float[M, K, A]`` with voters = actors (``K = A = N``), increasing in
-    ``|x_k - x_a|``; ``counts`` from :func:`midpoint_counts` (positions unchanged within a
-    round, so it is computed once per round), ``by_position`` the actors sorted by position
-    (``int[M, N]``). Voters on ``i``'s side of the midpoint are exactly those with
-    ``u_kj > u_ki``.
+    ``u`` is ``float[M, K, A]`` with voters = actors, increasing in ``|x_k - x_a|``. Voters on
+    ``i``'s side of the midpoint are exactly those with ``u_kj > u_ki``; with prefix sums over
+    voters sorted by position, their sum is a difference of two gathered entries.
     """
-    m, n = x.shape
+    m, n = w.shape
     weighted = w[:, :, None] * u
     prefix = np.zeros((m, n + 1, n))
-    sorted_rows = np.take_along_axis(weighted, by_position[:, :, None], axis=1)
+    sorted_rows = np.take_along_axis(weighted, voters.by_position[:, :, None], axis=1)
     np.cumsum(sorted_rows, axis=1, out=prefix[:, 1:])
-    # prefix[m, p, a] = sum of w_k u_ka over the p leftmost voters; counts index p. Gather with
-    # flat indices (np.take on a 1-D view is much faster than three-array fancy indexing).
-    at = (np.arange(m)[:, None, None] * (n + 1) + counts) * n
+    # prefix[m, p, a] = sum of w_k u_ka over the p leftmost voters. Flat gathers (np.take on a
+    # 1-D view) are much faster than three-array fancy indexing.
     flat = prefix.reshape(-1)
-    cols = np.arange(n)
-    left = flat.take(at + cols[None, None, :]) - flat.take(at + cols[None, :, None])
+    left = flat.take(voters.take_j) - flat.take(voters.take_i)
     total = prefix[:, n, :]
     right = (total[:, None, :] - total[:, :, None]) - left
-    xi, xj = x[:, :, None], x[:, None, :]
-    margin = np.where(xi < xj, left, np.where(xi > xj, right, 0.0))
+    margin = np.where(voters.left, left, np.where(voters.right, right, 0.0))
     # Prefix differences can leave -1e-17 where the true sum is 0.
-    return np.maximum(margin, 0.0)
+    return np.maximum(margin, 0.0, out=margin)
 
 
-def global_denominator(w: Float, u: Float, valid: Bool, order: Int) -> Float:
-    """``sum_k w_k sum_{a,b valid} |u_ka - u_kb|`` as ``float[M]`` (spec §3.4(b), cost note).
+def _powered(dist: Float, log_dist: Float, r: Float | None) -> Float:
+    """Each voter's distances raised to its exponent (``r``: ``float[M, K]``; None = linear)."""
+    if r is None:
+        return dist
+    # exp(r log d) is faster than ** and exact enough (≈1e-16 relative); log 0 = -inf → 0.
+    powered: Float = np.exp(r[:, :, None] * log_dist)
+    return powered
 
-    ``order`` sorts each voter's row of ``u`` ascending with invalid actors last (it is the
-    same for every exponent, so it is computed once per round). Uses
-    ``sum_{a,b} |u_a - u_b| = 2 sum_m (2m - n - 1) u_(m)``.
+
+def global_denominator(voters: Voters, w: Float, r: Float | None) -> Float:
+    """``sum_k w_k sum_{a,b} |u_ka - u_kb|`` over the actors on the issue, ``float[M]`` (§3.4(b)).
+
+    Uses ``sum_{a,b} |u_a - u_b| = 2 sum_m (2m - n - 1) u_(m)`` on each voter's sorted
+    distances; a positive power keeps each voter's order, so the sorted powered distances are
+    the powered sorted distances (no sort per pass).
     """
-    n = w.shape[1]
-    n_valid = valid.sum(axis=1)
-    rank = np.arange(1, n + 1)[None, :]
-    coef = np.where(rank <= n_valid[:, None], 2 * rank - n_valid[:, None] - 1, 0).astype(float)
-    u_sorted = np.take_along_axis(np.where(valid[:, None, :], u, 0.0), order, axis=2)
-    per_voter = 2.0 * np.einsum("mka,ma->mk", u_sorted, coef)
-    total: Float = np.einsum("mk,mk->m", w, per_voter)
+    u_sorted = _powered(voters.sorted_dist, voters.sorted_log_dist, r)
+    per_voter = np.einsum("mka,ma->mk", u_sorted, voters.coef)
+    total: Float = 2.0 * np.einsum("mk,mk->m", w, per_voter)
     return total
 
 
-def distance_order(dist: Float, valid: Bool) -> Int:
-    """Per voter, the actors sorted by distance with invalid actors last: ``int[M, K, A]``."""
-    return np.argsort(np.where(valid[:, None, :], dist, np.inf), axis=2, kind="stable")
-
-
 def probabilities(
-    x: Float,
+    voters: Voters,
     w: Float,
-    valid: Bool,
-    dist: Float,
-    log_dist: Float,
-    counts: Int,
-    by_position: Int,
-    order: Int,
     r: Float | None,
     *,
     denominator: str,
@@ -138,14 +167,16 @@ def probabilities(
     """``P[i, j]`` (``float[M, N, N]``), the probability that ``i`` prevails over ``j``.
 
     ``r`` is each voter's risk exponent ``float[M, N]`` (voter-powered distances) or None
-    (linear distances). ``denominator`` is ``"global"`` (§3.4(b)) or ``"dyad"`` (eq. 31);
+    (linear distances). ``denominator`` is ``"global"`` (§3.4(b): every voter, every ordered
+    pair, via ``sum_{a,b} |u_a - u_b| = 2 sum_m (2m - n - 1) u_(m)``) or ``"dyad"`` (eq. 31);
     ``zero_value`` is used where the denominator is 0.
     """
-    u = _power(dist, log_dist, r)
-    margin = vote_margins(x, w, u, counts, by_position)
+    u = _powered(voters.dist, voters.log_dist, r)
+    margin = vote_margins(voters, w, u)
     if denominator == "global":
-        denom = global_denominator(w, u, valid, order)[:, None, None]
+        denom = global_denominator(voters, w, r)[:, None, None]
     else:
         denom = margin + np.swapaxes(margin, 1, 2)
-    safe = np.where(denom > 0, denom, 1.0)
-    return np.where(denom > 0, margin / safe, zero_value)
+    positive = denom > 0
+    p: Float = np.where(positive, margin / np.where(positive, denom, 1.0), zero_value)
+    return p

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from .._weighted import weighted_median
 from ._offers import Moves, choose_moves
 from ._params import Conventions
-from ._probability import distance_order, midpoint_counts, probabilities, voter_distances
+from ._probability import Voters, probabilities
 
 __all__ = ["RoundResult", "play_round", "risk_exponents"]
 
@@ -49,28 +49,19 @@ class RoundResult:
 class _Geometry:
     """Distances of one round; positions do not change within a round, so computed once."""
 
-    d: Float  # [M, N, N] |x_i - x_j| / L
+    voters: Voters  # what P needs; voters.dist is d = |x_i - x_j| / L, [M, N, N]
+    d: Float
     log_lo: Float  # log(0.5 - 0.5 d)
     log_hi: Float  # log(0.5 + 0.5 d)
-    log_d: Float  # log d (voter-powered P)
-    counts: NDArray[np.intp]  # voters left of each midpoint
-    by_position: NDArray[np.intp]  # [M, N] actors sorted by position
-    order: NDArray[np.intp]  # per voter, actors by distance
 
 
 def _geometry(x: Float, valid: Bool, span: Float) -> _Geometry:
-    d = voter_distances(x, span)
+    voters = Voters.build(x, valid, span)
+    d = voters.dist
+    # d > 1 only in dyads with an actor off the issue (filler position): clipped, never used.
     with np.errstate(divide="ignore"):
-        return _Geometry(
-            d=d,
-            # d > 1 only in dyads with an actor off the issue (filler position): clip, unused.
-            log_lo=np.log(np.maximum(0.5 - 0.5 * d, 0.0)),
-            log_hi=np.log1p(d) + np.log(0.5),
-            log_d=np.log(d),
-            counts=midpoint_counts(x),
-            by_position=np.argsort(x, axis=1, kind="stable"),
-            order=distance_order(d, valid),
-        )
+        log_lo = np.log(np.maximum(0.5 - 0.5 * d, 0.0))
+    return _Geometry(voters=voters, d=d, log_lo=log_lo, log_hi=np.log1p(d) + np.log(0.5))
 
 
 def risk_exponents(security: Float, valid: Bool) -> Float:
@@ -163,14 +154,8 @@ def play_round(
 
     def prob(r: Float | None) -> Float:
         return probabilities(
-            x,
+            geo.voters,
             w,
-            valid,
-            geo.d,
-            geo.log_d,
-            geo.counts,
-            geo.by_position,
-            geo.order,
             r if powered else None,
             denominator=conv.p_denominator,
             zero_value=conv.p_zero_denominator,
