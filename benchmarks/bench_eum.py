@@ -156,9 +156,10 @@ def run() -> str:
         "their logs, two probability passes with prefix sums and gathers, four `exp` arrays "
         "for the powered utilities, the two views, offer classification and choice), about "
         "13,000 element operations per draw and round for N = 10. Going further needs the "
-        "dyad loops fused into one compiled kernel (e.g. numba), which the project's "
-        "numpy-only rule excludes for now. Time grows with N² log N per draw and round (the "
-        "probability numerator uses sorted prefix sums, not the literal N³ sum).",
+        "dyad loops fused into one compiled kernel (e.g. numba), a new dependency and a "
+        "departure from the vectorized-numpy style, left for a later decision. Time grows "
+        "with N² log N per draw and round (the probability numerator uses sorted prefix "
+        "sums, not the literal N³ sum).",
         "",
         f"Machine load check: one `ones(10^6) * 2 + 1` took {calm * 1e3:.1f} ms during this run "
         "(about 1 ms on an idle core); wall-clock times above scale with that factor.",
