@@ -239,3 +239,18 @@ def test_outcome_is_on_the_issue_scale_and_records_the_conventions(run) -> None:
     greece = (run.events["actor"] == "Greece") & (run.events["round"] == 1)
     assert run.events["offer"][greece].tolist() == ["stalemate"]
     assert run.events["eu_actor"][greece][0] < 0 and run.events["eu_counterpart"][greece][0] < 0
+
+
+@pytest.mark.parametrize("n", [5, 40])
+def test_midpoint_counts_are_the_voters_strictly_left_of_each_midpoint(n: int) -> None:
+    # Both ways of counting (direct for few actors, sorted for many) against the definition,
+    # with shared positions and voters exactly at a midpoint.
+    from detente.models.eum._probability import midpoint_counts
+
+    rng = np.random.default_rng(n)
+    x = rng.integers(0, 8, (3, n)).astype(float)
+    expected = [
+        [[sum(v < (row[i] + row[j]) / 2 for v in row) for j in range(n)] for i in range(n)]
+        for row in x.tolist()
+    ]
+    assert midpoint_counts(x).tolist() == expected

@@ -32,23 +32,24 @@ Float = NDArray[np.float64]
 Int = NDArray[np.intp]
 Bool = NDArray[np.bool_]
 
+# Up to this many actors, midpoint counts compare directly instead of sorting (measured faster).
+_DIRECT_COUNT_MAX_ACTORS = 16
+
 
 @dataclass(frozen=True)
 class Voters:
     """What the probabilities of one round need from the positions (computed once per round).
 
     ``dist`` is ``|x_k - x_a| / L`` (``float[M, K, A]``, voter ``k``, actor ``a``) and
-    ``log_dist`` its log; ``sorted_dist`` each voter's distances sorted ascending over the actors
-    on the issue (others last, as 0) and ``sorted_log_dist`` their log; ``coef`` the weights
-    ``2m - n - 1`` of the sorted-sum identity (0 past the ``n`` actors on the issue);
+    ``log_dist`` its log; ``coef[k, a]`` is ``2m - n - 1`` where ``m`` is the rank of actor
+    ``a`` by distance from voter ``k`` among the ``n`` actors on the issue (0 for the others),
+    the weight of ``u_ka`` in ``sum_{a,b} |u_ka - u_kb|``;
     ``by_position`` the actors sorted by position; ``take_i``/``take_j`` flat indices of the
     prefix sums at each pair's midpoint; ``left``/``right`` where ``x_i < x_j``/``x_i > x_j``.
     """
 
     dist: Float
     log_dist: Float
-    sorted_dist: Float
-    sorted_log_dist: Float
     coef: Float
     by_position: Int
     take_i: Int
@@ -60,22 +61,22 @@ class Voters:
     def build(cls, x: Float, valid: Bool, span: Float) -> Voters:
         m, n = x.shape
         dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
-        ranked = np.sort(np.where(valid[:, None, :], dist, np.inf), axis=2)
-        n_valid = valid.sum(axis=1)[:, None]
-        rank = np.arange(1, n + 1)[None, :]
-        coef = np.where(rank <= n_valid, 2 * rank - n_valid - 1, 0).astype(np.float64)
-        ranked[~np.isfinite(ranked)] = 0.0  # actors off the issue: coefficient 0 anyway
+        # Rank of each actor by distance from each voter (actors off the issue last). A power
+        # keeps each voter's order, so these ranks serve every exponent of the round; ties may
+        # be ranked either way (equal values, same sum).
+        order = np.argsort(np.where(valid[:, None, :], dist, np.inf), axis=2)
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(1, n + 1)[None, None, :], axis=2)
+        n_valid = valid.sum(axis=1)[:, None, None]
+        coef = np.where(valid[:, None, :], 2 * rank - n_valid - 1, 0).astype(np.float64)
         with np.errstate(divide="ignore"):
             log_dist = np.log(dist)
-            sorted_log = np.log(ranked)
         at = (np.arange(m)[:, None, None] * (n + 1) + midpoint_counts(x)) * n
         cols = np.arange(n)
         xi, xj = x[:, :, None], x[:, None, :]
         return cls(
             dist=dist,
             log_dist=log_dist,
-            sorted_dist=ranked,
-            sorted_log_dist=sorted_log,
             coef=coef,
             by_position=np.argsort(x, axis=1, kind="stable"),
             take_i=at + cols[None, :, None],
@@ -88,17 +89,22 @@ class Voters:
 def midpoint_counts(x: Float) -> Int:
     """``n[i, j]`` = number of actors strictly left of the midpoint of ``x_i`` and ``x_j``.
 
-    One stable sort per row of the midpoints followed by the positions: a position equal to a
+    For few actors a direct comparison (``N^3`` per row, but cheap) is fastest; otherwise one
+    stable sort per row of the midpoints followed by the positions: a position equal to a
     midpoint sorts after it, so it is not counted ("strictly left").
     """
     m, n = x.shape
+    if n <= _DIRECT_COUNT_MAX_ACTORS:
+        mids = (x[:, :, None] + x[:, None, :]) * 0.5
+        counts: Int = (x[:, None, None, :] < mids[:, :, :, None]).sum(axis=3)
+        return counts
     mids = ((x[:, :, None] + x[:, None, :]) * 0.5).reshape(m, n * n)
     both = np.concatenate([mids, x], axis=1)
     order = np.argsort(both, axis=1, kind="stable")
     voters_before = np.cumsum(order >= n * n, axis=1)
-    counts = np.empty_like(voters_before)
-    np.put_along_axis(counts, order, voters_before, axis=1)
-    return counts[:, : n * n].reshape(m, n, n)
+    placed = np.empty_like(voters_before)
+    np.put_along_axis(placed, order, voters_before, axis=1)
+    return placed[:, : n * n].reshape(m, n, n)
 
 
 def vote_margins_direct(w: Float, u: Float) -> Float:
@@ -146,12 +152,14 @@ def _powered(dist: Float, log_dist: Float, r: Float | None) -> Float:
 def global_denominator(voters: Voters, w: Float, r: Float | None) -> Float:
     """``sum_k w_k sum_{a,b} |u_ka - u_kb|`` over the actors on the issue, ``float[M]`` (§3.4(b)).
 
-    Uses ``sum_{a,b} |u_a - u_b| = 2 sum_m (2m - n - 1) u_(m)`` on each voter's sorted
-    distances; a positive power keeps each voter's order, so the sorted powered distances are
-    the powered sorted distances (no sort per pass).
+    Uses ``sum_{a,b} |u_a - u_b| = 2 sum_a (2 m_a - n - 1) u_a`` with ``m_a`` the rank of
+    ``u_a`` (the cost note of §3.4): ``O(N^2)`` per pass once the ranks are known.
     """
-    u_sorted = _powered(voters.sorted_dist, voters.sorted_log_dist, r)
-    per_voter = np.einsum("mka,ma->mk", u_sorted, voters.coef)
+    return _denominator(voters, w, _powered(voters.dist, voters.log_dist, r))
+
+
+def _denominator(voters: Voters, w: Float, u: Float) -> Float:
+    per_voter = np.einsum("mka,mka->mk", u, voters.coef)
     total: Float = 2.0 * np.einsum("mk,mk->m", w, per_voter)
     return total
 
@@ -174,7 +182,7 @@ def probabilities(
     u = _powered(voters.dist, voters.log_dist, r)
     margin = vote_margins(voters, w, u)
     if denominator == "global":
-        denom = global_denominator(voters, w, r)[:, None, None]
+        denom = _denominator(voters, w, u)[:, None, None]
     else:
         denom = margin + np.swapaxes(margin, 1, 2)
     positive = denom > 0
