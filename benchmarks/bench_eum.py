@@ -153,7 +153,7 @@ def run() -> str:
         "All draws and issues run as one batch; the Python loop is over rounds (and over "
         "blocks of rows, which bound memory). What remains is numpy's cost per element: a "
         "round makes about 130 elementwise passes over `[draws, N, N]` arrays (distances and "
-        "their logs, two probability passes with prefix sums and gathers, four `exp` arrays "
+        "their logs, two probability passes with prefix sums and gathers, three `exp` arrays "
         "for the powered utilities, the two views, offer classification and choice), about "
         "13,000 element operations per draw and round for N = 10. Going further needs the "
         "dyad loops fused into one compiled kernel (e.g. numba), a new dependency and a "
