@@ -186,12 +186,16 @@ def test_mean_can_be_the_forecast_statistic() -> None:
 
 
 def test_keep_summary_drops_positions_and_keeps_draw_zero_events() -> None:
-    arrays = ScenarioArrays.build(np.tile(np.array([4.0, 7, 10])[None, :, None], (3, 1, 1)))
-    f = eum(arrays, EumParams(keep="summary"))
-    assert f.rounds.positions is None
-    assert set(f.events["draw"].tolist()) <= {0}
-    full = eum(arrays, EumParams(keep="full"))
+    three = emission().take(np.array([0, 0, 0]))
+    one = eum(emission(), EumParams())
+    summary = eum(three, EumParams(keep="summary"))
+    assert summary.rounds.positions is None
+    assert "security" not in summary.extras
+    assert summary.events["draw"].tolist() == [0] * one.events["draw"].size
+    full = eum(three, EumParams(keep="full"))
     assert full.rounds.positions is not None
+    assert np.bincount(full.events["draw"]).tolist() == [one.events["draw"].size] * 3
+    assert summary.rounds.median == approx(full.rounds.median)
 
 
 @pytest.mark.parametrize(
