@@ -228,3 +228,28 @@ def test_an_issue_without_votes_is_refused() -> None:
     arrays = ScenarioArrays.build([10, 20], salience=[0.0, 0.0])
     with pytest.raises(ModelError, match=r"on issue 'i0' \(draw 0\) no actor has a position with"):
         eum(arrays, EumParams())
+
+
+def test_current_range_equals_initial_range_on_the_emission_case() -> None:
+    # §7 row 1: "identical on the emission case" (4 and 10 stay occupied, so L stays 6 years).
+    initial = eum(emission(), EumParams())
+    current = eum(emission(), EumParams(range_source="current_positions"))
+    assert current.rounds.median == approx(initial.rounds.median, abs=1e-12)
+    assert current.rounds.mean == approx(initial.rounds.mean, abs=1e-12)
+
+
+def test_printed_challenge_salience_differs_only_when_saliences_differ() -> None:
+    # §3.5: `printed` puts s_j (not the target's s_i) in EU(j → i); with equal saliences the two
+    # readings coincide, with the emission saliences they do not.
+    from detente.models.eum._round import play_round
+
+    x = np.array([[4, 7, 4, 4, 10, 10, 10, 7, 4, 7]], dtype=float)
+    c = np.array([[0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08]])
+    valid, span = np.ones((1, 10), bool), np.array([6.0])
+    target = EumParams().resolve()
+    printed = EumParams(challenge_salience="printed").resolve()
+    published = np.array([[80, 40, 20, 80, 60, 60, 90, 10, 100, 70]]) / 100.0
+    for s, same in ((np.full((1, 10), 0.6), True), (published, False)):
+        b_target = play_round(x, c * s, s, valid, span, target).b
+        b_printed = play_round(x, c * s, s, valid, span, printed).b
+        assert np.allclose(b_target, b_printed, atol=1e-12) is same
