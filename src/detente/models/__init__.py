@@ -13,6 +13,7 @@ from ..errors import ModelError, did_you_mean
 from ._contract import DynamicParams, Forecast, ModelSpec, Rounds, make_forecast, param
 from ._weighted import weighted_mean, weighted_median
 from .baselines import COMPROMISE, MEAN, MEDIAN, STATUS_QUO
+from .eum import EUM
 from .exchange import EXCHANGE
 from .nash import NASH
 from .smp import SMP
@@ -38,9 +39,10 @@ _REGISTRY: dict[str, ModelSpec] = {
         MEAN,
         MEDIAN,
         STATUS_QUO,
-        SMP,
         NASH,
         EXCHANGE,
+        EUM,
+        SMP,
     )
 }
 

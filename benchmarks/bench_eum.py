@@ -1,0 +1,167 @@
+"""Expected-utility model (`eum`): the emission case over many draws, a size grid, a profile."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import time
+import tracemalloc
+from typing import Any
+
+import numpy as np
+
+import detente
+from detente import models
+from detente.scenario import Scenario, ScenarioArrays
+
+from ._timing import markdown_table
+
+EUM = models.get("eum")
+
+
+def uncertain_emission() -> Scenario:
+    """The emission case with ±1 year on every position and ±10 on every salience (0–100)."""
+    data: dict[str, Any] = detente.load_scenario("emission-standards-1994").model_dump(
+        mode="json", exclude_none=True
+    )
+    for actor in data["actors"]:
+        for stance in actor["issues"].values():
+            x, s = stance["position"]["value"], stance["salience"]["value"]
+            stance["position"] = {"low": x - 1, "mode": x, "high": x + 1}
+            stance["salience"] = {"low": max(0, s - 10), "mode": s, "high": min(100, s + 10)}
+    return Scenario.model_validate(data)
+
+
+def random_case(n: int, d: int, draws: int, seed: int = 7) -> ScenarioArrays:
+    """``draws`` random cases of ``n`` actors on ``d`` issues (positions 0–100)."""
+    rng = np.random.default_rng(seed)
+    return ScenarioArrays.build(
+        rng.uniform(0, 100, (draws, n, d)),
+        salience=rng.uniform(0.1, 1.0, (draws, n, d)),
+        capability=np.broadcast_to(rng.uniform(0.1, 1.0, (1, n, 1)), (draws, n, d)),
+    )
+
+
+def once(fn: Any) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def wall_and_cpu(fn: Any, repeat: int) -> tuple[float, float]:
+    """Best wall-clock and best CPU seconds of ``repeat`` calls (CPU time is what a shared,
+    busy machine distorts least)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus)
+
+
+def emission_rows() -> list[list[str]]:
+    scenario = uncertain_emission()
+    params = EUM.make_params(keep="summary")
+    EUM(scenario.to_arrays(draws=10, seed=1), params)  # warm-up: imports, first-call costs
+    rows = []
+    for draws in (1, 1_000, 10_000, 100_000):
+        arrays = scenario.to_arrays(draws=draws, seed=1)
+        run = lambda arrays=arrays: EUM(arrays, params)  # noqa: E731
+        # One traced run for the large batches: tracemalloc costs little here (few, large
+        # numpy buffers) and the 100,000-draw run is too long to repeat.
+        tracemalloc.start()
+        wall, cpu = wall_and_cpu(run, repeat=3 if draws <= 10_000 else 1)
+        memory = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        per_draw = f"{cpu / draws * 1e6:.0f} µs"
+        rows.append([f"{draws:,}", f"{wall:.3f} s", f"{cpu:.3f} s", per_draw, f"{memory:.0f} MiB"])
+    return rows
+
+
+# Dyad-rounds (rows × N² × rounds) one grid cell may spend; larger cells are measured on fewer
+# draws or rounds and scaled linearly (rows and rounds cost the same each), and say so.
+_GRID_BUDGET = 2e7
+
+
+def grid_rows() -> list[list[str]]:
+    rows = []
+    for n in (10, 30, 100):
+        for d in (1, 10):
+            draws = 1_000 if n * n * d * 1_000 <= _GRID_BUDGET else 100
+            rounds = 10 if n * n * d * draws * 10 <= _GRID_BUDGET else 1
+            arrays = random_case(n, d, draws)
+            params = EUM.make_params(keep="summary", rounds=rounds)
+            _, seconds = wall_and_cpu(lambda a=arrays, p=params: EUM(a, p), repeat=1)
+            per_round = seconds / rounds * (1_000 / draws)
+            note = "" if (draws, rounds) == (1_000, 10) else f"scaled from {draws:,} × {rounds}"
+            rows.append(
+                [str(n), str(d), f"{per_round * 1e3:.0f} ms", f"{per_round * 10:.1f} s", note]
+            )
+    return rows
+
+
+def profile_text() -> str:
+    """The top functions by own time for 10,000 emission draws × 10 rounds."""
+    arrays = uncertain_emission().to_arrays(draws=10_000, seed=1)
+    params = EUM.make_params(keep="summary")
+    profiler = cProfile.Profile(time.process_time)
+    profiler.runcall(EUM, arrays, params)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
+    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+    rows = []
+    for (file, _, name), (_, calls, own, _, _) in sorted(
+        stats.stats.items(),  # type: ignore[attr-defined]
+        key=lambda kv: -kv[1][2],
+    )[:8]:
+        where = name if file == "~" else f"{file.rsplit('/', 1)[-1]}:{name}"
+        rows.append([where, str(calls), f"{own:.2f} s", f"{own / total:.0%}"])
+    return markdown_table(["function", "calls", "own time", "share"], rows)
+
+
+def run() -> str:
+    calm = once(lambda: np.ones(1_000_000) * 2 + 1)
+    emission = emission_rows()
+    cpu_10k = float(emission[2][2].split()[0])
+    verdict = "meets" if cpu_10k <= 0.15 else "misses"
+    parts = [
+        "## Expected-utility model (`eum`)",
+        "",
+        "Emission-standards case (10 actors, 1 issue), `replication` conventions, 10 rounds, "
+        '`keep="summary"`, positions ±1 year and saliences ±10 (triangular). Targets on a '
+        "2-core machine: 10,000 draws ≤ 0.15 s; 100,000 draws < 2 GB. Memory is the peak "
+        "allocated by numpy during the run (tracemalloc). CPU is the process's CPU time, the "
+        "figure a busy shared machine distorts least.",
+        "",
+        markdown_table(["draws", "wall", "CPU", "CPU per draw", "peak memory"], emission),
+        "",
+        'Size grid: random cases, 1,000 draws, 10 rounds (`keep="summary"`), CPU time.',
+        "",
+        markdown_table(
+            ["actors N", "issues D", "per round", "10 rounds", "measured (draws × rounds)"],
+            grid_rows(),
+        ),
+        "",
+        "Where the time goes (cProfile on CPU time, 10,000 emission draws × 10 rounds; "
+        "profiling adds overhead):",
+        "",
+        profile_text(),
+        "",
+        f"At 10,000 draws the model {verdict} the 0.15 s target in CPU time ({cpu_10k:.3f} s). "
+        "All draws and issues run as one batch; the Python loop is over rounds (and over "
+        "blocks of rows, which bound memory). What remains is numpy's cost per element: a "
+        "round makes about 130 elementwise passes over `[draws, N, N]` arrays (distances and "
+        "their logs, two probability passes with prefix sums and gathers, three `exp` arrays "
+        "for the powered utilities, the two views, offer classification and choice), about "
+        "13,000 element operations per draw and round for N = 10. Going further needs the "
+        "dyad loops fused into one compiled kernel (e.g. numba), a new dependency and a "
+        "departure from the vectorized-numpy style, left for a later decision. Time grows "
+        "with N² log N per draw and round (the probability numerator uses sorted prefix "
+        "sums, not the literal N³ sum).",
+        "",
+        f"Machine load check: one `ones(10^6) * 2 + 1` took {calm * 1e3:.1f} ms during this run "
+        "(about 1 ms on an idle core); wall-clock times above scale with that factor.",
+    ]
+    return "\n".join(parts)

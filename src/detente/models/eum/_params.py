@@ -1,0 +1,259 @@
+"""Parameters of the expected-utility model: the 25 fields of ``specs/eum.md`` §7.
+
+Every convention field defaults to ``None``, meaning "take it from the named convention set"
+(``conventions = "replication"`` or ``"paper"``); giving a value overrides that one field.
+:meth:`EumParams.resolve` returns the concrete values the engine uses.
+
+>>> p = EumParams(conventions="paper", capitulation="disabled")
+>>> c = p.resolve()
+>>> (c.p_denominator, c.compromise_choice, c.capitulation)
+('dyad', 'least_move', 'disabled')
+>>> EumParams().resolve().p_denominator
+'global'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ...errors import ModelError
+from .._contract import DynamicParams, param
+
+__all__ = ["CONVENTION_SETS", "Conventions", "EumParams"]
+
+ConventionSet = Literal["replication", "paper"]
+RangeSource = Literal["initial_positions", "current_positions"]
+PDenominator = Literal["global", "dyad"]
+PDistance = Literal["voter_powered", "linear"]
+ChallengeSalience = Literal["target", "printed"]
+OtherEuRisk = Literal["evaluator", "other"]
+Capitulation = Literal["figure6", "disabled"]
+CompromiseChoice = Literal["min_weighted_position", "least_move"]
+TieBreak = Literal["input_order", "enforceability_then_input_order"]
+MedianTie = Literal["lower", "midpoint", "upper"]
+Statistic = Literal["median", "mean"]
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """The concrete convention values one run uses (every field of §7 resolved)."""
+
+    range_source: RangeSource
+    p_denominator: PDenominator
+    p_distance: PDistance
+    p_zero_denominator: float
+    challenge_salience: ChallengeSalience
+    other_eu_risk: OtherEuRisk
+    status_quo_prob: float
+    better_worse_rule: Literal["unified"]
+    median_for_uw: Literal["weighted_median"]
+    risk_passes: Literal[2]
+    risk_reset_each_round: Literal[True]
+    risk_update: Literal["simultaneous"]
+    security_zero_range: Literal["r_one"]
+    capitulation: Capitulation
+    offer_class_order: Literal["confrontation>compromise>capitulation"]
+    confrontation_choice: Literal["least_move"]
+    compromise_choice: CompromiseChoice
+    capitulation_choice: Literal["least_move"]
+    offer_tie_break: TieBreak
+    position_update: Literal["simultaneous"]
+    median_tie: MedianTie
+    mean_weights: Literal["capability_salience"]
+    median_weights: Literal["capability_salience"]
+    forecast_statistic: Statistic
+    salience_input_scale: Literal["unit"]
+
+
+_SHARED: dict[str, Any] = {
+    "range_source": "initial_positions",
+    "challenge_salience": "target",
+    "status_quo_prob": 1.0,
+    "better_worse_rule": "unified",
+    "median_for_uw": "weighted_median",
+    "risk_passes": 2,
+    "risk_reset_each_round": True,
+    "risk_update": "simultaneous",
+    "security_zero_range": "r_one",
+    "capitulation": "figure6",
+    "offer_class_order": "confrontation>compromise>capitulation",
+    "confrontation_choice": "least_move",
+    "capitulation_choice": "least_move",
+    "position_update": "simultaneous",
+    "median_tie": "lower",
+    "mean_weights": "capability_salience",
+    "median_weights": "capability_salience",
+    "forecast_statistic": "median",
+    "salience_input_scale": "unit",
+}
+
+#: The two named convention sets of spec §7.
+CONVENTION_SETS: dict[str, Conventions] = {
+    "replication": Conventions(
+        **_SHARED,
+        p_denominator="global",
+        p_distance="voter_powered",
+        p_zero_denominator=0.0,
+        other_eu_risk="evaluator",
+        compromise_choice="min_weighted_position",
+        offer_tie_break="input_order",
+    ),
+    "paper": Conventions(
+        **_SHARED,
+        p_denominator="dyad",
+        p_distance="linear",
+        p_zero_denominator=0.5,
+        other_eu_risk="other",
+        compromise_choice="least_move",
+        offer_tie_break="enforceability_then_input_order",
+    ),
+}
+
+_FROM_SET = "None = from `conventions`"
+
+
+@dataclass(frozen=True)
+class EumParams(DynamicParams):
+    """Parameters of the expected-utility (challenge) model (``specs/eum.md`` §7).
+
+    ``until_stable`` is a tolerance on the engine's 0–100 scale of each issue (percentage points
+    of the issue's scale), so one tolerance means the same on every issue.
+    """
+
+    conventions: ConventionSet = param(
+        "replication",
+        "convention set: 'replication' reproduces Scholz et al. (2011) Table 2 (the public "
+        "replication's conventions); 'paper' is the literal reading of the ICAART text",
+    )
+    range_source: RangeSource | None = param(
+        None,
+        "position range L: 'initial_positions' (fixed for the run; both sets) or "
+        f"'current_positions' (each round); {_FROM_SET}",
+    )
+    p_denominator: PDenominator | None = param(
+        None,
+        "probability of success: 'global' denominator over all voters and ordered pairs "
+        f"(replication) or per-dyad 'dyad' (eq. 31, paper); {_FROM_SET}",
+    )
+    p_distance: PDistance | None = param(
+        None,
+        "voters' distances in P: 'voter_powered' ((d/L)^r_k; replication) or 'linear' (paper); "
+        + _FROM_SET,
+    )
+    p_zero_denominator: float | None = param(
+        None, f"P when its denominator is 0: 0.0 (replication) or 0.5 (paper); {_FROM_SET}"
+    )
+    challenge_salience: ChallengeSalience | None = param(
+        None,
+        "salience in a challenge: 'target' (the target's, both sets) or 'printed' (s_j in both "
+        f"equations, eq. 25b as printed, likely a typo); {_FROM_SET}",
+    )
+    other_eu_risk: OtherEuRisk | None = param(
+        None,
+        "risk exponent for the other side's EU in i's view: 'evaluator' (r_i; replication) or "
+        f"'other' (r_j; paper); {_FROM_SET}",
+    )
+    status_quo_prob: float | None = param(
+        None,
+        "Q, probability that the status quo holds if nobody challenges (1.0 in both sets; BDM "
+        f"and Lalman 1986 use 0.5); {_FROM_SET}",
+    )
+    better_worse_rule: Literal["unified"] | None = param(
+        None, f"T switch between U^b and U^w (§3.3; only when Q < 1); fixed; {_FROM_SET}"
+    )
+    median_for_uw: Literal["weighted_median"] | None = param(
+        None, f"mu in U^b/U^w: the weighted median at round start; fixed; {_FROM_SET}"
+    )
+    risk_passes: Literal[2] | None = param(
+        None, f"two passes per round: r = 1, then the new exponents; fixed; {_FROM_SET}"
+    )
+    risk_reset_each_round: Literal[True] | None = param(
+        None, f"exponents restart at 1 every round; fixed; {_FROM_SET}"
+    )
+    risk_update: Literal["simultaneous"] | None = param(
+        None, f"all exponents assigned at once from pass-1 values; fixed; {_FROM_SET}"
+    )
+    security_zero_range: Literal["r_one"] | None = param(
+        None, f"all security levels equal: every r = 1 (guard); fixed; {_FROM_SET}"
+    )
+    capitulation: Capitulation | None = param(
+        None,
+        "'figure6' lets an actor capitulate (a < 0 < b, b < |a|); 'disabled' reproduces one "
+        f"replication's unreachable branch (§9.8); {_FROM_SET}",
+    )
+    offer_class_order: Literal["confrontation>compromise>capitulation"] | None = param(
+        None, f"class priority when choosing an offer; fixed; {_FROM_SET}"
+    )
+    confrontation_choice: Literal["least_move"] | None = param(
+        None, f"among lost confrontations, the nearest partner; fixed; {_FROM_SET}"
+    )
+    compromise_choice: CompromiseChoice | None = param(
+        None,
+        "among compromises: 'min_weighted_position' (smallest (|a|x_i+|b|x_j)/(|a|+|b|); "
+        f"replication) or 'least_move' (paper); {_FROM_SET}",
+    )
+    capitulation_choice: Literal["least_move"] | None = param(
+        None, f"among capitulations, the nearest partner; fixed; {_FROM_SET}"
+    )
+    offer_tie_break: TieBreak | None = param(
+        None,
+        "equal keys: 'input_order' (lowest actor index; replication) or "
+        f"'enforceability_then_input_order' (larger b, then index; paper); {_FROM_SET}",
+    )
+    position_update: Literal["simultaneous"] | None = param(
+        None, f"all chosen moves applied at once from round-start positions; fixed; {_FROM_SET}"
+    )
+    median_tie: MedianTie | None = param(
+        None,
+        "weighted median when the cumulative weight is exactly half: 'lower', 'midpoint' or "
+        f"'upper'; {_FROM_SET}",
+    )
+    mean_weights: Literal["capability_salience"] | None = param(
+        None, f"weights of the reported mean: capability × salience; fixed; {_FROM_SET}"
+    )
+    median_weights: Literal["capability_salience"] | None = param(
+        None, f"weights of the median: capability × salience; fixed; {_FROM_SET}"
+    )
+    forecast_statistic: Statistic | None = param(
+        None,
+        "the point forecast: the 'median' after the last round (BDM's dominant outcome) or the "
+        f"'mean'; {_FROM_SET}",
+    )
+    salience_input_scale: Literal["unit"] | None = param(
+        None,
+        "the engine always sees salience in [0, 1] (files on 0–100 are divided by 100 on "
+        f"load); fixed; {_FROM_SET}",
+    )
+
+    def __post_init__(self) -> None:
+        if self.conventions not in CONVENTION_SETS:
+            raise ModelError(
+                f"model 'eum': parameter 'conventions' expects 'replication' or 'paper'; "
+                f"got {self.conventions!r}"
+            )
+        if self.rounds < 1:
+            raise ModelError(f"model 'eum': 'rounds' must be at least 1; got {self.rounds}")
+        if self.until_stable is not None and not self.until_stable >= 0:
+            raise ModelError(
+                f"model 'eum': 'until_stable' must be a tolerance >= 0; got {self.until_stable}"
+            )
+        q = self.status_quo_prob
+        if q is not None and not 0.0 <= q <= 1.0:
+            raise ModelError(f"model 'eum': 'status_quo_prob' (Q) must lie in [0, 1]; got {q}")
+        pz = self.p_zero_denominator
+        if pz is not None and not 0.0 <= pz <= 1.0:
+            raise ModelError(
+                f"model 'eum': 'p_zero_denominator' must be a probability in [0, 1]; got {pz}"
+            )
+
+    def resolve(self) -> Conventions:
+        """The convention set named by ``conventions`` with every given field overriding it."""
+        base = CONVENTION_SETS[self.conventions]
+        overrides = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(Conventions)
+            if getattr(self, f.name) is not None
+        }
+        return dataclasses.replace(base, **overrides)
