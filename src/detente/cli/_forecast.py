@@ -119,17 +119,24 @@ def _print_forecast(result: Any, scenario: str) -> None:
     console.print(table)
     if result.rounds is not None:
         rounds = result.rounds
-        per_round = Table(title=f"per round ({rounds.stop_rule})")
+        # Mean and median per issue while they fit; medians only for many issues (--json has both).
+        both = len(result.issue_ids) <= 2
+        title = "per round: mean and median" if both else "per round: median position"
+        per_round = Table(title=f"{title} ({rounds.stop_rule})")
         per_round.add_column("round", justify="right")
         for issue_id in result.issue_ids:
-            per_round.add_column(f"{issue_id} mean", justify="right")
-            per_round.add_column(f"{issue_id} median", justify="right")
+            if both:
+                per_round.add_column(f"{issue_id} mean", justify="right")
+            per_round.add_column(f"{issue_id} median" if both else issue_id, justify="right")
         mean = np.median(rounds.mean, axis=0)
         median = np.median(rounds.median, axis=0)
+        digits = 6 if both else 2
         for r in range(mean.shape[0]):
             cells = [str(r)]
             for j in range(len(result.issue_ids)):
-                cells += [f"{mean[r, j]:.6f}", f"{median[r, j]:.6f}"]
+                if both:
+                    cells.append(f"{mean[r, j]:.{digits}f}")
+                cells.append(f"{median[r, j]:.{digits}f}")
             per_round.add_row(*cells)
         console.print(per_round)
 
@@ -170,7 +177,7 @@ def compare(
     for name in result.forecasts:
         table.add_column(name, justify="right")
     for issue in s.issues:
-        cells = [issue.name]
+        cells = [issue.id]
         for fc in result.forecasts.values():
             cells.append(f"{fc.outcomes[issue.id]:.1f}" if fc is not None else "—")
         table.add_row(*cells)
