@@ -11,18 +11,26 @@ from ._forecast import forecast
 from .errors import DetenteError, ModelError, ScenarioError
 from .models import Forecast
 from .scenario import Scenario, ScenarioArrays, builtin_names, load_scenario
+from .uncertainty import Levers, Simulation, SobolIndices, Tornado, levers, sensitivity, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DetenteError",
     "Forecast",
+    "Levers",
     "ModelError",
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",
+    "Simulation",
+    "SobolIndices",
+    "Tornado",
     "__version__",
     "builtin_names",
     "forecast",
+    "levers",
     "load_scenario",
+    "sensitivity",
+    "simulate",
 ]
