@@ -111,7 +111,8 @@ def _on_dask(
         # pure=False: two chunks with equal inputs are still two tasks, never merged.
         futures = client.map(fn, list(tasks), pure=False)
         index: dict[Any, int] = {f.key: i for i, f in enumerate(futures)}
-        for future in as_completed(futures):
+        # Our client is not the process default (we leave global state alone): name its loop.
+        for future in as_completed(futures, loop=client.loop):
             if on_done is not None:
                 on_done(index[future.key])
         results: list[R] = client.gather(futures)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import ndtr
 
 from ..errors import ModelError
 from ..scenario import InputRef
@@ -118,6 +117,8 @@ def sample_uniforms(
     rng = np.random.default_rng(seed)
     if not groups:
         return rng.random((draws, len(inputs)))
+    from scipy.special import ndtr  # the normal CDF; imported here to keep `import detente` light
+
     chol = np.linalg.cholesky(correlation_matrix(inputs, groups))
     z = rng.standard_normal((draws, len(inputs))) @ chol.T
     uniforms: Float = ndtr(z)
