@@ -184,7 +184,7 @@ def levers(
     elif result.prob_base is not None:
         side = "at or below" if toward == "low" else "at or above"
         console.print(
-            f"P(toward): share of {result.draws:,} draws {side} today's forecast "
-            f"{result.base:.4g} after the change (now {result.prob_base:.0%}). "
-            "Own cost: how far the actor moves its own stated stance."
+            f"after: the forecast after the change. P(toward): share of {result.draws:,} draws "
+            f"{side} today's forecast {result.base:.4g} after the change (now "
+            f"{result.prob_base:.0%}). Own cost: how far the actor moves its own stated stance."
         )

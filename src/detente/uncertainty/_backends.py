@@ -101,7 +101,7 @@ def _on_dask(
     except ImportError:
         raise ImportError(DASK_MISSING) from None
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)
+        client = Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise ModelError(
             f"could not reach the Dask scheduler at {scheduler!r} ({exc}); start one with "
@@ -112,8 +112,8 @@ def _on_dask(
         futures = client.map(fn, list(tasks), pure=False)
         index: dict[Any, int] = {f.key: i for i, f in enumerate(futures)}
         # Our client is not the process default (we leave global state alone): name its loop.
-        for future in as_completed(futures, loop=client.loop):
+        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             if on_done is not None:
                 on_done(index[future.key])
-        results: list[R] = client.gather(futures)
+        results: list[R] = client.gather(futures)  # type: ignore[no-untyped-call]
     return results

@@ -17,6 +17,7 @@ must move its own stated stance (in that input's units), reported apart from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -39,7 +40,10 @@ Float = NDArray[np.float64]
 Toward = Literal["low", "high"]
 
 # Weights of the linear models, as their parameters name them.
-_LINEAR = {"compromise": lambda params: "capability_salience", "mean": lambda p: p.weights}
+_LINEAR: dict[str, Callable[[Any], str]] = {
+    "compromise": lambda params: "capability_salience",
+    "mean": lambda params: str(params.weights),
+}
 _UNITS = {"position": "issue-scale points", "salience": "salience points", "capability": "units"}
 # Effects smaller than this (issue-scale units) are rounding noise, not levers.
 _NOISE = 1e-9

@@ -133,10 +133,10 @@ def tornado(scenario: Scenario | str | Path, model: str = "compromise", **params
     All ``2K + 1`` variants run as one batch of the model. A scenario stated only in points has
     nothing to vary:
 
-    >>> tornado("emission-standards-1994")
+    >>> tornado("emission-standards-1994")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
       ...
-    detente.errors.ModelError: scenario 'emission-standards-1994' has no uncertain inputs (every number has low = high); give ranges {low, mode, high} to the judgements you doubt to see which matter
+    detente.errors.ModelError: scenario 'emission-standards-1994' has no uncertain inputs ...
     """
     scenario = as_scenario(scenario)
     spec = models.get(model)

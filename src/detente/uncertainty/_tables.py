@@ -103,15 +103,20 @@ def levers_table(result: Levers) -> Table:
         f"(base {_g(result.base)}, {result.model}, {result.method})"
     )
     table = Table(title=title)
-    for column in ("#", "change", "forecast", "effect", "P(toward)", "own cost"):
-        table.add_column(column, justify="left" if column == "change" else "right")
+    widest = max((len(lever.input.label) for lever in result.levers), default=5)
+    table.add_column("#", justify="right")
+    # The input names the lever: never cut it, let the number columns give way.
+    table.add_column("input", no_wrap=True, min_width=widest)
+    for column in ("move", "after", "effect", "P(toward)", "own cost"):
+        table.add_column(column, justify="right")
     for rank, lever in enumerate(result.levers, 1):
         ref = lever.input
         prob = "—" if lever.prob_toward is None else f"{lever.prob_toward:.0%}"
         cost = "—" if lever.own_cost is None else _g(lever.own_cost)
         table.add_row(
             str(rank),
-            f"{ref.label}: {_g(ref.mode)} → {_g(lever.to)}",
+            ref.label,
+            f"{_g(ref.mode)} → {_g(lever.to)}",
             _g(lever.forecast),
             f"{lever.effect:+.4g}",
             prob,
@@ -130,8 +135,11 @@ def print_summary(
 ) -> None:
     """Print a ``draws``-draw simulation and the tornado of a scenario (for ``make demo``).
 
-    >>> print_summary("emission-standards-1994", draws=100)  # doctest: +ELLIPSIS
-    ...median...
+    >>> out = Console(record=True, width=100, file=open("/dev/null", "w"))
+    >>> print_summary("emission-standards-1994", draws=100, console=out)
+    >>> text = out.export_text()
+    >>> "7.39" in text, "tornado: scenario 'emission-standards-1994' has no uncertain" in text
+    (True, True)
     """
     from ._sensitivity import tornado
     from ._simulate import simulate

@@ -100,8 +100,9 @@ def test_frame_is_tidy_in_draw_order(mini: Scenario) -> None:
     frame = sim.to_frame()
     assert list(frame.columns) == ["draw", "issue", "outcome"]
     assert len(frame) == 40
-    assert frame.loc[(frame.draw == 3) & (frame.issue == "NATO"), "outcome"].item() == (
-        sim.outcome[3, 1]
+    assert (
+        frame.loc[(frame.draw == 3) & (frame.issue == "NATO"), "outcome"].item()
+        == (sim.outcome[3, 1])
     )
 
 
@@ -154,7 +155,8 @@ def test_a_correlated_bloc_widens_the_spread(mini: Scenario) -> None:
     tied = simulate(mini, draws=4000, seed=1, correlated=[bloc])
     width = lambda s: np.subtract(*s.interval("NATO", 0.95)[::-1])  # noqa: E731
     assert width(tied) > width(free)
-    assert tied.to_json()["correlated"] == ["position of france,germany,poland on all issues (rho=0.9)"]
+    described = "position of france,germany,poland on all issues (rho=0.9)"
+    assert tied.to_json()["correlated"] == [described]
 
 
 def test_bad_correlation_groups_are_refused_by_name(mini: Scenario) -> None:

@@ -35,7 +35,9 @@ def test_levers_for_ukraine_on_territory_rank_by_effect(mini: Scenario) -> None:
     assert effects["russia.salience[TERR]"] == approx(SUM_WX / SUM_W - 13578.75 / 239, abs=1e-12)
     # The US caring less (60 → 50) likewise: (Σwx - 100·0.10·62) / (Σw - 10).
     assert effects["usa.salience[TERR]"] == approx(SUM_WX / SUM_W - 13681.25 / 237.5, abs=1e-12)
-    assert all(a.effect >= b.effect > 0 for a, b in zip(result.levers, result.levers[1:]))
+    assert all(
+        a.effect >= b.effect > 0 for a, b in zip(result.levers, result.levers[1:], strict=False)
+    )
 
 
 def test_only_ukraines_own_moves_carry_an_own_cost(mini: Scenario) -> None:
@@ -86,7 +88,7 @@ def test_a_scenario_of_points_has_no_levers() -> None:
 def test_unknown_names_are_refused_with_suggestions(mini: Scenario) -> None:
     with pytest.raises(ModelError, match="no actor 'ukrain'; did you mean 'ukraine'"):
         levers(mini, "ukrain", "TERR", "low")
-    with pytest.raises(ModelError, match="no issue 'terr'.*its issues are: TERR, NATO"):
+    with pytest.raises(ModelError, match=r"no issue 'terr'.*its issues are: TERR, NATO"):
         levers(mini, "ukraine", "terr", "low")
     with pytest.raises(ModelError, match="toward must be 'low' or 'high'; got 'down'"):
         levers(mini, "ukraine", "TERR", "down")  # type: ignore[arg-type]

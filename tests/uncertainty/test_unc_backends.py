@@ -1,4 +1,4 @@
-"""Backends: local processes and a real 2-worker Dask cluster give the in-process result, bit for bit."""
+"""Backends: local processes and a real 2-worker Dask cluster reproduce in-process runs exactly."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ def test_sobol_is_reproducible_for_a_seed(mini: Scenario) -> None:
 def test_sensitivity_needs_uncertain_inputs_and_sound_settings(mini: Scenario) -> None:
     with pytest.raises(ModelError, match="'emission-standards-1994' has no uncertain inputs"):
         sensitivity("emission-standards-1994")
-    with pytest.raises(ModelError, match="samples must be a power of two .* got 100"):
+    with pytest.raises(ModelError, match=r"samples must be a power of two .* got 100"):
         sensitivity(mini, method="sobol", samples=100)
     with pytest.raises(ModelError, match="method must be 'tornado' or 'sobol'; got 'morris'"):
         sensitivity(mini, method="morris")  # type: ignore[arg-type]
