@@ -10,8 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import levers as find_levers
+from .. import load_scenario
 from .. import sensitivity as run_sensitivity
 from .. import simulate as run_simulation
+from ..scenario import uncertain_inputs
 from ..uncertainty import (
     SobolIndices,
     histogram_figure,
@@ -58,8 +60,7 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
     )
     # Drawn on stderr, so stdout stays clean for --json; transient, so it leaves no trace.
     with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        bar.update(task, visible=False)
+        task = bar.add_task(label, total=total, visible=False)
         start = bar.get_time()
 
         def advance(done: int) -> None:
@@ -130,16 +131,20 @@ def sensitivity(
     as_json: JsonOpt = False,
 ) -> None:
     """Which uncertain inputs move each issue's forecast most."""
-    result = run_sensitivity(
-        scenario,
-        model,
-        method=method,
-        samples=samples,
-        seed=seed,
-        workers=workers,
-        scheduler=scheduler,
-        **_params(param),
-    )
+    # Sobol runs samples × (K + 2) draws; the tornado is one small batch.
+    runs = samples * (len(uncertain_inputs(load_scenario(scenario))) + 2)
+    with _progress(runs, f"Sobol: {runs:,} runs", quiet=method != "sobol") as progress:
+        result = run_sensitivity(
+            scenario,
+            model,
+            method=method,
+            samples=samples,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+            **_params(param),
+        )
     is_sobol = isinstance(result, SobolIndices)
     if figure:
         fig = sobol_figure(result) if isinstance(result, SobolIndices) else tornado_figure(result)

@@ -32,6 +32,7 @@ from ..models.baselines import actor_weights
 from ..scenario import InputRef, Scenario, to_arrays, uncertain_inputs
 from ._batch import pinned_batch
 from ._copula import sample_uniforms
+from ._runner import run_draws
 from ._simulate import run_params
 
 __all__ = ["Lever", "Levers", "levers"]
@@ -277,8 +278,13 @@ def _bands(
         return None, None, None
     uniforms = sample_uniforms(uncertain_inputs(scenario), draws, seed)
     variants: list[dict[InputRef, float]] = [{}, *({ref: v} for ref, v in changes)]
-    batch = pinned_batch(scenario, variants, uniforms)
-    x = spec.run(batch, params).outcome[:, j].reshape(len(variants), draws)
+    # One chunked run per variant (not one batch of all): memory stays bounded by a chunk.
+    x = np.stack(
+        [
+            run_draws(scenario, spec.name, params, uniforms, seed=seed, overrides=v).outcome[:, j]
+            for v in variants
+        ]
+    )
     toward = (sign * (x - base)) >= 0
     shares = toward.mean(axis=1)
     lo, hi = np.quantile(x, [0.1, 0.9], axis=1)

@@ -10,6 +10,7 @@ distributions :func:`~detente.uncertainty.simulate` samples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -234,12 +235,14 @@ def sobol(
     seed: int = 0,
     workers: int | None = None,
     scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
     **params: Any,
 ) -> SobolIndices:
     """Variance-based sensitivity: first-order and total Sobol indices of every uncertain input.
 
     ``samples`` (a power of two) is SALib's base sample size N; the model runs ``N * (K + 2)``
-    draws (Saltelli's scheme without second-order terms), in chunks on the chosen backend.
+    draws (Saltelli's scheme without second-order terms), in chunks on the chosen backend;
+    ``progress`` is called with each finished chunk's number of draws.
     """
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
@@ -253,7 +256,14 @@ def sobol(
     problem = {"num_vars": k, "names": [r.label for r in inputs], "bounds": [[0.0, 1.0]] * k}
     uniforms = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
     result = run_draws(
-        scenario, model, chosen, uniforms, seed=seed, workers=workers, scheduler=scheduler
+        scenario,
+        model,
+        chosen,
+        uniforms,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
     )
     d = len(scenario.issue_ids)
     first, first_conf, total, total_conf = (np.zeros((k, d)) for _ in range(4))
@@ -293,6 +303,7 @@ def sensitivity(
     seed: int = 0,
     workers: int | None = None,
     scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
     **params: Any,
 ) -> Tornado | SobolIndices:
     """Sensitivity of each issue's forecast to each uncertain input: a tornado or Sobol indices.
@@ -310,6 +321,7 @@ def sensitivity(
             seed=seed,
             workers=workers,
             scheduler=scheduler,
+            progress=progress,
             **params,
         )
     raise ModelError(f"sensitivity method must be 'tornado' or 'sobol'; got '{method}'")
