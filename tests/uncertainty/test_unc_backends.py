@@ -102,3 +102,15 @@ def test_missing_dask_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ImportError, match=r"pip install 'detente\[dask\]'"):
         simulate(mini, draws=10, scheduler="tcp://127.0.0.1:8786")
+
+
+def test_an_unreachable_scheduler_is_named_with_what_to_do(
+    mini: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detente.uncertainty import _backends
+
+    monkeypatch.setattr(_backends, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(
+        ModelError, match=r"could not reach the Dask scheduler at 'tcp://127.0.0.1:9'"
+    ):
+        simulate(mini, draws=10, scheduler="tcp://127.0.0.1:9")

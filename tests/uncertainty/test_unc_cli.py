@@ -78,3 +78,14 @@ def test_bad_input_is_one_clear_line_and_exit_status_2() -> None:
     assert "Traceback" not in result.output
     result = runner.invoke(app, ["sensitivity", "emission-standards-1994"])
     assert result.exit_code == 2 and "has no uncertain inputs" in result.output
+
+
+def test_simulate_draws_a_correlated_bloc_on_request() -> None:
+    args = ["simulate", str(MINI), "--draws", "200", "--json"]
+    data = json.loads(_ok(*args, "--correlate", "position:france,germany,poland:TERR=0.8"))
+    assert data["correlated"] == ["position of france,germany,poland on TERR (rho=0.8)"]
+    result = runner.invoke(app, [*args, "--correlate", "position:france=high"])
+    assert result.exit_code == 2
+    assert "a correlated group is written FIELD[:ACTORS[:ISSUES]]=RHO" in result.output
+    result = runner.invoke(app, [*args, "--correlate", "postion=0.5"])
+    assert "field must be one of position, salience" in result.output

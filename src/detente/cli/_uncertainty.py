@@ -15,6 +15,7 @@ from .. import sensitivity as run_sensitivity
 from .. import simulate as run_simulation
 from ..scenario import uncertain_inputs
 from ..uncertainty import (
+    Correlated,
     SobolIndices,
     histogram_figure,
     levers_table,
@@ -83,11 +84,19 @@ def simulate(
     chunk_size: Annotated[
         int | None, typer.Option(help="Draws per chunk (default: sized to bound memory).", min=1)
     ] = None,
+    correlate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Draw a group of inputs correlated (Gaussian copula): "
+            "FIELD[:ACTORS[:ISSUES]]=RHO, e.g. 'position:france,germany:TERR=0.8' (repeatable)."
+        ),
+    ] = None,
     param: ParamOpt = None,
     figure: FigureOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo: the distribution of each issue's forecast over the uncertain inputs."""
+    groups = [Correlated.parse(text) for text in correlate or []]
     with _progress(draws, f"simulating {draws:,} draws", quiet=False) as progress:
         result = run_simulation(
             scenario,
@@ -97,6 +106,7 @@ def simulate(
             workers=workers,
             scheduler=scheduler,
             chunk_size=chunk_size,
+            correlated=groups,
             progress=progress,
             **_params(param),
         )

@@ -17,6 +17,9 @@ __all__ = ["backend_name", "run_tasks"]
 T = TypeVar("T")
 R = TypeVar("R")
 
+# How long to wait for a Dask scheduler to answer before saying it cannot be reached.
+CONNECT_TIMEOUT = "10s"
+
 DASK_MISSING = (
     "the Dask backend (scheduler=...) needs the optional 'dask' extra; install it with "
     "pip install 'detente[dask]' (it brings dask[distributed])"
@@ -101,7 +104,7 @@ def _on_dask(
     except ImportError:
         raise ImportError(DASK_MISSING) from None
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise ModelError(
             f"could not reach the Dask scheduler at {scheduler!r} ({exc}); start one with "

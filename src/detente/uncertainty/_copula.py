@@ -21,6 +21,8 @@ from ..scenario import InputRef
 
 __all__ = ["Correlated", "correlation_matrix", "sample_uniforms"]
 
+FIELDS = ("position", "salience", "capability", "status_quo", "walk_away")
+
 Float = NDArray[np.float64]
 
 
@@ -38,6 +40,38 @@ class Correlated:
     rho: float
     actors: tuple[str, ...] = ()
     issues: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Correlated:
+        """A group from its command-line form ``FIELD[:ACTORS[:ISSUES]]=RHO``.
+
+        Lists are comma-separated; an empty list means all.
+
+        >>> Correlated.parse("position:france,germany:TERR=0.8")
+        Correlated(field='position', rho=0.8, actors=('france', 'germany'), issues=('TERR',))
+        >>> Correlated.parse("salience:russia=0.6").describe()
+        'salience of russia on all issues (rho=0.6)'
+        """
+        form = "FIELD[:ACTORS[:ISSUES]]=RHO, e.g. 'position:france,germany:TERR=0.8'"
+        spec, sep, rho_text = text.partition("=")
+        parts = spec.split(":")
+        try:
+            rho = float(rho_text)
+        except ValueError:
+            rho = float("nan")
+        if not sep or not 1 <= len(parts) <= 3 or rho != rho:
+            raise ModelError(f"a correlated group is written {form}; got '{text}'")
+        if parts[0] not in FIELDS:
+            raise ModelError(
+                f"correlated group '{text}': field must be one of {', '.join(FIELDS)}; "
+                f"got '{parts[0]}'"
+            )
+
+        def names(k: int) -> tuple[str, ...]:
+            listed = parts[k].split(",") if k < len(parts) else []
+            return tuple(n.strip() for n in listed if n.strip())
+
+        return cls(parts[0], rho, actors=names(1), issues=names(2))
 
     def members(self, inputs: Sequence[InputRef]) -> list[int]:
         """Indices of the inputs in this group."""
