@@ -49,7 +49,10 @@ def simulation_tables(result: Simulation, title: str | None = None) -> list[Tabl
     tables = [table]
     shares = result.rounds_to_stable()
     if shares is not None:
-        rounds = Table(title="rounds until no position moves")
+        caption = None
+        if list(shares) == [result.n_rounds]:
+            caption = "every draw ran all rounds: set until_stable to stop once positions settle"
+        rounds = Table(title="rounds until no position moves", caption=caption)
         rounds.add_column("round", justify="right")
         rounds.add_column("share of draws", justify="right")
         for r, share in shares.items():
@@ -145,8 +148,11 @@ def print_summary(
     from ._simulate import simulate
 
     out = console or Console(highlight=False, soft_wrap=True)
-    for table in simulation_tables(simulate(scenario, model, draws=draws, seed=seed)):
+    result = simulate(scenario, model, draws=draws, seed=seed)
+    out.rule(f"Monte Carlo: {draws:,} draws of the uncertain inputs ({model}, seed {seed})")
+    for table in simulation_tables(result):
         out.print(table)
+    out.rule(f"Tornado: which judgements move each forecast most ({model})")
     try:
         tables = tornado_tables(tornado(scenario, model))
     except ModelError as exc:  # no uncertain inputs: say so instead of a tornado
