@@ -168,29 +168,30 @@ def _closed_form(
     scenario: Scenario, weights: str, issue: str, changes: list[tuple[InputRef, float]]
 ) -> Float:
     """Forecasts ``float[C]`` of a weighted-mean model after each single change (issue scale)."""
+    if not changes:
+        return np.empty(0)
     arrays = to_arrays(scenario)
     j = scenario.issue_ids.index(issue)
     actors = {a: i for i, a in enumerate(scenario.actor_ids)}
     x = arrays.to_issue_scale(arrays.positions[0], axis=-1)[:, j]
     c, s = arrays.capability[0, :, j], arrays.salience[0, :, j]
     w = actor_weights(arrays, weights)[0, :, j]  # type: ignore[arg-type]
-    valid = w > 0
-    total = float(w[valid].sum())
-    base = float((w[valid] * x[valid]).sum() / total)
-    out = np.empty(len(changes))
-    for n, (ref, value) in enumerate(changes):
-        i = actors[str(ref.actor)]
-        xi, ci, si = x[i], c[i], s[i]
-        if ref.field == "position":
-            xi = value
-        elif ref.field == "salience":
-            si = value / 100.0
-        else:
-            ci = value
-        wi = {"capability_salience": ci * si, "capability": ci, "salience": si}.get(weights, 1.0)
-        old = w[i] * x[i] if valid[i] else 0.0
-        out[n] = (base * total - old + wi * xi) / (total - (w[i] if valid[i] else 0.0) + wi)
-    return out
+    w = np.where(w > 0, w, 0.0)  # actors without weight take no part
+    total = float(w.sum())
+    base = float((w * np.nan_to_num(x)).sum() / total)
+    # One entry per change: the actor it concerns, which field, and the new value.
+    i = np.array([actors[str(ref.actor)] for ref, _ in changes], dtype=np.intp)
+    field = np.array([ref.field for ref, _ in changes])
+    value = np.array([v for _, v in changes], dtype=np.float64)
+    xi = np.where(field == "position", value, x[i])
+    si = np.where(field == "salience", value / 100.0, s[i])
+    ci = np.where(field == "capability", value, c[i])
+    wi = {"capability_salience": ci * si, "capability": ci, "salience": si}.get(
+        weights, np.ones_like(value)
+    )
+    old = np.where(w[i] > 0, w[i] * x[i], 0.0)
+    moved: Float = (base * total - old + wi * xi) / (total - w[i] + wi)
+    return moved
 
 
 def levers(
