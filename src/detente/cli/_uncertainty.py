@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Literal
@@ -47,29 +48,35 @@ FigureOpt = Annotated[
 ]
 
 
+# A run shorter than this shows no progress bar at all.
+_SHOW_AFTER = 1.0
+
+
 @contextmanager
-def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on stderr, shown only once a run has lasted a second."""
-    if quiet or total <= 1:
+def _progress(
+    total: int | None, label: str, quiet: bool = False
+) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr that appears once a run has lasted a second.
+
+    ``total`` draws (None: a bar that only shows the run is alive). Yields the callback that
+    advances the bar, or None when ``quiet``.
+    """
+    if quiet:
         yield None
         return
-    columns = (
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
+    columns = [TextColumn(label), BarColumn(), TimeElapsedColumn()]
+    if total is not None:
+        columns.insert(2, MofNCompleteColumn())
     # Drawn on stderr, so stdout stays clean for --json; transient, so it leaves no trace.
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task(label, total=total, visible=False)
-        start = bar.get_time()
-
-        def advance(done: int) -> None:
-            bar.advance(task, done)
-            if not bar.tasks[0].visible and bar.get_time() - start > 1.0:
-                bar.update(task, visible=True)
-
-        yield advance
+        timer = threading.Timer(_SHOW_AFTER, lambda: bar.update(task, visible=True))
+        timer.daemon = True
+        timer.start()
+        try:
+            yield lambda done: bar.advance(task, done)
+        finally:
+            timer.cancel()
 
 
 @app.command()
@@ -97,7 +104,7 @@ def simulate(
 ) -> None:
     """Monte Carlo: the distribution of each issue's forecast over the uncertain inputs."""
     groups = [Correlated.parse(text) for text in correlate or []]
-    with _progress(draws, f"simulating {draws:,} draws", quiet=False) as progress:
+    with _progress(draws, f"simulating {draws:,} draws", quiet=draws == 1) as progress:
         result = run_simulation(
             scenario,
             model,
@@ -141,9 +148,11 @@ def sensitivity(
     as_json: JsonOpt = False,
 ) -> None:
     """Which uncertain inputs move each issue's forecast most."""
-    # Sobol runs samples × (K + 2) draws; the tornado is one small batch.
-    runs = samples * (len(uncertain_inputs(load_scenario(scenario))) + 2)
-    with _progress(runs, f"Sobol: {runs:,} runs", quiet=method != "sobol") as progress:
+    total, label = None, "tornado"  # one batch of 2K + 1 runs: nothing to count
+    if method == "sobol":
+        total = samples * (len(uncertain_inputs(load_scenario(scenario))) + 2)
+        label = f"Sobol: {total:,} runs"
+    with _progress(total, label) as progress:
         result = run_sensitivity(
             scenario,
             model,
@@ -187,9 +196,10 @@ def levers(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the single feasible changes that move an issue's forecast one way."""
-    result = find_levers(
-        scenario, actor, issue, toward, model=model, draws=draws, seed=seed, **_params(param)
-    )
+    with _progress(None, f"levers on {issue}"):
+        result = find_levers(
+            scenario, actor, issue, toward, model=model, draws=draws, seed=seed, **_params(param)
+        )
     if as_json:
         print_json(result.to_json())
         return
