@@ -30,3 +30,11 @@ def test_demo_says_whether_there_is_a_deal_and_how_likely_deterrence_holds() -> 
         assert f"Guarantee package {package}" in out
     assert "P(deterrence of russia holds)" in out
     assert "a zone of possible agreement" in out
+
+
+def test_demo_simulates_and_names_the_inputs_that_matter() -> None:
+    buffer = io.StringIO()
+    demo.uncertainty(Console(file=buffer, width=200))
+    out = buffer.getvalue()
+    assert "10,000" in out or "10000" in out
+    assert "russia.position[TERR]" in out  # the largest swing on TERR (tornado)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ._compare import Comparison, compare
 from ._forecast import forecast
 from .backtest import Leaderboard, backtest
 from .deal import DealReport, check_deal
@@ -14,24 +15,34 @@ from .errors import DetenteError, ModelError, ScenarioError
 from .guarantees import GuaranteeAssessment, assess_guarantees
 from .models import Forecast
 from .scenario import Scenario, ScenarioArrays, builtin_names, load_scenario
+from .uncertainty import Levers, Simulation, SobolIndices, Tornado, levers, sensitivity, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "DealReport",
     "DetenteError",
     "Forecast",
     "GuaranteeAssessment",
     "Leaderboard",
+    "Levers",
     "ModelError",
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",
+    "Simulation",
+    "SobolIndices",
+    "Tornado",
     "__version__",
     "assess_guarantees",
     "backtest",
     "builtin_names",
     "check_deal",
+    "compare",
     "forecast",
+    "levers",
     "load_scenario",
+    "sensitivity",
+    "simulate",
 ]

@@ -1,7 +1,9 @@
 """``make demo``: the flagship case, ukraine-2026, through every registered model.
 
 Run with ``python -m detente.demo``. Prints one table of issues × models and, per issue, the
-worded anchor of the scale nearest to the models' forecasts.
+worded anchor of the scale nearest to the models' forecasts; then a 10,000-draw simulation with
+its tornado; then whether a deal exists among the veto players and how likely each guarantee
+package deters a renewed attack.
 """
 
 from __future__ import annotations
@@ -64,6 +66,14 @@ def forecasts_table(console: Console) -> None:
     console.print(words)
 
 
+def uncertainty(console: Console) -> None:
+    """A 10,000-draw simulation of the compromise forecast over every range, and its tornado."""
+    from .uncertainty import print_summary
+
+    console.rule("[bold]How sure is that? 10,000 draws of the judgement ranges[/]")
+    print_summary(SCENARIO, "compromise", draws=10_000, seed=0, console=console)
+
+
 def deal_and_guarantees(console: Console) -> None:
     """Is there a deal among the veto players, and how likely do the guarantees deter?"""
     from .cli._deal import show_case
@@ -75,6 +85,7 @@ def deal_and_guarantees(console: Console) -> None:
 def main() -> None:
     console = Console(highlight=False)
     forecasts_table(console)
+    uncertainty(console)
     deal_and_guarantees(console)
 
 

@@ -154,7 +154,9 @@ def test_builtin_ukraine_orders_deterrence_none_below_paris_below_us_backstop() 
     from detente import assess_guarantees
 
     p = {
-        package: assess_guarantees("ukraine-2026", package, draws=20_000, seed=1, sensitivity=False).p_deterrence
+        package: assess_guarantees(
+            "ukraine-2026", package, draws=20_000, seed=1, sensitivity=False
+        ).p_deterrence
         for package in ("none", "paris-2026", "paris-2026-us-backstop")
     }
     assert p["none"] < p["paris-2026"] < p["paris-2026-us-backstop"]

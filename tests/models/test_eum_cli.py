@@ -42,7 +42,7 @@ def test_json_prints_the_published_rounds_and_the_events() -> None:
 
 def test_table_prints_the_per_round_table_and_events_explain_the_moves() -> None:
     out = _run("--rounds", "10", "--events")
-    assert "per round (fixed rounds: 10)" in out
+    assert "per round: mean and median (fixed rounds: 10)" in out
     assert "8.415932" in out and "7.242131" in out
     assert "compromise" in out and "confrontation" in out and "Luxembourg" in out
 

@@ -268,7 +268,9 @@ def to_arrays(
     high = np.array([q.high for _, q, _ in entries], dtype=np.float64)
     values = np.broadcast_to(mode, (b, k)).copy()
     uncertain = np.flatnonzero(high > low)
-    if draws > 1 and uncertain.size:
+    # A point run uses the modes; given uniforms are always used (a one-draw chunk of a Monte
+    # Carlo run is a draw, not a point run).
+    if (draws > 1 or uniforms is not None) and uncertain.size:
         if uniforms is None:
             uniforms = np.random.default_rng(seed).random((b, uncertain.size))
         elif uniforms.shape != (b, uncertain.size):

@@ -1,0 +1,109 @@
+"""Monte Carlo runs: draws, models, backends (in-process, local workers, Dask), memory."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import detente
+from detente import models
+
+from ._timing import markdown_table
+
+SCENARIOS = ("emission-standards-1994", "ukraine-2026")
+MODELS = ("compromise", "eum")
+SEED = 7
+# Draws of the scaling comparison: enough for several chunks per worker.
+SCALING_DRAWS = 20_000
+
+
+def _once(fn: Callable[[], Any]) -> float:
+    """Wall-clock seconds of one call (large runs are too slow to repeat many times)."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _peak_mib(fn: Callable[[], Any]) -> float:
+    """Peak memory traced while ``fn`` runs (numpy reports its buffers to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _available() -> tuple[list[str], list[str], list[str]]:
+    names = set(detente.builtin_names())
+    scenarios = [s for s in SCENARIOS if s in names]
+    chosen = [m for m in MODELS if m in models.names()]
+    missing = [f"scenario {s}" for s in SCENARIOS if s not in names]
+    missing += [f"model {m}" for m in MODELS if m not in models.names()]
+    return scenarios, chosen, missing
+
+
+def _draws_table(scenarios: list[str], chosen: list[str]) -> str:
+    rows = []
+    for name in scenarios:
+        scenario = detente.load_scenario(name)
+        for model in chosen:
+            detente.simulate(scenario, model, draws=100, seed=SEED)  # warm-up
+            for draws in (10_000, 100_000):
+                seconds = _once(
+                    lambda s=scenario, m=model, d=draws: detente.simulate(s, m, draws=d, seed=SEED)
+                )
+                rows.append([name, model, f"{draws:,}", f"{seconds:.2f} s"])
+            peak = _peak_mib(lambda s=scenario, m=model: detente.simulate(s, m, draws=10_000))
+            rows.append([name, model, "memory per 10,000 draws", f"{peak:.1f} MiB peak"])
+    return markdown_table(["scenario", "model", "draws", "time (in-process)"], rows)
+
+
+def _scaling_table(scenario_name: str, model: str, draws: int) -> str:
+    from distributed import LocalCluster
+
+    scenario = detente.load_scenario(scenario_name)
+    rows = []
+
+    def timed(**backend: Any) -> tuple[float, Any]:
+        start = time.perf_counter()
+        result = detente.simulate(scenario, model, draws=draws, seed=SEED, **backend)
+        return time.perf_counter() - start, result.outcome
+
+    detente.simulate(scenario, model, draws=100, seed=SEED)  # warm-up
+    seconds, reference = timed()
+    rows.append(["in-process", f"{seconds:.2f} s", "—"])
+    for workers in (1, 2):
+        seconds, outcome = timed(workers=workers)
+        same = bool((outcome == reference).all())
+        rows.append([f"{workers} local worker process(es)", f"{seconds:.2f} s", str(same)])
+    start = time.perf_counter()
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as cluster:
+        startup = time.perf_counter() - start
+        address = cluster.scheduler_address
+        detente.simulate(scenario, model, draws=100, scheduler=address)  # workers import Détente
+        seconds, outcome = timed(scheduler=address)
+        same = bool((outcome == reference).all())
+    label = f"Dask LocalCluster, 2 worker processes (start-up {startup:.1f} s, not counted)"
+    rows.append([label, f"{seconds:.2f} s", str(same)])
+    table = markdown_table(["backend", "time", "identical to in-process"], rows)
+    return (
+        f"Scaling: {draws:,} draws of `{model}` on `{scenario_name}`. Local worker pools are "
+        "started inside each run (spawned processes import Détente: about a second), so small "
+        "runs are faster in-process.\n\n" + table
+    )
+
+
+def run() -> str:
+    scenarios, chosen, missing = _available()
+    parts = ["## Monte Carlo (`detente.simulate`)", _draws_table(scenarios, chosen)]
+    if missing:
+        parts.append("Not measured (not in this build): " + ", ".join(missing) + ".")
+    heavy_model = chosen[-1]
+    heavy_scenario = scenarios[-1]
+    parts.append(_scaling_table(heavy_scenario, heavy_model, SCALING_DRAWS))
+    return "\n\n".join(parts)
