@@ -5,7 +5,10 @@ Each command group lives in its own module and registers on the shared app when 
 
 from __future__ import annotations
 
-from . import _forecast  # noqa: F401  (registers commands)
+from . import (
+    _forecast,  # noqa: F401  (registers commands)
+    _serve,  # noqa: F401  (registers commands)
+)
 from ._app import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,200 @@
+"""``/api/runs``: background runs with progress, results as JSON (the CLI's shape) and CSV,
+server-sent events, cancellation, and clear 422s for what cannot run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from service_support import wait_for_run
+from typer.testing import CliRunner
+
+import detente
+from detente.api import _kinds
+from detente.cli import app
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_forecast_run_returns_the_cli_json(client: TestClient) -> None:
+    r = client.post(
+        "/api/runs",
+        json={"kind": "forecast", "scenario": "emission-standards-1994", "model": "compromise"},
+    )
+    assert r.status_code == 202
+    run = wait_for_run(client, r.json()["id"])
+    assert (run["status"], run["progress"]) == ("done", 1.0)
+    cli = CliRunner().invoke(app, ["forecast", "emission-standards-1994", "--json"])
+    assert run["result"] == json.loads(cli.output)
+    # The package's own doctest value (detente/__init__.py).
+    assert run["result"]["outcomes"]["lag"] == pytest.approx(7.389955686853766, abs=1e-12)
+
+
+def test_a_run_records_what_reproduces_it(client: TestClient) -> None:
+    rid = client.post(
+        "/api/runs",
+        json={
+            "kind": "forecast",
+            "scenario": "emission-standards-1994",
+            "model": "median",
+            "params": {"draws": 50},
+            "seed": 11,
+        },
+    ).json()["id"]
+    run = wait_for_run(client, rid)
+    assert (run["model"], run["params"], run["seed"]) == ("median", {"draws": 50}, 11)
+    assert run["package_version"] == detente.__version__ and len(run["input_hash"]) == 64
+    again = detente.forecast("emission-standards-1994", "median", draws=50, seed=11)
+    assert run["result"]["outcomes"] == again.outcomes
+
+
+def test_a_stored_scenario_runs_at_its_version(client: TestClient) -> None:
+    with open(DATA / "emission.yaml", "rb") as handle:
+        sid = client.post("/api/scenarios", files={"file": ("e.yaml", handle)}).json()["id"]
+    run = wait_for_run(
+        client,
+        client.post(
+            "/api/runs", json={"kind": "forecast", "scenario": sid, "model": "median"}
+        ).json()["id"],
+    )
+    assert (run["scenario"], run["scenario_version"]) == (str(sid), 1)
+    assert run["result"]["outcomes"] == {"lag": 7.0}
+
+
+def test_results_come_as_csv_tables(client: TestClient) -> None:
+    rid = client.post(
+        "/api/runs",
+        json={"kind": "forecast", "scenario": "emission-standards-1994", "params": {"draws": 4}},
+    ).json()["id"]
+    wait_for_run(client, rid)
+    csv = client.get(f"/api/runs/{rid}/result", params={"format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.strip().splitlines()
+    assert lines[0] == "draw,issue,outcome" and len(lines) == 5
+
+
+def test_large_runs_are_chunked_with_the_same_numbers(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of 7 draws over 30 draws: progress is reported per chunk, numbers do not change.
+    monkeypatch.setattr(_kinds, "CHUNK_DRAWS", 7)
+    rid = client.post(
+        "/api/runs",
+        json={
+            "kind": "forecast",
+            "scenario": "emission-standards-1994",
+            "params": {"draws": 30},
+            "seed": 3,
+        },
+    ).json()["id"]
+    wait_for_run(client, rid)
+    rows = client.get(f"/api/runs/{rid}/result", params={"format": "csv"}).text.splitlines()[1:]
+    whole = detente.forecast("emission-standards-1994", draws=30, seed=3).outcome[:, 0]
+    assert [float(r.split(",")[2]) for r in rows] == pytest.approx(list(whole), abs=0)
+
+
+def test_compare_runs_every_model_asked(client: TestClient) -> None:
+    rid = client.post(
+        "/api/runs",
+        json={
+            "kind": "compare",
+            "scenario": "emission-standards-1994",
+            "model": "median,compromise",
+        },
+    ).json()["id"]
+    run = wait_for_run(client, rid)
+    assert run["result"]["models"]["median"]["outcomes"] == {"lag": 7.0}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"kind": "simulate", "scenario": "emission-standards-1994"},
+            "run kind 'simulate' is not available in this version of detente; available kinds: "
+            "forecast, compare",
+        ),
+        (
+            {"kind": "dance", "scenario": "emission-standards-1994"},
+            "unknown run kind 'dance'; available kinds: forecast, compare",
+        ),
+        (
+            {"kind": "forecast", "scenario": "emission-standards-1994", "model": "medain"},
+            "unknown model 'medain'; did you mean 'median'?",
+        ),
+        (
+            {"kind": "forecast", "scenario": "emission-standards-1994", "params": {"draws": 0}},
+            "params.draws must be a whole number of at least 1; got 0",
+        ),
+        (
+            {"kind": "forecast", "scenario": "emission-standards-1994", "params": {"draws": 10**7}},
+            "params.draws is 10000000; this server allows at most",
+        ),
+        (
+            {"kind": "forecast", "scenario": "/etc/passwd"},
+            "no stored scenario or built-in called '/etc/passwd'",
+        ),
+    ],
+)
+def test_what_cannot_run_is_a_clear_422(client: TestClient, body: dict, message: str) -> None:
+    r = client.post("/api/runs", json=body)
+    assert r.status_code == 422
+    assert message in r.text
+
+
+def test_a_missing_run_is_a_404_that_says_so(client: TestClient) -> None:
+    r = client.get("/api/runs/999")
+    assert (r.status_code, r.json()) == (404, {"detail": "no run with id 999"})
+
+
+def test_events_stream_progress_then_the_end(client: TestClient) -> None:
+    rid = client.post(
+        "/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"}
+    ).json()["id"]
+    wait_for_run(client, rid)
+    with client.stream("GET", f"/api/runs/{rid}/events") as stream:
+        text = "".join(stream.iter_text())
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    assert 'event: progress\ndata: {"status": "done", "progress": 1.0}' in text
+    assert text.endswith('event: end\ndata: {"status": "done", "error": null}\n\n')
+
+
+def test_cancel_stops_a_running_run(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow(scenario, model, params, seed, progress):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+        progress(0.5)  # the cancelled run stops here
+        raise AssertionError("a cancelled run went on")
+
+    monkeypatch.setitem(_kinds.KINDS, "forecast", slow)
+    monkeypatch.setattr("detente.api._runner.PROGRESS_EVERY", 0.0)
+    rid = client.post(
+        "/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"}
+    ).json()["id"]
+    assert started.wait(10)
+    assert client.post(f"/api/runs/{rid}/cancel").json()["status"] == "cancelled"
+    release.set()
+    run = wait_for_run(client, rid)
+    assert (run["status"], run["result"], run["error"]) == ("cancelled", None, None)
+
+
+def test_a_failing_run_is_failed_with_its_message(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(scenario, model, params, seed, progress):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(_kinds.KINDS, "forecast", broken)
+    rid = client.post(
+        "/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"}
+    ).json()["id"]
+    run = wait_for_run(client, rid)
+    assert run["status"] == "failed"
+    assert run["error"] == "internal error: ZeroDivisionError: division by zero"
+    assert client.get("/health").json() == {"status": "ok"}
