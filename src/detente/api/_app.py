@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 from .. import __version__
 from ..errors import DetenteError, ScenarioError
 from ..store import NotFoundError, mark_interrupted, open_store
-from ._deps import Services
+from ._deps import Services, parse_stored
 from ._limits import BodyLimit
 from ._runner import Runner
 from ._settings import Settings
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = open_store(settings.database_url)
     with store.session() as session:
         mark_interrupted(session)
-    services = Services(settings, store, Runner(store, workers=settings.workers))
+    parse = functools.lru_cache(maxsize=256)(parse_stored)
+    services = Services(settings, store, Runner(store, workers=settings.workers), parse)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

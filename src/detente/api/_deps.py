@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from ..errors import ScenarioError
@@ -18,7 +18,9 @@ from ._runner import Runner
 from ._settings import Settings
 
 __all__ = [
+    "MAX_ID",
     "DbSession",
+    "RecordId",
     "Services",
     "ServicesDep",
     "Writer",
@@ -30,11 +32,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Services:
-    """What the app was built with: its settings, store and runner (on ``app.state``)."""
+    """What the app was built with (on ``app.state``): settings, store, runner, and ``parse``,
+    :func:`parse_stored` memoised for this app (stored versions never change, so a version once
+    checked need not be parsed again; bounded, and gone with the app)."""
 
     settings: Settings
     store: Store
     runner: Runner
+    parse: Callable[[str, str, str], Scenario]
 
 
 def _services(request: Request) -> Services:
@@ -72,6 +77,10 @@ def _writer(request: Request, services: ServicesDep) -> str:
 
 Writer = Annotated[str, Depends(_writer)]
 
+# Ids are 32-bit in every database the store supports; larger numbers cannot name a record.
+MAX_ID = 2**31 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A stored record's id.")]
+
 _NAME = re.compile(r"[^\w .@-]+")
 
 
@@ -82,13 +91,17 @@ def author_name(given: str | None, fallback: str) -> str:
     return cleaned or fallback
 
 
-def parse_stored(content: str, *, format: str, slug: str) -> Scenario:
+def parse_stored(content: str, format: str, slug: str) -> Scenario:
     """The scenario of a stored version's text."""
     return read_scenario_bytes(content.encode("utf-8"), filename=f"{slug}.{format}", kind=format)
 
 
 def resolve_scenario(
-    session: Session, ref: str | int, version: int | None = None
+    session: Session,
+    ref: str | int,
+    version: int | None = None,
+    *,
+    parse: Callable[[str, str, str], Scenario] = parse_stored,
 ) -> tuple[Scenario, str, int | None]:
     """A scenario from a stored id (``3`` or ``"3"``) or a built-in name; never a server path.
 
@@ -98,7 +111,7 @@ def resolve_scenario(
     if text.isdigit():
         record = get_scenario(session, scenario_id=int(text), version=version)
         current = record.current
-        scenario = parse_stored(current.content, format=current.format, slug=record.slug)
+        scenario = parse(current.content, current.format, record.slug)
         return scenario, str(record.id), current.version
     if text in builtin_names():
         return load_scenario(text), text, None

@@ -129,7 +129,9 @@ class RunCreate(BaseModel):
         max_length=40,
     )
     scenario: str | int = Field(description="A stored scenario's id or a built-in name.")
-    version: int | None = Field(None, ge=1, description="Stored version (default: latest).")
+    version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Stored version (default: latest)."
+    )
     model: str = Field(
         "compromise",
         max_length=500,

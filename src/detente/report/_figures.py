@@ -37,7 +37,10 @@ def _panels(issues: pd.DataFrame) -> go.Figure:
         fig.update_xaxes(range=[row["min"], row["max"]], row=k, col=1)
         if anchors:
             fig.update_xaxes(
-                tickvals=[a[0] for a in anchors], ticktext=[a[1] for a in anchors], row=k, col=1
+                tickvals=[a[0] for a in anchors],
+                ticktext=[f"{a[0]:g}: {a[1]}" for a in anchors],
+                row=k,
+                col=1,
             )
     return fig
 

@@ -23,7 +23,7 @@ from ...store import (
     get_run,
     list_runs,
 )
-from .._deps import DbSession, ServicesDep, Writer, resolve_scenario
+from .._deps import MAX_ID, DbSession, RecordId, Services, ServicesDep, Writer, resolve_scenario
 from .._kinds import check_kind, check_params
 from .._schemas import RunCreate, RunList, RunPublic, RunQueued
 
@@ -57,11 +57,13 @@ def public_run(record: RunRecord, result: dict[str, Any] | None = None) -> RunPu
     )
 
 
-def start(services: Any, request: RunCreate, created_by: str) -> int:
+def start(services: Services, request: RunCreate, created_by: str) -> int:
     """Check a run request, record it as queued and hand it to the runner; its id."""
     fn = check_kind(request.kind)
     with services.store.session() as session:
-        scenario, ref, version = resolve_scenario(session, request.scenario, request.version)
+        scenario, ref, version = resolve_scenario(
+            session, request.scenario, request.version, parse=services.parse
+        )
     check_params(request.kind, request.model, request.params, services.settings.max_draws)
     seen = json.dumps(
         {
@@ -98,7 +100,9 @@ def create(request: RunCreate, services: ServicesDep, writer: Writer) -> RunQueu
 
 @router.get("", response_model=RunList)
 def list_all(
-    session: DbSession, offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=500)
+    session: DbSession,
+    offset: int = Query(0, ge=0, le=MAX_ID),
+    limit: int = Query(100, ge=1, le=500),
 ) -> RunList:
     """Runs, newest first (results not included; read each run for its result)."""
     records, count = list_runs(session, offset=offset, limit=limit)
@@ -115,14 +119,14 @@ def read_result(session: Any, record: RunRecord) -> dict[str, Any] | None:
 
 
 @router.get("/{run_id}", response_model=RunPublic, responses={404: {}})
-def read(run_id: int, session: DbSession) -> RunPublic:
+def read(run_id: RecordId, session: DbSession) -> RunPublic:
     """Status, progress (0–1) and, once done, the result (the CLI's ``--json`` shape)."""
     record = get_run(session, run_id=run_id)
     return public_run(record, read_result(session, record))
 
 
 @router.post("/{run_id}/cancel", response_model=RunPublic, responses={404: {}})
-def cancel(run_id: int, session: DbSession, writer: Writer) -> RunPublic:
+def cancel(run_id: RecordId, session: DbSession, writer: Writer) -> RunPublic:
     """Cancel a queued or running run; a finished run is left as it ended."""
     return public_run(cancel_run(session, run_id=run_id))
 
@@ -132,7 +136,7 @@ def cancel(run_id: int, session: DbSession, writer: Writer) -> RunPublic:
     responses={200: {"content": {"text/event-stream": {}}}, 404: {}},
     response_class=StreamingResponse,
 )
-async def events(run_id: int, services: ServicesDep, request: Request) -> StreamingResponse:
+async def events(run_id: RecordId, services: ServicesDep, request: Request) -> StreamingResponse:
     """Server-sent events: a ``progress`` event whenever status or progress changes, then one
     ``end`` event with the final status."""
 
@@ -169,7 +173,7 @@ async def events(run_id: int, services: ServicesDep, request: Request) -> Stream
     responses={200: {"content": {"application/json": {}, "text/csv": {}}}, 404: {}},
 )
 def result(
-    run_id: int,
+    run_id: RecordId,
     session: DbSession,
     format: Literal["json", "csv"] = Query("json", description="json or csv"),
     table: Literal["outcome", "rounds"] = Query(
@@ -191,8 +195,9 @@ def result(
     responses={200: {"content": {"text/html": {}, "application/pdf": {}}}, 404: {}, 422: {}},
 )
 def report(
-    run_id: int,
+    run_id: RecordId,
     session: DbSession,
+    services: ServicesDep,
     format: Literal["html", "pdf"] = Query("html", description="html or pdf"),
 ) -> Response:
     """The run's report: one self-contained HTML file (charts inline), or its PDF print."""
@@ -202,7 +207,7 @@ def report(
     from ...report import html_to_pdf, render_html
     from .._reports import report_for_run
 
-    document = render_html(report_for_run(session, run_id))
+    document = render_html(report_for_run(session, run_id, parse=services.parse))
     disposition = f'attachment; filename="detente-run-{run_id}.{format}"'
     if format == "html":
         return Response(

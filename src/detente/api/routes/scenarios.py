@@ -21,7 +21,7 @@ from ...store import (
     list_scenarios,
     list_versions,
 )
-from .._deps import DbSession, ServicesDep, Writer, author_name, parse_stored
+from .._deps import MAX_ID, DbSession, RecordId, Services, ServicesDep, Writer, author_name
 from .._schemas import (
     Change,
     Created,
@@ -104,9 +104,9 @@ async def read_upload(request: Request) -> tuple[Scenario, str, str]:
     return scenario, data.decode("utf-8-sig"), kind or "yaml"
 
 
-def _public(record: ScenarioRecord) -> ScenarioPublic:
+def _public(record: ScenarioRecord, services: Services) -> ScenarioPublic:
     current = record.current
-    scenario = parse_stored(current.content, format=current.format, slug=record.slug)
+    scenario = services.parse(current.content, current.format, record.slug)
     return ScenarioPublic(
         id=record.id,
         slug=record.slug,
@@ -157,7 +157,9 @@ async def create(
 
 @router.get("", response_model=ScenarioList)
 def list_all(
-    session: DbSession, offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=500)
+    session: DbSession,
+    offset: int = Query(0, ge=0, le=MAX_ID),
+    limit: int = Query(100, ge=1, le=500),
 ) -> ScenarioList:
     """Stored scenarios (not deleted), newest first."""
     records, count = list_scenarios(session, offset=offset, limit=limit)
@@ -178,10 +180,13 @@ def list_all(
 
 @router.get("/{scenario_id}", response_model=ScenarioPublic, responses={404: {}})
 def read(
-    scenario_id: int, session: DbSession, version: int | None = Query(None, ge=1)
+    scenario_id: RecordId,
+    session: DbSession,
+    services: ServicesDep,
+    version: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> ScenarioPublic:
     """A stored scenario at its latest version, or at ``version``."""
-    return _public(get_scenario(session, scenario_id=scenario_id, version=version))
+    return _public(get_scenario(session, scenario_id=scenario_id, version=version), services)
 
 
 @router.put(
@@ -191,7 +196,7 @@ def read(
     openapi_extra=UPLOAD_BODY,
 )
 async def update(
-    scenario_id: int,
+    scenario_id: RecordId,
     request: Request,
     services: ServicesDep,
     writer: Writer,
@@ -220,7 +225,7 @@ async def update(
 
 
 @router.get("/{scenario_id}/versions", response_model=VersionList, responses={404: {}})
-def versions(scenario_id: int, session: DbSession) -> VersionList:
+def versions(scenario_id: RecordId, session: DbSession) -> VersionList:
     """Every version with who saved it, when and why, oldest first."""
     found = list_versions(session, scenario_id=scenario_id)
     data = [
@@ -239,16 +244,17 @@ def versions(scenario_id: int, session: DbSession) -> VersionList:
 
 @router.get("/{scenario_id}/diff", response_model=ScenarioDiff, responses={404: {}})
 def diff(
-    scenario_id: int,
+    scenario_id: RecordId,
     session: DbSession,
-    before: int = Query(..., ge=1, description="The older version."),
-    after: int = Query(..., ge=1, description="The newer version."),
+    services: ServicesDep,
+    before: int = Query(..., ge=1, le=MAX_ID, description="The older version."),
+    after: int = Query(..., ge=1, le=MAX_ID, description="The newer version."),
 ) -> ScenarioDiff:
     """What changed between two versions, field by field and as a unified diff of the text."""
     old = get_scenario(session, scenario_id=scenario_id, version=before)
     new = get_scenario(session, scenario_id=scenario_id, version=after)
-    flat_old = _flatten(_public(old).scenario)
-    flat_new = _flatten(_public(new).scenario)
+    flat_old = _flatten(_public(old, services).scenario)
+    flat_new = _flatten(_public(new, services).scenario)
     changes = [
         Change(location=key, before=flat_old.get(key), after=flat_new.get(key))
         for key in sorted(set(flat_old) | set(flat_new))
@@ -286,7 +292,7 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 @router.delete("/{scenario_id}", status_code=204, responses={404: {}})
 def delete(
-    scenario_id: int, session: DbSession, writer: Writer, author: str | None = Author
+    scenario_id: RecordId, session: DbSession, writer: Writer, author: str | None = Author
 ) -> Response:
     """Soft delete: gone from listings and reads; every version stays in the database."""
     delete_scenario(session, scenario_id=scenario_id, by=author_name(author, writer))

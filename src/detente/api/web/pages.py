@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -29,7 +29,16 @@ from ...store import (
     list_scenarios,
     list_versions,
 )
-from .._deps import DbSession, ServicesDep, Writer, author_name, resolve_scenario
+from .._deps import (
+    MAX_ID,
+    DbSession,
+    RecordId,
+    Services,
+    ServicesDep,
+    Writer,
+    author_name,
+    resolve_scenario,
+)
 from .._kinds import KINDS
 from .._reports import report_for_run
 from .._schemas import RunCreate
@@ -42,12 +51,10 @@ router = APIRouter(include_in_schema=False)
 _HERE = resources.files("detente.api.web")
 
 
-def _templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=str(_HERE / "templates"))
-
-
 def mount_assets(app: FastAPI) -> None:
-    """Serve ``/static`` (our CSS/JS and the vendored htmx) and plotly.js from its wheel."""
+    """Load the page templates; serve ``/static`` (our CSS and the vendored htmx) and plotly.js
+    from its wheel."""
+    app.state.templates = Jinja2Templates(directory=str(_HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
@@ -61,7 +68,8 @@ def mount_assets(app: FastAPI) -> None:
 
 
 def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return _templates().TemplateResponse(request, name, context, status_code=status_code)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -102,7 +110,8 @@ async def upload(request: Request, services: ServicesDep, writer: Writer) -> Res
 def _editor(
     request: Request, session: Any, ref: str, status_code: int = 200, **extra: Any
 ) -> HTMLResponse:
-    scenario, canonical, version = resolve_scenario(session, ref)
+    services: Services = request.app.state.services
+    scenario, canonical, version = resolve_scenario(session, ref, parse=services.parse)
     history = list_versions(session, scenario_id=int(canonical)) if version else []
     return _page(
         request,
@@ -130,7 +139,7 @@ async def save(request: Request, ref: str, services: ServicesDep, writer: Writer
     """Save the grid as a new version (a built-in is saved as a new stored scenario)."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     with services.store.session() as session:
-        scenario, canonical, version = resolve_scenario(session, ref)
+        scenario, canonical, version = resolve_scenario(session, ref, parse=services.parse)
         try:
             changed, text = apply_form(scenario, form)
         except ScenarioError as exc:
@@ -194,9 +203,9 @@ def run(
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
-def _results(session: Any, run_id: int) -> dict[str, Any]:
+def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
     """What the results panel shows: tables and chart HTML."""
-    data = report_for_run(session, run_id)
+    data = report_for_run(session, run_id, parse=services.parse)
     charts = [outcome_figure(data.outcome, data.issues)]
     if not data.rounds.empty:
         charts.append(trajectory_figure(data.rounds, data.issues))
@@ -218,18 +227,22 @@ def _results(session: Any, run_id: int) -> dict[str, Any]:
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, run_id: int, session: DbSession) -> HTMLResponse:
+def run_page(
+    request: Request, run_id: RecordId, session: DbSession, services: ServicesDep
+) -> HTMLResponse:
     """A run: parameters, a live progress bar, then its results and downloads."""
     record = get_run(session, run_id=run_id)
-    results = _results(session, run_id) if record.status == "done" else None
+    results = _results(session, run_id, services) if record.status == "done" else None
     return _page(request, "run.html", run=record, results=results)
 
 
 @router.get("/runs/{run_id}/status", response_class=HTMLResponse)
-def run_status(request: Request, run_id: int, session: DbSession) -> HTMLResponse:
+def run_status(
+    request: Request, run_id: RecordId, session: DbSession, services: ServicesDep
+) -> HTMLResponse:
     """The progress fragment htmx polls; once the run ends it carries the results."""
     record = get_run(session, run_id=run_id)
-    results = _results(session, run_id) if record.status == "done" else None
+    results = _results(session, run_id, services) if record.status == "done" else None
     return _page(
         request, "_status.html", run=record, results=results, terminal=record.status in TERMINAL
     )
@@ -237,7 +250,11 @@ def run_status(request: Request, run_id: int, session: DbSession) -> HTMLRespons
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare(
-    request: Request, session: DbSession, a: int | None = None, b: int | None = None
+    request: Request,
+    session: DbSession,
+    services: ServicesDep,
+    a: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    b: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
     """Two runs side by side (pick them from the list when not given)."""
     runs, _n = list_runs(session, limit=100)
@@ -249,6 +266,6 @@ def compare(
             record = get_run(session, run_id=run_id)
         except NotFoundError as exc:
             return _page(request, "compare.html", 404, runs=runs, sides=[], error=str(exc))
-        results = _results(session, run_id) if record.status == "done" else None
+        results = _results(session, run_id, services) if record.status == "done" else None
         sides.append((record, results, read_result(session, record)))
     return _page(request, "compare.html", runs=runs, sides=sides, a=a, b=b)

@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("scenario_version", sa.Integer(), nullable=True),
         sa.Column("model", sa.String(100), nullable=False),
         sa.Column("params", sa.JSON(), nullable=False),
-        sa.Column("seed", sa.Integer(), nullable=False),
+        sa.Column("seed", sa.BigInteger(), nullable=False),
         sa.Column("input_hash", sa.String(64), nullable=False),
         sa.Column("package_version", sa.String(40), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
