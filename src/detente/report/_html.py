@@ -49,7 +49,7 @@ def render_html(data: ReportInput, *, include_plotly: bool = True) -> str:
     if not data.positions.empty:
         figures.append(positions_figure(data.positions, data.issues, data.outcome))
     rendered = [
-        fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+        fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
         for fig in figures
     ]
     run_rows = [

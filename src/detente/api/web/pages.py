@@ -269,3 +269,28 @@ def compare(
         results = _results(session, run_id, services) if record.status == "done" else None
         sides.append((record, results, read_result(session, record)))
     return _page(request, "compare.html", runs=runs, sides=sides, a=a, b=b)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    """Where a browser gives the server's token once (kept in a same-site cookie) so its forms
+    can write on a server that needs one."""
+    return _page(request, "login.html")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request, services: ServicesDep, token: Annotated[str, Form(max_length=500)] = ""
+) -> Response:
+    """Check the token and keep it in an HTTP-only, same-site cookie."""
+    import hmac
+
+    expected = services.settings.token
+    if expected and not hmac.compare_digest(token.encode(), expected.encode()):
+        return _page(request, "login.html", 401, error="that is not this server's token")
+    response = RedirectResponse("/", status_code=303)
+    if expected:
+        response.set_cookie(
+            "detente_token", token, httponly=True, samesite="strict", max_age=7 * 24 * 3600
+        )
+    return response
