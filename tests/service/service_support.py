@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,3 +89,32 @@ def stop_server(server: Server) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait()
+
+
+POSTGRES_URL = os.environ.get("DETENTE_TEST_DATABASE_URL")
+NO_POSTGRES = (
+    "PostgreSQL tests need DETENTE_TEST_DATABASE_URL (.ci/run starts a server and sets it)"
+)
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL of the PostgreSQL test server whose tables live in a new, throw-away schema."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from detente.store import open_store
+
+    assert POSTGRES_URL, NO_POSTGRES
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = open_store(POSTGRES_URL, migrate=False)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.close()

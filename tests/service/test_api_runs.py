@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import wait_for_run
+from service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema, wait_for_run
 from typer.testing import CliRunner
 
 import detente
@@ -198,3 +198,28 @@ def test_a_failing_run_is_failed_with_its_message(
     assert run["status"] == "failed"
     assert run["error"] == "internal error: ZeroDivisionError: division by zero"
     assert client.get("/health").json() == {"status": "ok"}
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
+def test_the_service_works_on_postgresql() -> None:
+    from detente.api import Settings, create_app
+
+    with postgres_schema() as url, TestClient(create_app(Settings(database_url=url))) as pg:
+        sid = pg.post(
+            "/api/scenarios",
+            content=(DATA / "emission.yaml").read_bytes(),
+            headers={"content-type": "application/yaml"},
+        ).json()["id"]
+        rid = pg.post(
+            "/api/runs",
+            json={
+                "kind": "forecast",
+                "scenario": sid,
+                "model": "median",
+                "params": {"draws": 10},
+                "seed": 2**32 - 1,
+            },
+        ).json()["id"]
+        run = wait_for_run(pg, rid)
+        assert (run["status"], run["seed"]) == ("done", 2**32 - 1)
+        assert run["result"]["outcomes"] == {"lag": 7.0}

@@ -3,19 +3,17 @@ WAL, and the same behaviour on PostgreSQL when a server URL is given."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema
 from sqlalchemy import text
 
 from detente import store as st
 from detente.store import NotFoundError, Store, open_store
 
-POSTGRES_URL = os.environ.get("DETENTE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -28,18 +26,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.close()
         return
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need DETENTE_TEST_DATABASE_URL (.ci/run sets it)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = open_store(POSTGRES_URL, migrate=False)
-    with admin.engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    opened = open_store(f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}")
-    yield opened
-    opened.close()
-    with admin.engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.close()
+        pytest.skip(NO_POSTGRES)
+    with postgres_schema() as url:
+        opened = open_store(url)
+        yield opened
+        opened.close()
 
 
 def _new(store: Store, content: str = "id: a") -> int:
