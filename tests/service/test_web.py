@@ -129,3 +129,13 @@ def test_upload_from_the_page_opens_the_editor(client: TestClient) -> None:
     with open(DATA / "bad_salience.yaml", "rb") as handle:
         bad = client.post("/upload", files={"file": ("bad.yaml", handle)})
     assert bad.status_code == 422 and "salience must lie between 0 and 100" in bad.text
+
+
+def test_a_compare_run_page_shows_every_model(client: TestClient) -> None:
+    rid = client.post(
+        "/api/runs", json={"kind": "compare", "scenario": CASE, "model": "median,mean"}
+    ).json()["id"]
+    wait_for_run(client, rid)
+    page = client.get(f"/runs/{rid}").text
+    assert "<th>model</th>" in page
+    assert "<td>median</td>" in page and "<td>mean</td>" in page

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import DetenteError
 from ..scenario import Scenario
 from ..store import Store, finish_run, set_progress, start_run
-from ._kinds import Cancelled, RunFunction, RunOutput
+from ._kinds import Cancelled, Progress, RunFunction, RunOutput
 
 __all__ = ["Runner"]
 
@@ -78,7 +78,7 @@ class Runner:
             return
         self._end(run_id, "done", results=_serialise(output))
 
-    def _progress_callback(self, run_id: int) -> Any:
+    def _progress_callback(self, run_id: int) -> Progress:
         last = [0.0]
 
         def progress(fraction: float) -> None:

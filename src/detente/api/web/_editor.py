@@ -91,9 +91,9 @@ def apply_form(scenario: Scenario, form: Mapping[str, str]) -> tuple[Scenario, s
             c = actor.capability
             value = _number(form, f"cap:{a}", f"{where_actor}.capability", problems)
             if value != c.mode:
-                spread = c.low == c.mode == c.high
+                point = c.low == c.mode == c.high
                 raw_actor["capability"] = _quantity(
-                    c, value if spread else c.low, value, value if spread else c.high
+                    c, value if point else c.low, value, value if point else c.high
                 )
         for d, issue in enumerate(scenario.issues):
             stance = actor.issues.get(issue.id)
