@@ -57,6 +57,8 @@ def test_open_edit_run_watch_chart_download(server: Server) -> None:
         old = float(salience.input_value())
         new = 55.0 if old != 55.0 else 45.0
         salience.fill(str(new))
+        salience.press("Tab")  # leaving the cell checks the grid live (htmx)
+        page.wait_for_selector("#live-check >> text=No problems: ready to save.")
         page.fill("#author", "playwright")
         page.fill("#note", "salience changed in the browser test")
         page.screenshot(path=str(ARTIFACTS / "2-editor.png"), full_page=True)

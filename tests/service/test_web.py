@@ -139,3 +139,13 @@ def test_a_compare_run_page_shows_every_model(client: TestClient) -> None:
     page = client.get(f"/runs/{rid}").text
     assert "<th>model</th>" in page
     assert "<td>median</td>" in page and "<td>mean</td>" in page
+
+
+def test_the_grid_is_checked_live_without_saving(client: TestClient) -> None:
+    form = _form(client, CASE)
+    assert "No problems: ready to save." in client.post(f"/scenarios/{CASE}/check", data=form).text
+    form["sal:3.0"] = "-5"
+    checked = client.post(f"/scenarios/{CASE}/check", data=form).text
+    assert "1 problem(s) — fix before saving" in checked
+    assert "<code>actors[Germany].issues[lag].salience</code>" in checked
+    assert client.get("/api/scenarios").json()["count"] == 0

@@ -179,6 +179,19 @@ async def save(request: Request, ref: str, services: ServicesDep, writer: Writer
     )
 
 
+@router.post("/scenarios/{ref}/check", response_class=HTMLResponse)
+async def check(request: Request, ref: str, services: ServicesDep) -> HTMLResponse:
+    """Check the grid as it stands, without saving (htmx calls it whenever a cell changes)."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    with services.store.session() as session:
+        scenario, _canonical, _version = resolve_scenario(session, ref, parse=services.parse)
+    try:
+        apply_form(scenario, form)
+    except ScenarioError as exc:
+        return _page(request, "_check.html", error=exc)
+    return _page(request, "_check.html", error=None)
+
+
 @router.post("/scenarios/{ref}/run")
 def run(
     ref: str,
