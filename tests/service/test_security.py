@@ -58,7 +58,7 @@ def test_writes_need_the_bearer_token(guarded: TestClient) -> None:
 def test_reads_stay_open_with_a_token(guarded: TestClient) -> None:
     assert guarded.get("/health").json() == {"status": "ok"}
     assert guarded.get("/api/scenarios").status_code == 200
-    assert guarded.get("/").status_code == 200
+    assert 'href="/login"' in guarded.get("/").text  # the page offers the sign-in
 
 
 def test_the_web_sign_in_keeps_the_token_in_a_strict_cookie(guarded: TestClient) -> None:
@@ -73,3 +73,7 @@ def test_the_web_sign_in_keeps_the_token_in_a_strict_cookie(guarded: TestClient)
         follow_redirects=False,
     )
     assert run.status_code == 303
+
+
+def test_a_server_without_a_token_offers_no_sign_in(client: TestClient) -> None:
+    assert 'href="/login"' not in client.get("/").text
