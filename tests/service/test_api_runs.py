@@ -223,3 +223,9 @@ def test_the_service_works_on_postgresql() -> None:
         run = wait_for_run(pg, rid)
         assert (run["status"], run["seed"]) == ("done", 2**32 - 1)
         assert run["result"]["outcomes"] == {"lag": 7.0}
+
+
+def test_non_finite_parameters_are_refused(client: TestClient) -> None:
+    body = '{"kind": "forecast", "scenario": "emission-standards-1994", "params": {"x": NaN}}'
+    r = client.post("/api/runs", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "params.x must be a finite number; got nan" in r.text

@@ -160,3 +160,15 @@ def test_built_in_cases_and_models_are_listed(client: TestClient) -> None:
     assert client.get("/api/cases/nope").status_code == 404
     models = {m["name"]: m for m in client.get("/api/models").json()["data"]}
     assert "compromise" in models and models["median"]["params"]
+
+
+def test_a_streamed_body_over_the_limit_is_cut_off_with_413(db_url: str) -> None:
+    from detente.api import Settings, create_app
+
+    def chunks():  # no Content-Length: the limit is enforced while reading
+        for _ in range(4):
+            yield b"x" * 600
+
+    with TestClient(create_app(Settings(database_url=db_url, max_request_bytes=1000))) as c:
+        r = c.post("/api/scenarios", content=chunks(), headers={"content-type": "text/csv"})
+        assert r.status_code == 413

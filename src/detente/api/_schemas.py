@@ -4,9 +4,10 @@ envelope)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "Created",
@@ -142,6 +143,17 @@ class RunCreate(BaseModel):
         description="Model parameters, plus 'draws' (Monte Carlo draws; 1 = modes).",
     )
     seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the draws.")
+
+    @field_validator("params")
+    @classmethod
+    def _finite(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """JSON parsers accept NaN and Infinity; no parameter may be one (and PostgreSQL's JSON
+        could not store it)."""
+        for name, value in params.items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+                raise ValueError(f"params.{name} must be a finite number; got {value!r}")
+        return params
 
 
 class RunQueued(BaseModel):
