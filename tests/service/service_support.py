@@ -6,10 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -50,26 +52,30 @@ class Server:
 def start_server(database_url: str, *, env: dict[str, str] | None = None) -> Server:
     """Start ``detente serve`` in a subprocess and wait until /health answers."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "detente",
-            "serve",
-            "--port",
-            str(port),
-            "--database-url",
-            database_url,
-        ],
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = Path(tempfile.mkdtemp(prefix="detente-serve-")) / "stderr.log"
+    with open(log_path, "wb") as log:  # the server keeps its own handle
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "detente",
+                "serve",
+                "--port",
+                str(port),
+                "--database-url",
+                database_url,
+            ],
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            # A file, not a pipe: nobody reads a pipe while the server runs; a full one blocks it.
+            stderr=log,
+        )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: on a busy 2-core machine the imports alone have taken 15 s.
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            err = process.stderr.read().decode() if process.stderr else ""
+            err = log_path.read_text(errors="replace")
             raise AssertionError(f"server exited with {process.returncode}: {err}")
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
@@ -78,7 +84,7 @@ def start_server(database_url: str, *, env: dict[str, str] | None = None) -> Ser
             pass
         time.sleep(0.1)
     process.kill()
-    raise AssertionError("server did not answer /health within 30 s")
+    raise AssertionError("server did not answer /health within 90 s")
 
 
 def stop_server(server: Server) -> None:
