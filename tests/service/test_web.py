@@ -149,3 +149,12 @@ def test_the_grid_is_checked_live_without_saving(client: TestClient) -> None:
     assert "1 problem(s) — fix before saving" in checked
     assert "<code>actors[Germany].issues[lag].salience</code>" in checked
     assert client.get("/api/scenarios").json()["count"] == 0
+
+
+def test_people_get_an_error_page_and_programs_json(client: TestClient) -> None:
+    page = client.get("/scenarios/no-such-case", headers={"accept": "text/html"})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "no stored scenario or built-in called &#39;no-such-case&#39;" in page.text
+    assert client.get("/runs/999", headers={"accept": "text/html"}).status_code == 404
+    api = client.get("/api/runs/999", headers={"accept": "text/html"})
+    assert api.json() == {"detail": "no run with id 999"}

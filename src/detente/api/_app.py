@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from .. import __version__
 from ..errors import DetenteError, ScenarioError
@@ -71,27 +72,44 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _for_people(request: Request) -> bool:
+    """Whether an error goes to a person's browser (a web page) rather than to a program."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/health", "/docs", "/openapi")) and "text/html" in (
+        request.headers.get("accept", "")
+    )
+
+
+def _error(request: Request, status: int, content: dict[str, Any]) -> Response:
+    """The error as JSON for programs, or as a short page for people."""
+    if _for_people(request):
+        templates = request.app.state.templates
+        message = content["detail"]
+        return templates.TemplateResponse(  # type: ignore[no-any-return]
+            request, "error.html", {"status": status, "message": message}, status_code=status
+        )
+    return JSONResponse(status_code=status, content=content)
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         # FastAPI's default echoes the input, which may hold NaN (not valid JSON): keep where,
         # what and the message, which say everything needed to fix the request.
         detail = [
             {"type": e.get("type"), "loc": list(e.get("loc", ())), "msg": e.get("msg")}
             for e in exc.errors()
         ]
-        return JSONResponse(status_code=422, content={"detail": detail})
+        return _error(request, 422, {"detail": detail})
 
     @app.exception_handler(ScenarioError)
-    async def scenario_error(_request: Request, exc: ScenarioError) -> JSONResponse:
-        return JSONResponse(
-            status_code=422, content={"detail": exc.render(), "problems": exc.records()}
-        )
+    async def scenario_error(request: Request, exc: ScenarioError) -> Response:
+        return _error(request, 422, {"detail": exc.render(), "problems": exc.records()})
 
     @app.exception_handler(NotFoundError)
-    async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, {"detail": str(exc)})
 
     @app.exception_handler(DetenteError)
-    async def bad_input(_request: Request, exc: DetenteError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": str(exc)})
+    async def bad_input(request: Request, exc: DetenteError) -> Response:
+        return _error(request, 422, {"detail": str(exc)})
