@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from service_support import wait_for_run
 
@@ -158,3 +159,20 @@ def test_people_get_an_error_page_and_programs_json(client: TestClient) -> None:
     assert client.get("/runs/999", headers={"accept": "text/html"}).status_code == 404
     api = client.get("/api/runs/999", headers={"accept": "text/html"})
     assert api.json() == {"detail": "no run with id 999"}
+
+
+def test_a_kind_without_an_outcome_table_still_shows_its_result(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A kind still to come (e.g. deal) may return only JSON: the page and report must cope.
+    from detente.api import _kinds
+
+    def zone(scenario, model, params, seed, progress):  # type: ignore[no-untyped-def]
+        return _kinds.RunOutput({"zone": {"lag": [5.0, 9.0]}}, {})
+
+    monkeypatch.setitem(_kinds.KINDS, "zone", zone)
+    rid = client.post("/api/runs", json={"kind": "zone", "scenario": CASE}).json()["id"]
+    assert wait_for_run(client, rid)["result"] == {"zone": {"lag": [5.0, 9.0]}}
+    page = client.get(f"/runs/{rid}").text
+    assert "Full result (JSON" in page and "&#34;zone&#34;" in page
+    assert client.get(f"/api/runs/{rid}/report").status_code == 200

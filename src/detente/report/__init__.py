@@ -17,7 +17,7 @@ from typing import Any
 
 from ..models import Forecast
 from ..scenario import Scenario
-from ._figures import outcome_figure, positions_figure, trajectory_figure
+from ._figures import outcome_figure, positions_figure, report_figures, trajectory_figure
 from ._html import plotly_js, render_html
 from ._pdf import ReportError, find_chromium, html_to_pdf
 from ._tables import ReportInput, outcome_table, scenario_tables
@@ -32,6 +32,7 @@ __all__ = [
     "plotly_js",
     "positions_figure",
     "render_html",
+    "report_figures",
     "report_from_forecast",
     "scenario_tables",
     "trajectory_figure",

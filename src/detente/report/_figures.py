@@ -11,9 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ._tables import outcome_table
+from ._tables import ReportInput, outcome_table
 
-__all__ = ["outcome_figure", "positions_figure", "trajectory_figure"]
+__all__ = ["outcome_figure", "positions_figure", "report_figures", "trajectory_figure"]
 
 _HEIGHT_PER_ISSUE = 170
 
@@ -151,3 +151,16 @@ def positions_figure(
             fig.add_vline(x=forecasts[issue], line_dash="dash", row=k, col=1)
     fig.update_layout(title="Actor positions (diamond: veto player; dashed line: forecast)")
     return fig
+
+
+def report_figures(data: ReportInput) -> list[go.Figure]:
+    """The figures a run's result tables support: the forecast, the rounds (models that run in
+    rounds) and the actor position map (one model's run); none when there is no outcome table."""
+    if data.outcome.empty:
+        return []
+    figures = [outcome_figure(data.outcome, data.issues)]
+    if not data.rounds.empty:
+        figures.append(trajectory_figure(data.rounds, data.issues))
+    if not data.positions.empty and "model" not in data.outcome.columns:
+        figures.append(positions_figure(data.positions, data.issues, data.outcome))
+    return figures

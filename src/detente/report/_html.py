@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from ._figures import outcome_figure, positions_figure, trajectory_figure
+from ._figures import report_figures
 from ._tables import ReportInput, outcome_table
 
 __all__ = ["plotly_js", "render_html"]
@@ -43,11 +43,7 @@ def render_html(data: ReportInput, *, include_plotly: bool = True) -> str:
         "utf-8"
     )
     template = _environment().from_string(template_text)
-    figures = [outcome_figure(data.outcome, data.issues)]
-    if not data.rounds.empty:
-        figures.append(trajectory_figure(data.rounds, data.issues))
-    if not data.positions.empty:
-        figures.append(positions_figure(data.positions, data.issues, data.outcome))
+    figures = report_figures(data)
     rendered = [
         fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
         for fig in figures

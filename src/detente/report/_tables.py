@@ -94,6 +94,10 @@ def outcome_table(outcome: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
     >>> outcome_table(out, issues)[["issue", "forecast", "words"]].to_dict("records")
     [{'issue': 'lag', 'forecast': 8.0, 'words': 'late'}]
     """
+    if outcome.empty:
+        return pd.DataFrame(
+            columns=["issue", "forecast", "p10", "p90", "draws", "name", "unit", "words"]
+        )
     keys = ["model", "issue"] if "model" in outcome.columns else ["issue"]
     grouped = outcome.groupby(keys, sort=False)["outcome"]
     table = pd.DataFrame(

@@ -12,12 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from ... import models as model_registry
 from ...errors import DetenteError, ScenarioError
-from ...report import (
-    outcome_figure,
-    outcome_table,
-    positions_figure,
-    trajectory_figure,
-)
+from ...report import outcome_table, report_figures
 from ...scenario import builtin_names, load_scenario
 from ...store import (
     TERMINAL,
@@ -217,25 +212,24 @@ def run(
 
 
 def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
-    """What the results panel shows: tables and chart HTML."""
+    """What the results panel shows: tables, chart HTML and the full result JSON."""
+    import json
+
     data = report_for_run(session, run_id, parse=services.parse)
-    charts = [outcome_figure(data.outcome, data.issues)]
-    if not data.rounds.empty:
-        charts.append(trajectory_figure(data.rounds, data.issues))
-    if not data.positions.empty and "model" not in data.outcome.columns:
-        charts.append(positions_figure(data.positions, data.issues, data.outcome))
     html = [
         c.to_html(
             full_html=False,
             include_plotlyjs=False,
             config={"displaylogo": False, "responsive": True},
         )
-        for c in charts
+        for c in report_figures(data)
     ]
+    result = read_result(session, get_run(session, run_id=run_id))
     return {
         "outcomes": outcome_table(data.outcome, data.issues).to_dict("records"),
         "charts": html,
         "has_models": "model" in data.outcome.columns,
+        "json": json.dumps(result, indent=2, ensure_ascii=False),
     }
 
 
