@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import Server, start_server, stop_server
 
 from detente.api import Settings, create_app
+
+from .service_support import Server, start_server, stop_server
 
 
 @pytest.fixture

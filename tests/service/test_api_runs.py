@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema, wait_for_run
 from typer.testing import CliRunner
 
 import detente
 from detente.api import _kinds
 from detente.cli import app
+
+from .service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema, wait_for_run
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from service_support import Server
 
 from detente.report import find_chromium
 from detente.scenario import builtin_names
+
+from .service_support import Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 CHROMIUM = find_chromium()

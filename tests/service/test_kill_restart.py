@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from service_support import start_server, stop_server, wait_for_run
+
+from .service_support import start_server, stop_server, wait_for_run
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from service_support import Server, wait_for_run
+
+from .service_support import Server, wait_for_run
 
 CLIENTS = 50
 SECONDS = 30.0

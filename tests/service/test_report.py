@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import wait_for_run
 from typer.testing import CliRunner
 
 from detente import forecast, load_scenario
 from detente.cli import app
 from detente.report import find_chromium, outcome_table, render_html, report_from_forecast
+
+from .service_support import wait_for_run
 
 needs_chromium = pytest.mark.skipif(
     find_chromium() is None, reason="PDF reports are printed by Chromium, which is not installed"

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema
 from sqlalchemy import text
 
 from detente import store as st
 from detente.store import NotFoundError, Store, open_store
+
+from .service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema
 
 BACKENDS = ["sqlite", "postgresql"]
 

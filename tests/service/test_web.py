@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import wait_for_run
+
+from .service_support import wait_for_run
 
 DATA = Path(__file__).parent / "data"
 CASE = "emission-standards-1994"
