@@ -274,7 +274,7 @@ def compare(
         except NotFoundError as exc:
             return _page(request, "compare.html", 404, runs=runs, sides=[], error=str(exc))
         results = _results(session, run_id, services) if record.status == "done" else None
-        sides.append((record, results, read_result(session, record)))
+        sides.append((record, results))
     return _page(request, "compare.html", runs=runs, sides=sides, a=a, b=b)
 
 
