@@ -230,3 +230,37 @@ def test_non_finite_parameters_are_refused(client: TestClient) -> None:
     body = '{"kind": "forecast", "scenario": "emission-standards-1994", "params": {"x": NaN}}'
     r = client.post("/api/runs", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 422 and "params.x must be a finite number; got nan" in r.text
+
+
+def test_stopping_the_server_fails_unfinished_runs_and_keeps_finished_ones(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from detente.api import Settings, create_app
+    from detente.store import get_run, open_store
+
+    started = threading.Event()
+
+    def long_run(scenario, model, params, seed, progress):  # type: ignore[no-untyped-def]
+        started.set()
+        for k in range(500):  # about 5 s unless stopped; stopping raises from progress()
+            progress(k / 500)
+            time.sleep(0.01)
+        raise AssertionError("the run was not stopped")
+
+    monkeypatch.setitem(_kinds.KINDS, "long", long_run)
+    monkeypatch.setattr("detente.api._runner.PROGRESS_EVERY", 0.0)
+    with TestClient(create_app(Settings(database_url=db_url, workers=1))) as c:
+        done = c.post("/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"})
+        wait_for_run(c, done.json()["id"])
+        running = c.post("/api/runs", json={"kind": "long", "scenario": "emission-standards-1994"})
+        queued = c.post("/api/runs", json={"kind": "long", "scenario": "emission-standards-1994"})
+        assert started.wait(10)
+    store = open_store(db_url)
+    with store.session() as s:
+        states = [get_run(s, run_id=r.json()["id"]) for r in (done, running, queued)]
+    store.close()
+    assert [r.status for r in states] == ["done", "failed", "failed"]
+    assert all(r.error and r.error.startswith("interrupted:") for r in states[1:])
