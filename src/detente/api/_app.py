@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from .. import __version__
 from ..errors import DetenteError, ScenarioError
 from ..store import NotFoundError, mark_interrupted, open_store
-from ._deps import Services, parse_stored
+from ._deps import Scenarios, Services
 from ._limits import BodyLimit
 from ._runner import Runner
 from ._settings import Settings
@@ -40,8 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = open_store(settings.database_url)
     with store.session() as session:
         mark_interrupted(session)
-    parse = functools.lru_cache(maxsize=256)(parse_stored)
-    services = Services(settings, store, Runner(store, workers=settings.workers), parse)
+    services = Services(settings, store, Runner(store, workers=settings.workers), Scenarios())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

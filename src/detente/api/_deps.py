@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ __all__ = [
     "MAX_ID",
     "DbSession",
     "RecordId",
+    "Scenarios",
     "Services",
     "ServicesDep",
     "Writer",
@@ -32,14 +34,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Services:
-    """What the app was built with (on ``app.state``): settings, store, runner, and ``parse``,
-    :func:`parse_stored` memoised for this app (stored versions never change, so a version once
-    checked need not be parsed again; bounded, and gone with the app)."""
+    """What the app was built with (on ``app.state``): settings, store, runner, scenarios."""
 
     settings: Settings
     store: Store
     runner: Runner
-    parse: Callable[[str, str, str], Scenario]
+    scenarios: Scenarios
 
 
 def _services(request: Request) -> Services:
@@ -96,25 +96,37 @@ def parse_stored(content: str, format: str, slug: str) -> Scenario:
     return read_scenario_bytes(content.encode("utf-8"), filename=f"{slug}.{format}", kind=format)
 
 
+class Scenarios:
+    """Checked scenarios of one app, memoised: a stored version and a built-in never change, so
+    one checked once need not be parsed again (bounded; it goes with the app)."""
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.stored: Callable[[str, str, str], Scenario] = functools.lru_cache(maxsize)(
+            parse_stored
+        )
+        self.builtin: Callable[[str], Scenario] = functools.lru_cache(maxsize)(load_scenario)
+
+
 def resolve_scenario(
     session: Session,
     ref: str | int,
     version: int | None = None,
     *,
-    parse: Callable[[str, str, str], Scenario] = parse_stored,
+    scenarios: Scenarios | None = None,
 ) -> tuple[Scenario, str, int | None]:
     """A scenario from a stored id (``3`` or ``"3"``) or a built-in name; never a server path.
 
     Returns the scenario, the canonical reference and the stored version (None for built-ins).
     """
+    scenarios = scenarios or Scenarios(maxsize=0)  # maxsize 0: nothing kept
     text = str(ref).strip()
     if text.isdigit():
         record = get_scenario(session, scenario_id=int(text), version=version)
         current = record.current
-        scenario = parse(current.content, current.format, record.slug)
+        scenario = scenarios.stored(current.content, current.format, record.slug)
         return scenario, str(record.id), current.version
     if text in builtin_names():
-        return load_scenario(text), text, None
+        return scenarios.builtin(text), text, None
     raise ScenarioError.single(
         "not_found",
         f"no stored scenario or built-in called '{text}'; give a stored scenario's id or one "

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from ..report import ReportInput, scenario_tables
-from ..scenario import Scenario
 from ..store import NotFoundError, get_result, get_run
-from ._deps import parse_stored, resolve_scenario
+from ._deps import Scenarios, resolve_scenario
 
 __all__ = ["report_for_run"]
 
@@ -27,14 +25,14 @@ def _table(session: Session, run_id: int, name: str) -> pd.DataFrame:
 
 
 def report_for_run(
-    session: Session, run_id: int, *, parse: Callable[[str, str, str], Scenario] = parse_stored
+    session: Session, run_id: int, *, scenarios: Scenarios | None = None
 ) -> ReportInput:
     """The report input of a finished run (the scenario at the version the run used)."""
     run = get_run(session, run_id=run_id)
     if run.status != "done":
         raise NotFoundError(f"run {run_id} has no result to report (its status is '{run.status}')")
     scenario, _ref, _version = resolve_scenario(
-        session, run.scenario_ref, run.scenario_version, parse=parse
+        session, run.scenario_ref, run.scenario_version, scenarios=scenarios
     )
     issues, positions, sources = scenario_tables(scenario)
     outcome = _table(session, run_id, "outcome")

@@ -8,8 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from ... import models as model_registry
-from ...scenario import builtin_names, dump_yaml, load_scenario
+from ...scenario import builtin_names, dump_yaml
 from ...store import NotFoundError
+from .._deps import ServicesDep
 from .._kinds import KINDS, PENDING_KINDS
 
 router = APIRouter(prefix="/api", tags=["cases and models"])
@@ -57,11 +58,11 @@ class KindList(BaseModel):
 
 
 @router.get("/cases", response_model=CaseList)
-def cases() -> CaseList:
+def cases(services: ServicesDep) -> CaseList:
     """The built-in scenarios."""
     data = []
     for name in builtin_names():
-        s = load_scenario(name)
+        s = services.scenarios.builtin(name)
         data.append(
             CaseSummary(name=name, title=s.title, actors=len(s.actors), issues=len(s.issues))
         )
@@ -69,13 +70,13 @@ def cases() -> CaseList:
 
 
 @router.get("/cases/{name}", response_model=CasePublic, responses={404: {}})
-def case(name: str) -> CasePublic:
+def case(name: str, services: ServicesDep) -> CasePublic:
     """One built-in scenario: its YAML and the checked scenario."""
     if name not in builtin_names():
         raise NotFoundError(
             f"no built-in scenario called '{name}'; they are: {', '.join(builtin_names())}"
         )
-    s = load_scenario(name)
+    s = services.scenarios.builtin(name)
     return CasePublic(name=name, content=dump_yaml(s), scenario=s.model_dump(mode="json"))
 
 

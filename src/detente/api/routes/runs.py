@@ -62,7 +62,7 @@ def start(services: Services, request: RunCreate, created_by: str) -> int:
     fn = check_kind(request.kind)
     with services.store.session() as session:
         scenario, ref, version = resolve_scenario(
-            session, request.scenario, request.version, parse=services.parse
+            session, request.scenario, request.version, scenarios=services.scenarios
         )
     check_params(request.kind, request.model, request.params, services.settings.max_draws)
     seen = json.dumps(
@@ -207,7 +207,7 @@ def report(
     from ...report import html_to_pdf, render_html
     from .._reports import report_for_run
 
-    document = render_html(report_for_run(session, run_id, parse=services.parse))
+    document = render_html(report_for_run(session, run_id, scenarios=services.scenarios))
     disposition = f'attachment; filename="detente-run-{run_id}.{format}"'
     if format == "html":
         return Response(

@@ -106,7 +106,7 @@ async def read_upload(request: Request) -> tuple[Scenario, str, str]:
 
 def _public(record: ScenarioRecord, services: Services) -> ScenarioPublic:
     current = record.current
-    scenario = services.parse(current.content, current.format, record.slug)
+    scenario = services.scenarios.stored(current.content, current.format, record.slug)
     return ScenarioPublic(
         id=record.id,
         slug=record.slug,

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from ... import models as model_registry
 from ...errors import DetenteError, ScenarioError
 from ...report import outcome_table, report_figures
-from ...scenario import builtin_names, load_scenario
+from ...scenario import builtin_names
 from ...store import (
     TERMINAL,
     NotFoundError,
@@ -68,11 +68,11 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, session: DbSession) -> HTMLResponse:
+def index(request: Request, session: DbSession, services: ServicesDep) -> HTMLResponse:
     """The scenario list: built-ins, stored scenarios, recent runs, and an upload form."""
     stored, _count = list_scenarios(session, limit=200)
     runs, _n = list_runs(session, limit=20)
-    cases = [(name, load_scenario(name).title) for name in builtin_names()]
+    cases = [(name, services.scenarios.builtin(name).title) for name in builtin_names()]
     return _page(request, "index.html", cases=cases, stored=stored, runs=runs)
 
 
@@ -85,7 +85,7 @@ async def upload(request: Request, services: ServicesDep, writer: Writer) -> Res
         with services.store.session() as session:
             stored, _count = list_scenarios(session, limit=200)
             runs, _n = list_runs(session, limit=20)
-        cases = [(name, load_scenario(name).title) for name in builtin_names()]
+        cases = [(name, services.scenarios.builtin(name).title) for name in builtin_names()]
         return _page(
             request, "index.html", 422, cases=cases, stored=stored, runs=runs, upload_error=exc
         )
@@ -106,7 +106,7 @@ def _editor(
     request: Request, session: Any, ref: str, status_code: int = 200, **extra: Any
 ) -> HTMLResponse:
     services: Services = request.app.state.services
-    scenario, canonical, version = resolve_scenario(session, ref, parse=services.parse)
+    scenario, canonical, version = resolve_scenario(session, ref, scenarios=services.scenarios)
     history = list_versions(session, scenario_id=int(canonical)) if version else []
     return _page(
         request,
@@ -134,7 +134,7 @@ async def save(request: Request, ref: str, services: ServicesDep, writer: Writer
     """Save the grid as a new version (a built-in is saved as a new stored scenario)."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     with services.store.session() as session:
-        scenario, canonical, version = resolve_scenario(session, ref, parse=services.parse)
+        scenario, canonical, version = resolve_scenario(session, ref, scenarios=services.scenarios)
         try:
             changed, text = apply_form(scenario, form)
         except ScenarioError as exc:
@@ -179,7 +179,9 @@ async def check(request: Request, ref: str, services: ServicesDep) -> HTMLRespon
     """Check the grid as it stands, without saving (htmx calls it whenever a cell changes)."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     with services.store.session() as session:
-        scenario, _canonical, _version = resolve_scenario(session, ref, parse=services.parse)
+        scenario, _canonical, _version = resolve_scenario(
+            session, ref, scenarios=services.scenarios
+        )
     try:
         apply_form(scenario, form)
     except ScenarioError as exc:
@@ -215,7 +217,7 @@ def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
     """What the results panel shows: tables, chart HTML and the full result JSON."""
     import json
 
-    data = report_for_run(session, run_id, parse=services.parse)
+    data = report_for_run(session, run_id, scenarios=services.scenarios)
     html = [
         c.to_html(
             full_html=False,
