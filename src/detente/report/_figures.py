@@ -117,7 +117,17 @@ def positions_figure(
     positions: pd.DataFrame, issues: pd.DataFrame, outcome: pd.DataFrame | None = None
 ) -> go.Figure:
     """Actor position map: each actor's position (range as a bar) against its salience, with
-    the forecast as a dashed line."""
+    the forecast as a dashed line.
+
+    >>> import pandas as pd
+    >>> issues = pd.DataFrame([{"issue": "lag", "name": "Delay", "unit": "", "min": 0,
+    ...                         "max": 12, "anchors": []}])
+    >>> positions = pd.DataFrame({"actor": ["France", "Italy", "UK"], "issue": "lag",
+    ...                           "position": [10.0, 10.0, 10.0], "low": 10.0, "high": 10.0,
+    ...                           "salience": [60.0, 60.0, 90.0], "veto": False})
+    >>> list(positions_figure(positions, issues).data[0].text)
+    ['France, Italy', 'UK']
+    """
     fig = _panels(issues)
     order = {issue: k for k, issue in enumerate(issues.issue, start=1)}
     forecasts = {}
@@ -126,6 +136,12 @@ def positions_figure(
         forecasts = dict(zip(table.issue, table.forecast, strict=False))
     for issue, k in order.items():
         rows = positions[positions.issue == issue]
+        # Actors at the same point share one marker, labelled with every name.
+        rows = (
+            rows.groupby(["position", "low", "high", "salience", "veto"], sort=False)["actor"]
+            .agg(", ".join)
+            .reset_index()
+        )
         fig.add_trace(
             go.Scatter(
                 x=rows.position,
@@ -146,7 +162,7 @@ def positions_figure(
             row=k,
             col=1,
         )
-        fig.update_yaxes(title="salience", range=[0, 110], row=k, col=1)
+        fig.update_yaxes(title="salience", range=[0, 125], row=k, col=1)
         if issue in forecasts:
             fig.add_vline(x=forecasts[issue], line_dash="dash", row=k, col=1)
     fig.update_layout(title="Actor positions (diamond: veto player; dashed line: forecast)")
