@@ -4,16 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench clean
+HTMX := src/detente/api/web/static/vendor/htmx.min.js
+
+.PHONY: setup demo test lint typecheck unit bench clean browser
 
 setup: $(STAMP)
 
 # Re-install only when the project's dependency list changes.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(HTMX)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(MAKE) --no-print-directory browser
 	touch $(STAMP)
+
+# htmx for the web app, from the npm lockfile (no CDN); the package serves it from static/vendor.
+$(HTMX): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(HTMX))
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+# The browser tests drive Debian's Chromium: install it when missing and we can (root, apt-get).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: chromium is not installed and cannot be here; the browser tests will skip"; fi; }
 
 demo: $(STAMP)
 	$(BIN)/python -m detente.demo
@@ -34,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage node_modules $(HTMX)

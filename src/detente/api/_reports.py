@@ -1,0 +1,60 @@
+"""A stored run's report: its result tables and its scenario version, as report input."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from ..report import ReportInput, scenario_tables
+from ..store import NotFoundError, get_result, get_run
+from ._deps import Scenarios, resolve_scenario
+
+__all__ = ["report_for_run"]
+
+
+def _table(session: Session, run_id: int, name: str) -> pd.DataFrame:
+    try:
+        _media, body = get_result(session, run_id=run_id, name=name)
+    except NotFoundError:
+        return pd.DataFrame()
+    if not body.strip():
+        return pd.DataFrame()
+    return pd.read_csv(io.StringIO(body))
+
+
+def report_for_run(
+    session: Session, run_id: int, *, scenarios: Scenarios | None = None
+) -> ReportInput:
+    """The report input of a finished run (the scenario at the version the run used)."""
+    run = get_run(session, run_id=run_id)
+    if run.status != "done":
+        raise NotFoundError(f"run {run_id} has no result to report (its status is '{run.status}')")
+    scenario, _ref, _version = resolve_scenario(
+        session, run.scenario_ref, run.scenario_version, scenarios=scenarios
+    )
+    issues, positions, sources = scenario_tables(scenario)
+    outcome = _table(session, run_id, "outcome")
+    draws = int(outcome["draw"].nunique()) if "draw" in outcome.columns else 1
+    return ReportInput(
+        title=f"{scenario.title} — run {run.id}",
+        run={
+            "run": run.id,
+            "kind": run.kind,
+            "scenario": run.scenario_ref,
+            "scenario_version": run.scenario_version,
+            "model": run.model,
+            "params": run.params,
+            "seed": run.seed,
+            "draws": draws,
+            "input_hash": run.input_hash,
+            "package_version": run.package_version,
+            "created_at": run.created_at.isoformat(timespec="seconds"),
+        },
+        outcome=outcome,
+        rounds=_table(session, run_id, "rounds"),
+        issues=issues,
+        positions=positions,
+        sources=sources,
+    )

@@ -1,0 +1,189 @@
+"""Request and response shapes of the REST API (one shape per use; lists in a data/count
+envelope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "Created",
+    "Health",
+    "Problem",
+    "ProblemReport",
+    "RunCreate",
+    "RunList",
+    "RunPublic",
+    "RunQueued",
+    "ScenarioDiff",
+    "ScenarioList",
+    "ScenarioPublic",
+    "ScenarioSummary",
+    "VersionList",
+    "VersionPublic",
+]
+
+RunStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Problem(BaseModel):
+    """One problem in a scenario, as the CLI prints it."""
+
+    code: str
+    location: str
+    message: str
+    given: Any = None
+    expected: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: str | None = None
+
+
+class ProblemReport(BaseModel):
+    """A 422 for an invalid scenario: the rendered message and every problem as a record."""
+
+    detail: str
+    problems: list[Problem]
+
+
+class Created(BaseModel):
+    id: int
+    version: int
+
+
+class VersionPublic(BaseModel):
+    version: int
+    format: str
+    author: str
+    note: str
+    created_at: dt.datetime
+    content_hash: str
+
+
+class VersionList(BaseModel):
+    data: list[VersionPublic]
+    count: int
+
+
+class ScenarioSummary(BaseModel):
+    id: int
+    slug: str
+    title: str
+    latest_version: int
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ScenarioList(BaseModel):
+    data: list[ScenarioSummary]
+    count: int
+
+
+class ScenarioPublic(BaseModel):
+    """A stored scenario at one version: its text as saved and the checked scenario."""
+
+    id: int
+    slug: str
+    title: str
+    version: int
+    latest_version: int
+    format: str
+    author: str
+    note: str
+    created_at: dt.datetime
+    content: str
+    scenario: dict[str, Any]
+
+
+class Change(BaseModel):
+    location: str
+    before: Any = None
+    after: Any = None
+
+
+class ScenarioDiff(BaseModel):
+    """What changed between two versions: field by field, and as a unified text diff."""
+
+    id: int
+    before: int
+    after: int
+    changes: list[Change]
+    unified: str
+
+
+class RunCreate(BaseModel):
+    """A run to start."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(
+        description="forecast or compare (simulate, sensitivity, levers, backtest, deal and "
+        "guarantees are answered with 422 until their engines ship)",
+        max_length=40,
+    )
+    scenario: str | int = Field(description="A stored scenario's id or a built-in name.")
+    version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Stored version (default: latest)."
+    )
+    model: str = Field(
+        "compromise",
+        max_length=500,
+        description="Model name (compare: comma-separated names, empty for all).",
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Model parameters, plus 'draws' (Monte Carlo draws; 1 = modes).",
+    )
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the draws.")
+
+    @field_validator("params")
+    @classmethod
+    def _finite(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """JSON parsers accept NaN and Infinity; no parameter may be one (and PostgreSQL's JSON
+        could not store it)."""
+        for name, value in params.items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+                raise ValueError(f"params.{name} must be a finite number; got {value!r}")
+        return params
+
+
+class RunQueued(BaseModel):
+    id: int
+    status: RunStatus
+
+
+class RunPublic(BaseModel):
+    """A run: what was asked, how it goes, and its result once done (the CLI's --json)."""
+
+    id: int
+    kind: str
+    scenario: str
+    scenario_version: int | None
+    model: str
+    params: dict[str, Any]
+    seed: int
+    input_hash: str
+    package_version: str
+    status: RunStatus
+    progress: float
+    error: str | None
+    created_by: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    warning: str | None = None
+    result: dict[str, Any] | None = None
+
+
+class RunList(BaseModel):
+    data: list[RunPublic]
+    count: int

@@ -1,0 +1,1 @@
+"""One routes module per resource: health, scenarios, runs, cases (built-ins and models)."""

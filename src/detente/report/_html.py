@@ -1,0 +1,66 @@
+"""The self-contained HTML report: tables, charts (plotly.js inline), parameters and sources."""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, select_autoescape
+
+from ._figures import report_figures
+from ._tables import ReportInput, outcome_table
+
+__all__ = ["plotly_js", "render_html"]
+
+
+def plotly_js() -> str:
+    """plotly.js as shipped in the plotly wheel (no CDN: reports open offline)."""
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_text("utf-8")
+
+
+def _environment() -> Environment:
+    return Environment(autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+
+
+def _clean(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def render_html(data: ReportInput, *, include_plotly: bool = True) -> str:
+    """One HTML document holding the whole report; ``include_plotly=False`` leaves the
+    plotly.js library out (for pages that already load it).
+
+    >>> from detente.report import report_from_forecast
+    >>> from detente import forecast, load_scenario
+    >>> s = load_scenario("emission-standards-1994")
+    >>> html = render_html(report_from_forecast(forecast(s, "median"), s), include_plotly=False)
+    >>> "BDM1994" in html and "seed" in html
+    True
+    """
+    template_text = (resources.files("detente.report") / "templates" / "report.html.j2").read_text(
+        "utf-8"
+    )
+    template = _environment().from_string(template_text)
+    figures = report_figures(data)
+    rendered = [
+        fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
+        for fig in figures
+    ]
+    run_rows = [
+        (key, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+        for key, value in data.run.items()
+    ]
+    outcomes = outcome_table(data.outcome, data.issues).to_dict("records")
+    sources = [{k: _clean(v) for k, v in s.items()} for s in data.sources.to_dict("records")]
+    return template.render(
+        title=data.title,
+        run={"draws": 1, **data.run},
+        run_rows=run_rows,
+        outcomes=outcomes,
+        has_models="model" in data.outcome.columns,
+        figures=rendered,
+        sources=sources,
+        plotly_js=plotly_js() if include_plotly else "",
+    )

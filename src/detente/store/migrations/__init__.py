@@ -1,0 +1,2 @@
+"""Alembic migrations of the store, shipped inside the package (numbered, never edited once
+released)."""
