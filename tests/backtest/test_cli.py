@@ -123,4 +123,5 @@ def test_search_command(tmp_path: Path) -> None:
     assert data["compromise_mae"] == pytest.approx(25.46, abs=0.005)
     assert data["search"]["n"] == 248
     assert "anchored compromise" in data["candidates"]
+    assert "tuned expected utility" in data["candidates"]
     assert "Regenerate with `detente backtest search --folds 5 --resamples 200`" in doc.read_text()

@@ -41,8 +41,19 @@ def test_positions_stay_inside_the_initial_range(case, conventions, q) -> None: 
     assert (traj >= lo - 1e-9).all() and (traj <= hi + 1e-9).all()
 
 
+@st.composite
+def generic_issues(draw: st.DrawFn) -> tuple[NDArray[np.float64], ...]:
+    """A one-issue case in general position: continuous random positions, saliences and
+    capabilities, so no two offers tie. (With ties the replication set breaks them by input
+    order, spec §4.2, and permuting the actors may then legitimately change who moves.)"""
+    n = draw(st.integers(2, 6))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    pos = rng.uniform(0.0, 100.0, (1, n, 1))
+    return pos, rng.uniform(0.05, 1.0, (1, n, 1)), rng.uniform(0.01, 1.0, (1, n, 1))
+
+
 @settings(max_examples=40, deadline=None)
-@given(issues(), st.randoms(use_true_random=False))
+@given(generic_issues(), st.randoms(use_true_random=False))
 def test_permuting_the_actors_permutes_the_result(case, rnd) -> None:  # type: ignore[no-untyped-def]
     pos, sal, cap = case
     n = pos.shape[1]

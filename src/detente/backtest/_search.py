@@ -110,6 +110,13 @@ DEFAULT_CANDIDATES: tuple[Candidate, ...] = (
         {"weights": ("capability_salience", "capability"), "tie": ("lower", "midpoint")},
     ),
     Candidate("weighted mean", "mean", {"weights": ("capability", "salience", "equal")}),
+    # The expected-utility model with its published knobs tuned: how long to run and how much
+    # weight the status quo keeps (spec eum.md §4.4, §7).
+    Candidate(
+        "tuned expected utility",
+        "eum",
+        {"rounds": (1, 3, 10), "status_quo_prob": (1.0, 0.5)},
+    ),
 )
 
 
