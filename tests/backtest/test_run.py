@@ -173,3 +173,16 @@ def test_tidy_frame_has_one_row_per_entry_and_issue(dev: DeuData) -> None:
     sq = frame[frame["model"] == "status_quo"]
     assert int(sq["error"].notna().sum()) == 174
     assert sq["error"].mean() == pytest.approx(50.84, abs=0.005)  # baselines.md §6.6
+
+
+def test_expected_utility_with_a_status_quo_weight_stays_finite_on_deu(dev: DeuData) -> None:
+    # Spec eum.md §6: the bases of the U^b/U^w powers lie in [0, 1]; on DEU issues where both
+    # distances equal the range, rounding took 0.5 − offset just below 0 and produced NaN.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = run_model(dev, ModelChoice("eum", {"status_quo_prob": 0.5}))
+    for label, values in r.forecasts.items():
+        scored = values[np.isfinite(dev.outcome)]
+        assert np.isfinite(scored).all(), label

@@ -114,8 +114,11 @@ def _utilities(
     if better_worse is not None:
         bch, t = better_worse
         rr = 1.0 if r is None else r
-        u_b = 2 - 4 * (0.5 - bch) ** rr
-        u_w = 2 - 4 * (0.5 + bch) ** rr
+        # The bases lie in [0, 1] in exact arithmetic (spec §6); rounding can take 0.5 − bch a
+        # hair below 0 when both distances equal the range, and a negative base to a fractional
+        # power is NaN.
+        u_b = 2 - 4 * np.clip(0.5 - bch, 0.0, 1.0) ** rr
+        u_w = 2 - 4 * np.clip(0.5 + bch, 0.0, 1.0) ** rr
         eu = eu - (1 - q) * np.where(t, u_b, u_w)
     return eu
 
