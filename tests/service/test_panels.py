@@ -181,7 +181,10 @@ def test_the_zone_panel_marks_the_nash_package_and_the_binding_veto_players(
         assert trace["x"] == [pytest.approx(expected)]
     labels = [t for t in drawn if t.get("name") == "veto player who binds"]
     for trace, row in zip(labels, result["issues"], strict=True):
-        assert trace["text"][0].endswith(row["binds_low"] or "scale end")
+        assert trace["text"] == [
+            f"◀ {row['binds_low']}" if row["binds_low"] else "",
+            f"{row['binds_high']} ▶" if row["binds_high"] else "",
+        ]
     assert f"Zone of agreement: P(deal) = {result['p_deal']:.0%}" in page
     for trade in result["trades"]:
         assert trade["description"].split(":")[0] in page

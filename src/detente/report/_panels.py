@@ -46,20 +46,27 @@ def _names(issues: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def _stack(titles: list[str], rows_each: list[int], title: str) -> go.Figure:
-    """One panel per issue, each as tall as its number of bars."""
+def _stack(titles: list[str], bars_each: list[int], title: str, px_per_bar: int = 22) -> go.Figure:
+    """One panel per issue, each as tall as its number of bars (in pixels, so that the gap
+    between panels stays the same however many issues there are)."""
     n = max(len(titles), 1)
-    heights = [max(k, 1) for k in rows_each] or [1]
+    heights = [px_per_bar * max(k, 1) for k in bars_each] or [px_per_bar]
+    gap = 80  # pixels between panels: room for the next panel's title and this one's axis
+    height = sum(heights) + gap * (n - 1) + 140
     fig = make_subplots(
-        rows=n, cols=1, subplot_titles=titles or [""], row_heights=heights, vertical_spacing=0.08
+        rows=n,
+        cols=1,
+        subplot_titles=titles or [""],
+        row_heights=heights,
+        vertical_spacing=gap / height if n > 1 else 0.0,
     )
     fig.update_layout(
         title=title,
-        height=max(280, 26 * sum(heights) + 90 * n + 60),
-        margin={"l": 230, "r": 30, "t": 70, "b": 40},
+        height=height,
+        margin={"l": 230, "r": 30, "t": 80, "b": 60},
         template="plotly_white",
         barmode="overlay",
-        legend={"orientation": "h", "y": -0.06},
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
     )
     return fig
 
@@ -123,8 +130,9 @@ def sobol_figure(result: dict[str, Any], issues: pd.DataFrame) -> go.Figure:
     ]
     fig = _stack(
         titles,
-        [2 * len(v) for v in shown.values()],
+        [len(v) for v in shown.values()],
         f"Sobol indices ({result.get('samples', '?')} samples): share of forecast variance",
+        px_per_bar=30,
     )
     fig.update_layout(barmode="group")
     for k, issue in enumerate(per_issue, start=1):
@@ -178,12 +186,14 @@ def levers_figure(result: dict[str, Any], issues: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=f"Levers for {result.get('actor')} to move {name} {result.get('toward')}er "
-        f"(base {float(result.get('base', 0.0)):.4g}; red: its own moves)",
+        title=f"Levers for {result.get('actor')} to move {issue} {result.get('toward')}er "
+        f"(base {float(result.get('base', 0.0)):.4g}; red: its own moves)<br>"
+        f"<sup>{name}</sup>",
         height=max(280, 30 * len(levers) + 140),
         margin={"l": 300, "r": 30, "t": 70, "b": 50},
         template="plotly_white",
-        xaxis_title="effect on the forecast (issue scale)",
+        xaxis_title=f"effect: how far the forecast moves {result.get('toward')}er "
+        "(issue scale; positive helps)",
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.add_vline(x=0, line_color="#57606a")
@@ -233,14 +243,15 @@ def zone_figure(result: dict[str, Any], issues: pd.DataFrame) -> go.Figure:
                 col=1,
             )
         value = nash.get(row["issue"], row["center"])
-        ends = [row.get("binds_low") or "scale end", row.get("binds_high") or "scale end"]
+        # Named only where a veto player binds (at a scale end nobody stops the move).
+        ends = [row.get("binds_low"), row.get("binds_high")]
         fig.add_trace(
             go.Scatter(
                 x=[row["around_low"], row["around_high"]],
                 y=["zone", "zone"],
                 mode="markers+text",
-                text=[f"◀ {ends[0]}", f"{ends[1]} ▶"],
-                textposition=["bottom left", "bottom right"],
+                text=[f"◀ {ends[0]}" if ends[0] else "", f"{ends[1]} ▶" if ends[1] else ""],
+                textposition=["bottom right", "bottom left"],
                 marker={"size": 9, "symbol": "line-ns-open", "color": _LOW},
                 name="veto player who binds",
                 showlegend=False,
@@ -262,6 +273,7 @@ def zone_figure(result: dict[str, Any], issues: pd.DataFrame) -> go.Figure:
             row=k,
             col=1,
         )
+        fig.update_yaxes(showticklabels=False, row=k, col=1)
         if row["issue"] in scale.index:
             fig.update_xaxes(
                 range=[scale.loc[row["issue"], "min"], scale.loc[row["issue"], "max"]],
@@ -316,7 +328,7 @@ def guarantee_figure(result: dict[str, Any]) -> go.Figure:
         row=1,
         col=1,
     )
-    fig.update_xaxes(range=[0, 1], row=1, col=1)
+    fig.update_xaxes(range=[-0.02, 1.02], row=1, col=1)  # room for dots at 0 and 1
     q = result.get("q_eff") or {}
     t = (result.get("thresholds") or {}).get("t_hard") or {}
     for name, summary, colour in (("q_eff", q, _LOW), ("threshold", t, _HIGH)):
