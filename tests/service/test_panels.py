@@ -4,6 +4,7 @@ show the same figure, and the figure draws the numbers of the result JSON."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from detente import load_scenario
 from detente.api import Settings, create_app
 from detente.report import panel_figures, scenario_tables
+from detente.store import get_result
 
 from .service_support import wait_for_run
 
@@ -216,3 +218,22 @@ def test_the_guarantee_panel_gives_p_deterrence_priors_and_pivotal_effects(
 def test_other_kinds_have_no_panel() -> None:
     assert panel_figures("forecast", {"issues": {}}, _issues()) == []
     assert panel_figures("deal", {}, _issues()) == []
+
+
+def test_deal_and_guarantee_runs_store_their_result_tables(
+    done_runs: tuple[TestClient, dict[str, dict[str, Any]]],
+) -> None:
+    client, runs = done_runs
+    store = client.app.state.services.store  # type: ignore[attr-defined]
+    with store.session() as session:
+        _media, zone = get_result(session, run_id=runs["deal"]["id"], name="zone")
+        _media, guarantors = get_result(session, run_id=runs["guarantees"]["id"], name="guarantors")
+    zone_table = pd.read_csv(io.StringIO(zone))
+    assert list(zone_table.issue) == [row["issue"] for row in runs["deal"]["result"]["issues"]]
+    assert list(zone_table.center) == pytest.approx(
+        [row["center"] for row in runs["deal"]["result"]["issues"]]
+    )
+    table = pd.read_csv(io.StringIO(guarantors))
+    expected = runs["guarantees"]["result"]["guarantors"]
+    assert list(table.guarantor) == [g["guarantor"] for g in expected]
+    assert list(table.pivotal_effect) == pytest.approx([g["pivotal_effect"] for g in expected])
