@@ -182,7 +182,8 @@ def run_deal(
 ) -> RunOutput:
     """``detente deal``: params.draws, params.package (a guarantee package id), params.top."""
     report = detente.check_deal(scenario, seed=seed, **params)
-    return RunOutput(report.to_json(), {})
+    # Per issue: the zone, the Nash package and the range around it, who binds (medians).
+    return RunOutput(report.to_json(), {"zone": pd.DataFrame(report.binding())})
 
 
 def run_guarantees(
@@ -192,7 +193,7 @@ def run_guarantees(
     rest = dict(params)
     package = rest.pop("package", None)
     assessment = detente.assess_guarantees(scenario, package, seed=seed, **rest)
-    return RunOutput(assessment.to_json(), {})
+    return RunOutput(assessment.to_json(), {"guarantors": assessment.result.to_frame()})
 
 
 def run_backtest(

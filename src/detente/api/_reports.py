@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -24,6 +26,15 @@ def _table(session: Session, run_id: int, name: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(body))
 
 
+def _result(session: Session, run_id: int) -> dict[str, Any]:
+    try:
+        _media, body = get_result(session, run_id=run_id, name="result")
+    except NotFoundError:
+        return {}
+    result: dict[str, Any] = json.loads(body) if body.strip() else {}
+    return result
+
+
 def report_for_run(
     session: Session, run_id: int, *, scenarios: Scenarios | None = None
 ) -> ReportInput:
@@ -36,7 +47,10 @@ def report_for_run(
     )
     issues, positions, sources = scenario_tables(scenario)
     outcome = _table(session, run_id, "outcome")
+    result = _result(session, run_id)
     draws = int(outcome["draw"].nunique()) if "draw" in outcome.columns else 1
+    if "draw" not in outcome.columns and isinstance(result.get("draws"), int):
+        draws = result["draws"]  # panel kinds (deal, guarantees, levers) say how many they drew
     return ReportInput(
         title=f"{scenario.title} — run {run.id}",
         run={
@@ -54,6 +68,7 @@ def report_for_run(
         },
         outcome=outcome,
         rounds=_table(session, run_id, "rounds"),
+        result=result,
         issues=issues,
         positions=positions,
         sources=sources,

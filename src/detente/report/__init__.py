@@ -19,24 +19,42 @@ from ..models import Forecast
 from ..scenario import Scenario
 from ._figures import outcome_figure, positions_figure, report_figures, trajectory_figure
 from ._html import plotly_js, render_html
+from ._panels import (
+    PANEL_KINDS,
+    guarantee_figure,
+    levers_figure,
+    panel_figures,
+    panel_html,
+    sobol_figure,
+    tornado_figure,
+    zone_figure,
+)
 from ._pdf import ReportError, find_chromium, html_to_pdf
 from ._tables import ReportInput, outcome_table, scenario_tables
 
 __all__ = [
+    "PANEL_KINDS",
     "ReportError",
     "ReportInput",
     "find_chromium",
+    "guarantee_figure",
     "html_to_pdf",
+    "levers_figure",
     "outcome_figure",
     "outcome_table",
+    "panel_figures",
+    "panel_html",
     "plotly_js",
     "positions_figure",
     "render_html",
     "report_figures",
     "report_from_forecast",
     "scenario_tables",
+    "sobol_figure",
+    "tornado_figure",
     "trajectory_figure",
     "write_report",
+    "zone_figure",
 ]
 
 

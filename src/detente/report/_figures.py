@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ._panels import PANEL_KINDS, panel_figures
 from ._tables import ReportInput, outcome_table
 
 __all__ = ["outcome_figure", "positions_figure", "report_figures", "trajectory_figure"]
@@ -176,7 +177,11 @@ def positions_figure(
 
 def report_figures(data: ReportInput) -> list[go.Figure]:
     """The figures a run's result tables support: the forecast, the rounds (models that run in
-    rounds) and the actor position map (one model's run); none when there is no outcome table."""
+    rounds) and the actor position map (one model's run); none when there is no outcome table.
+    Runs of the kinds in :data:`PANEL_KINDS` get their panel, drawn from the result JSON."""
+    kind = str(data.run.get("kind", ""))
+    if kind in PANEL_KINDS:
+        return panel_figures(kind, data.result, data.issues)
     if data.outcome.empty:
         return []
     figures = [outcome_figure(data.outcome, data.issues)]

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from ._figures import report_figures
+from ._panels import panel_html
 from ._tables import ReportInput, outcome_table
 
 __all__ = ["plotly_js", "render_html"]
@@ -61,6 +62,7 @@ def render_html(data: ReportInput, *, include_plotly: bool = True) -> str:
         outcomes=outcomes,
         has_models="model" in data.outcome.columns,
         figures=rendered,
+        panel=panel_html(str(data.run.get("kind", "")), data.result, data.issues),
         sources=sources,
         plotly_js=plotly_js() if include_plotly else "",
     )

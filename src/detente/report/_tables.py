@@ -22,6 +22,8 @@ class ReportInput:
     ``issues``: ``issue, name, unit, min, max, anchors``. ``positions``: ``actor, issue,
     position, low, high, salience, veto``. ``sources``: ``id, title, publisher, url, date``.
     ``run``: what was run (kind, model, parameters, seed, package version, input hash, ...).
+    ``result``: the run's result JSON (the CLI's ``--json``), drawn by the panels of the kinds
+    with no outcome table (sensitivity, levers, deal, guarantees).
     """
 
     title: str
@@ -31,6 +33,7 @@ class ReportInput:
     positions: pd.DataFrame
     sources: pd.DataFrame
     rounds: pd.DataFrame = field(default_factory=pd.DataFrame)
+    result: dict[str, Any] = field(default_factory=dict)
 
 
 def scenario_tables(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

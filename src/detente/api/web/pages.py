@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from ... import models as model_registry
 from ...errors import DetenteError, ScenarioError
-from ...report import outcome_table, report_figures
+from ...report import outcome_table, panel_html, report_figures
 from ...scenario import builtin_names
 from ...store import (
     TERMINAL,
@@ -231,6 +231,7 @@ def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
         "outcomes": outcome_table(data.outcome, data.issues).to_dict("records"),
         "charts": html,
         "has_models": "model" in data.outcome.columns,
+        "panel": panel_html(str(data.run.get("kind", "")), data.result, data.issues),
         "json": json.dumps(result, indent=2, ensure_ascii=False),
     }
 
