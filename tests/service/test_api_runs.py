@@ -310,3 +310,16 @@ def test_every_run_kind_of_the_contract_runs_through_the_public_api(
     assert run["result"]
     if key is not None:
         assert key in run["result"]
+    # Every kind's result tables come as CSV too.
+    table = {
+        "simulate": "outcome",
+        "sensitivity": "sensitivity",
+        "levers": "levers",
+        "deal": "zone",
+        "guarantees": "guarantors",
+        "backtest": "leaderboard",
+    }[body["kind"]]
+    csv = client.get(f"/api/runs/{run['id']}/result", params={"format": "csv", "table": table})
+    assert csv.status_code == 200, csv.text
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert len(csv.text.strip().splitlines()) >= 2

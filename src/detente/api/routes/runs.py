@@ -187,8 +187,13 @@ def result(
     run_id: RecordId,
     session: DbSession,
     format: Literal["json", "csv"] = Query("json", description="json or csv"),
-    table: Literal["outcome", "rounds"] = Query(
-        "outcome", description="For CSV: outcome (draw, issue, outcome) or rounds."
+    table: Literal[
+        "outcome", "rounds", "sensitivity", "levers", "zone", "guarantors", "leaderboard"
+    ] = Query(
+        "outcome",
+        description="For CSV, the result table: outcome (draw, issue, outcome) and rounds "
+        "(forecast, compare, simulate), sensitivity, levers, zone (deal), guarantors "
+        "(guarantees) or leaderboard (backtest).",
     ),
 ) -> Response:
     """A finished run's result: the JSON, or a result table as CSV."""
