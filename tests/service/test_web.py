@@ -110,6 +110,34 @@ def test_a_bad_run_request_from_the_page_says_why(client: TestClient) -> None:
     assert page.status_code == 422 and "unknown model &#39;nope&#39;" in page.text
 
 
+def test_the_run_form_takes_a_kinds_own_parameters(client: TestClient) -> None:
+    started = client.post(
+        "/scenarios/ukraine-2026/run",
+        data={
+            "kind": "levers",
+            "model": "compromise",
+            "draws": "50",
+            "seed": "0",
+            "extra": '{"actor": "ukraine", "issue": "TERR", "toward": "low"}',
+        },
+        follow_redirects=False,
+    )
+    assert started.status_code == 303, started.text
+    run = wait_for_run(client, int(started.headers["location"].rsplit("/", 1)[1]))
+    assert run["status"] == "done" and run["result"]["levers"]
+    bad = client.post(
+        "/scenarios/ukraine-2026/run",
+        data={
+            "kind": "levers",
+            "model": "compromise",
+            "draws": "1",
+            "seed": "0",
+            "extra": "actor=x",
+        },
+    )
+    assert bad.status_code == 422 and "more parameters must be a JSON object" in bad.text
+
+
 def test_compare_shows_two_runs_side_by_side(client: TestClient) -> None:
     ids = []
     for model in ("median", "mean"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ... import models as model_registry
-from ...errors import DetenteError, ScenarioError
+from ...errors import DetenteError, ModelError, ScenarioError
 from ...report import outcome_table, panel_html, report_figures
 from ...scenario import builtin_names
 from ...store import (
@@ -189,6 +190,22 @@ async def check(request: Request, ref: str, services: ServicesDep) -> HTMLRespon
     return _page(request, "_check.html", error=None)
 
 
+def _extra_params(text: str) -> dict[str, Any]:
+    """The run form's "more parameters" field: empty, or a JSON object."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, dict):
+        raise ModelError(
+            'more parameters must be a JSON object, e.g. {"actor": "ukraine", "issue": "TERR", '
+            f'"toward": "low"}}; got {text.strip()[:80]!r}'
+        )
+    return value
+
+
 @router.post("/scenarios/{ref}/run")
 def run(
     ref: str,
@@ -199,12 +216,19 @@ def run(
     model: Annotated[str, Form()] = "compromise",
     draws: Annotated[int, Form(ge=1)] = 1,
     seed: Annotated[int, Form(ge=0)] = 0,
+    extra: Annotated[str, Form()] = "",
 ) -> Response:
-    """Start a run of this scenario and go to its page."""
+    """Start a run of this scenario and go to its page.
+
+    ``extra`` holds the kind's own parameters as a JSON object (e.g. a levers run's actor,
+    issue and direction); a tornado takes no draws.
+    """
     try:
+        params: dict[str, Any] = {} if kind == "sensitivity" else {"draws": draws}
+        params.update(_extra_params(extra))
         run_id = start(
             services,
-            RunCreate(kind=kind, scenario=ref, model=model, params={"draws": draws}, seed=seed),
+            RunCreate(kind=kind, scenario=ref, model=model, params=params, seed=seed),
             writer,
         )
     except DetenteError as exc:
