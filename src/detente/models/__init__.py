@@ -10,7 +10,7 @@ True
 from __future__ import annotations
 
 from ..errors import ModelError, did_you_mean
-from ._contract import DynamicParams, Forecast, ModelSpec, Rounds, make_forecast, param
+from ._contract import DynamicParams, Forecast, ModelSpec, Rounds, jsonable, make_forecast, param
 from ._weighted import weighted_mean, weighted_median
 from .baselines import COMPROMISE, MEAN, MEDIAN, STATUS_QUO
 from .eum import EUM
@@ -24,6 +24,7 @@ __all__ = [
     "ModelSpec",
     "Rounds",
     "get",
+    "jsonable",
     "make_forecast",
     "names",
     "param",

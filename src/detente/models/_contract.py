@@ -21,7 +21,15 @@ from numpy.typing import NDArray
 from ..errors import ModelError, did_you_mean
 from ..scenario._arrays import ScenarioArrays
 
-__all__ = ["DynamicParams", "Forecast", "ModelSpec", "Rounds", "make_forecast", "param"]
+__all__ = [
+    "DynamicParams",
+    "Forecast",
+    "ModelSpec",
+    "Rounds",
+    "jsonable",
+    "make_forecast",
+    "param",
+]
 
 Float = NDArray[np.float64]
 Keep = Literal["summary", "full"]
@@ -169,7 +177,7 @@ class Forecast:
         out = {
             "scenario": self.scenario_id,
             "model": self.model,
-            "params": _jsonable(self.params_dict()),
+            "params": jsonable(self.params_dict()),
             "outcomes": self.outcomes,
             "rounds": rounds,
         }
@@ -188,11 +196,12 @@ class Forecast:
         return out
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Parameters and results as plain JSON types (numpy scalars and arrays to Python)."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):

@@ -111,13 +111,13 @@ class Levers:
         return pd.DataFrame([lever.to_dict() for lever in self.levers])
 
     def to_json(self) -> dict[str, Any]:
-        from ..models._contract import _jsonable
+        from ..models import jsonable
         from ._sensitivity import _params_dict
 
         return {
             "scenario": self.scenario_id,
             "model": self.model,
-            "params": _jsonable(_params_dict(self.params)),
+            "params": jsonable(_params_dict(self.params)),
             "actor": self.actor,
             "issue": self.issue,
             "toward": self.toward,

@@ -182,12 +182,12 @@ class Simulation:
 
     def to_json(self) -> dict[str, Any]:
         """The ``detente simulate --json`` shape; the same seed gives the same JSON."""
-        from ..models._contract import _jsonable
+        from ..models import jsonable
 
         data: dict[str, Any] = {
             "scenario": self.scenario_id,
             "model": self.model,
-            "params": _jsonable(self.params_dict()),
+            "params": jsonable(self.params_dict()),
             "draws": self.draws,
             "seed": self.seed,
             "correlated": list(self.correlated),

@@ -100,18 +100,18 @@ class Tornado:
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict[str, Any]:
-        from ..models._contract import _jsonable
+        from ..models import jsonable
 
         frame = self.to_frame()
         return {
             "scenario": self.scenario_id,
             "model": self.model,
             "method": "tornado",
-            "params": _jsonable(_params_dict(self.params)),
+            "params": jsonable(_params_dict(self.params)),
             "issues": {
                 issue: {
                     "base": float(self.base[j]),
-                    "inputs": _jsonable(
+                    "inputs": jsonable(
                         frame[frame["issue"] == issue].drop(columns="issue").to_dict("records")
                     ),
                 }
@@ -205,20 +205,20 @@ class SobolIndices:
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict[str, Any]:
-        from ..models._contract import _jsonable
+        from ..models import jsonable
 
         frame = self.to_frame()
         return {
             "scenario": self.scenario_id,
             "model": self.model,
             "method": "sobol",
-            "params": _jsonable(_params_dict(self.params)),
+            "params": jsonable(_params_dict(self.params)),
             "samples": self.samples,
             "seed": self.seed,
             "issues": {
                 issue: {
                     "varies": bool(self.varies[j]),
-                    "inputs": _jsonable(
+                    "inputs": jsonable(
                         frame[frame["issue"] == issue].drop(columns="issue").to_dict("records")
                     ),
                 }
