@@ -106,10 +106,9 @@ def run_forecast(
             progress(start / draws)
             parts.append(spec.run(arrays.take(slice(start, start + CHUNK_DRAWS)), chosen))
         result = _merge(parts)
-    data = result.to_json()
-    if result.events is not None:
-        data["events"] = _records(result.events_frame())
-    return RunOutput(data, {"outcome": result.to_frame(), "rounds": result.rounds_frame()})
+    return RunOutput(
+        result.to_json(), {"outcome": result.to_frame(), "rounds": result.rounds_frame()}
+    )
 
 
 def run_compare(
@@ -123,13 +122,6 @@ def run_compare(
     result = compare(scenario, names, draws=draws, seed=seed)
     frames = [fc.to_frame().assign(model=name) for name, fc in result.forecasts.items()]
     return RunOutput(result.to_json(), {"outcome": pd.concat(frames, ignore_index=True)})
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.to_dict(orient="records")
-    return [
-        {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in rows
-    ]
 
 
 def _counter(total: int, progress: Progress) -> Callable[[int], None]:

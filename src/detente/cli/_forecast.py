@@ -84,19 +84,11 @@ def forecast(
             params["until_stable"] = until_stable
     result = run_forecast(scenario, model, draws=draws, seed=seed, **params)
     if as_json:
-        data = result.to_json()
-        if result.events is not None:
-            data["events"] = _records(result.events_frame())
-        print_json(data)
+        print_json(result.to_json())
         return
     _print_forecast(result, scenario)
     if events:
         _print_events(result)
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    rows = frame.to_dict(orient="records")
-    return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in rows]
 
 
 def _print_forecast(result: Any, scenario: str) -> None:

@@ -159,7 +159,8 @@ class Forecast:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI's ``--json`` shape; per-round values are medians across draws."""
+        """The CLI's ``--json`` shape; per-round values are medians across draws, and models
+        that record events add them as ``"events"`` (one record per row)."""
         rounds: list[dict[str, Any]] = []
         if self.rounds is not None:
             mean = np.median(self.rounds.mean, axis=0)
@@ -193,6 +194,8 @@ class Forecast:
                 }
                 for i, a in enumerate(self.actor_ids)
             }
+        if self.events is not None:
+            out["events"] = jsonable(self.events_frame().to_dict(orient="records"))
         return out
 
 
