@@ -76,12 +76,17 @@ def test_joint_models_run_once_per_proposal(dev: DeuData) -> None:
         sizes.append(arrays.n_issues)
         return base.run(arrays, params)
 
-    spec = ModelSpec("nash", package, base.params_type, "per-proposal double")  # type: ignore[arg-type]
+    spec = ModelSpec("joint", package, base.params_type, "per-proposal double", couples_issues=True)
     part = dev.take(np.arange(10))
-    r = run_model(part, ModelChoice("nash", {}, spec=spec))
+    r = run_model(part, ModelChoice("joint", {}, spec=spec))
     assert sizes == [list(part.proposals).count(p) for p in dict.fromkeys(part.proposals)]
     whole = run_model(part, ModelChoice("compromise", {}))
-    assert np.allclose(r.forecasts["nash"], whole.forecasts["compromise"])
+    assert np.allclose(r.forecasts["joint"], whole.forecasts["compromise"])
+
+
+def test_the_models_that_couple_issues_say_so() -> None:
+    coupled = {name for name in models.names() if models.get(name).couples_issues}
+    assert coupled == {"exchange", "nash", "smp"}
 
 
 def test_bad_parameter_or_name_is_a_model_error(dev: DeuData) -> None:

@@ -24,12 +24,9 @@ from ..models import Forecast, ModelSpec
 from ._deu import DeuData
 from ._reference import reference
 
-__all__ = ["JOINT_MODELS", "ModelChoice", "RunResult", "parse_models", "run_model"]
+__all__ = ["ModelChoice", "RunResult", "parse_models", "run_model"]
 
 Float = NDArray[np.float64]
-
-# Registered models whose forecast on one issue depends on the other issues in the batch.
-JOINT_MODELS: frozenset[str] = frozenset({"exchange", "nash", "smp"})
 
 
 @dataclass(frozen=True)
@@ -165,9 +162,7 @@ def _run_batch(
     return full, refused
 
 
-def run_model(
-    data: DeuData, choice: ModelChoice, *, joint: frozenset[str] = JOINT_MODELS
-) -> RunResult:
+def run_model(data: DeuData, choice: ModelChoice) -> RunResult:
     """Forecast every issue of ``data`` with one model choice (see the module docstring).
 
     An unknown model or parameter raises :class:`ModelError` (a typo should not look like a
@@ -180,7 +175,7 @@ def run_model(
     """
     spec = choice.resolve()
     params = spec.make_params(**choice.params)
-    if spec.name not in joint:
+    if not spec.couples_issues:
         forecasts, refused = _run_batch(choice, spec, params, data)
     else:
         forecasts, refused = {}, {}

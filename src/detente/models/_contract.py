@@ -22,9 +22,11 @@ from ..errors import ModelError, did_you_mean
 from ..scenario._arrays import ScenarioArrays
 
 __all__ = [
+    "MAX_ROUNDS",
     "DynamicParams",
     "Forecast",
     "ModelSpec",
+    "OnRound",
     "Rounds",
     "jsonable",
     "make_forecast",
@@ -34,17 +36,49 @@ __all__ = [
 Float = NDArray[np.float64]
 Keep = Literal["summary", "full"]
 
+# A hook a dynamic model calls with the round number before each round, outside its math: a
+# progress display can count rounds, and a cancelled run stops by raising from it.
+OnRound = Callable[[int], None]
+
+# The most rounds (or turns) any model runs: the work of a run grows with them, and the published
+# models settle within tens of rounds, so a larger number is a mistake or an attack.
+MAX_ROUNDS = 1000
+
 
 def param(default: Any, doc: str, **kwargs: Any) -> Any:
-    """A documented parameter field: ``rounds: int = param(10, "number of rounds")``."""
+    """A documented parameter field: ``rounds: int = param(10, "number of rounds")``.
+
+    ``maximum=`` bounds a number (checked by :func:`check_maximums`, shown in the doc).
+    """
+    if "maximum" in kwargs:
+        doc = f"{doc} (at most {kwargs['maximum']:,})"
     return field(default=default, metadata={"doc": doc, **kwargs})
+
+
+def check_maximums(model: str, params: Any) -> None:
+    """Refuse any field above its declared ``maximum`` (call from ``__post_init__``).
+
+    >>> check_maximums("exchange", DynamicParams(rounds=2_000))
+    Traceback (most recent call last):
+    ...
+    detente.errors.ModelError: model 'exchange': 'rounds' must be at most 1,000; got 2,000
+    """
+    for f in dataclasses.fields(params):
+        limit = f.metadata.get("maximum")
+        value = getattr(params, f.name)
+        if limit is not None and isinstance(value, int | float) and value > limit:
+            raise ModelError(
+                f"model '{model}': '{f.name}' must be at most {limit:,}; got {value:,}"
+            )
 
 
 @dataclass(frozen=True)
 class DynamicParams:
     """Parameters shared by every model that runs in rounds."""
 
-    rounds: int = param(10, "number of rounds to run (a fixed number, as published)")
+    rounds: int = param(
+        10, "number of rounds to run (a fixed number, as published)", maximum=MAX_ROUNDS
+    )
     until_stable: float | None = param(
         None,
         "stop early once no position moves more than this (issue scale 0–100) in a round; "
@@ -259,13 +293,19 @@ def make_forecast(
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A registered model: its name, function, parameter class and a one-line summary."""
+    """A registered model: its name, function, parameter class and a one-line summary.
+
+    ``run(arrays, params)`` is the model; a ``dynamic`` model's ``run`` also takes the keyword
+    ``on_round`` (an :data:`OnRound` hook). ``couples_issues`` says the model solves the issues
+    jointly (an issue's forecast depends on the other issues), so it must see them together.
+    """
 
     name: str
-    run: Callable[[ScenarioArrays, Any], Forecast]
+    run: Callable[..., Forecast]
     params_type: type[Any]
     summary: str
     dynamic: bool = False
+    couples_issues: bool = False
 
     def parameters(self) -> list[tuple[str, Any, str]]:
         """(name, default, doc) for every parameter, in declaration order."""
@@ -292,8 +332,14 @@ class ModelSpec:
                 raise
             raise ModelError(f"model '{self.name}': {exc}") from None
 
-    def __call__(self, arrays: ScenarioArrays, params: Any = None) -> Forecast:
-        return self.run(arrays, self.make_params() if params is None else params)
+    def __call__(
+        self, arrays: ScenarioArrays, params: Any = None, *, on_round: OnRound | None = None
+    ) -> Forecast:
+        """Run the model (default parameters when None); ``on_round`` reaches dynamic models."""
+        chosen = self.make_params() if params is None else params
+        if self.dynamic and on_round is not None:
+            return self.run(arrays, chosen, on_round=on_round)
+        return self.run(arrays, chosen)
 
 
 def _check_type(model: str, name: str, value: Any, annotation: Any) -> None:

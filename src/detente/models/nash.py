@@ -122,4 +122,5 @@ NASH = ModelSpec(
     nash,
     NashParams,
     "Nash bargaining point (capability-weighted) with the status quo as disagreement point",
+    couples_issues=True,
 )

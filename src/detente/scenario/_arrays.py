@@ -36,6 +36,10 @@ class ScenarioArrays:
         walk_away: ``float[B, N, D]`` on 0–100; NaN where none is given.
         veto: ``bool[N]``, True for veto players.
         scale_min, scale_max: ``float[D]``, each issue's own scale (for mapping results back).
+        draw_index: ``int64[B]``, each row's absolute draw number in its run (``0..B-1`` unless
+            the rows are a chunk or a subset of a larger run); with ``seed`` it keys every
+            random number a model uses, so a draw's result does not depend on its batch.
+        seed: the run's seed (the one the inputs were sampled with; 0 for a point run).
     """
 
     actor_ids: tuple[str, ...]
@@ -50,6 +54,18 @@ class ScenarioArrays:
     scale_min: Float
     scale_max: Float
     scenario_id: str = field(default="")
+    draw_index: NDArray[np.int64] = field(default=None)  # type: ignore[assignment]
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        # Built without indices (a whole run, or arrays from plain numbers): rows are draws 0..B-1.
+        if self.draw_index is None:
+            object.__setattr__(self, "draw_index", np.arange(self.draws, dtype=np.int64))
+        elif self.draw_index.shape != (self.draws,):
+            raise ModelError(
+                f"draw_index must have one entry per draw ({self.draws}); "
+                f"got shape {self.draw_index.shape}"
+            )
 
     @property
     def draws(self) -> int:
@@ -96,6 +112,8 @@ class ScenarioArrays:
             scale_min=self.scale_min,
             scale_max=self.scale_max,
             scenario_id=self.scenario_id,
+            draw_index=self.draw_index[draws],
+            seed=self.seed,
         )
 
     @classmethod
@@ -238,6 +256,7 @@ def to_arrays(
     seed: int | None = 0,
     uniforms: Float | None = None,
     overrides: dict[InputRef, float] | None = None,
+    first_draw: int = 0,
 ) -> ScenarioArrays:
     """Batch-first arrays of a scenario.
 
@@ -246,7 +265,9 @@ def to_arrays(
     :func:`uncertain_inputs`) come from ``numpy.random.default_rng(seed)`` unless given (a copula
     may supply correlated ones), and are mapped through the inverse CDF, so the same seed always
     gives the same arrays. ``overrides`` pins chosen inputs (by :class:`InputRef`) to a value on
-    every draw, as sensitivity analysis needs.
+    every draw, as sensitivity analysis needs. The rows are draws ``first_draw ..
+    first_draw + draws - 1`` of the run with ``seed`` (a chunk of a larger run starts past 0);
+    models key their own randomness by these numbers and the seed.
 
     >>> from detente import load_scenario
     >>> a = load_scenario("emission-standards-1994").to_arrays()
@@ -333,4 +354,6 @@ def to_arrays(
         scale_min=lo,
         scale_max=hi,
         scenario_id=scenario.id,
+        draw_index=np.arange(first_draw, first_draw + b, dtype=np.int64),
+        seed=0 if seed is None else seed,
     )

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from ...errors import ModelError
 from ...scenario._arrays import ScenarioArrays
-from .._contract import Forecast, make_forecast
+from .._contract import Forecast, OnRound, make_forecast
 from .._weighted import weighted_mean, weighted_median
 from ._offers import OFFER_NAMES, Moves
 from ._params import Conventions, EumParams
@@ -94,6 +94,7 @@ def _loop(
     conv: Conventions,
     params: EumParams,
     record: Bool,
+    on_round: OnRound | None,
 ) -> _Run:
     """Run the rounds on folded rows; ``record`` marks the rows whose events are kept."""
     m, n = x0.shape
@@ -118,6 +119,8 @@ def _loop(
     stable = np.full(m, -1, dtype=np.int64)
     stop_rule = f"fixed rounds: {rounds}"
     for t in range(1, rounds + 1):
+        if on_round is not None:
+            on_round(t)
         xa = x[active]
         span = span0[active] if conv.range_source == "initial_positions" else None
         if span is None:
@@ -268,7 +271,7 @@ def _events_table(arrays: ScenarioArrays, raw: dict[str, NDArray[Any]]) -> dict[
     }
 
 
-def eum(arrays: ScenarioArrays, params: EumParams) -> Forecast:
+def eum(arrays: ScenarioArrays, params: EumParams, *, on_round: OnRound | None = None) -> Forecast:
     """Bueno de Mesquita's expected-utility (challenge) model, round by round (``specs/eum.md``).
 
     Returns the median (or mean, ``forecast_statistic``) after the last round as ``outcome``
@@ -291,8 +294,12 @@ def eum(arrays: ScenarioArrays, params: EumParams) -> Forecast:
     s = _fold(arrays.salience)
     _check_inputs(arrays, x0, c, s, valid)
     w = np.where(valid, c * s, 0.0)
-    record = np.ones(b * d, dtype=bool) if params.keep == "full" else np.arange(b * d) < d
-    run = _loop(x0, w, np.where(valid, s, 0.0), valid, conv, params, record)
+    # Summary runs keep the events of the run's draw 0 only, found by its absolute index so that
+    # whichever chunk holds it records them (its first row, if rows repeat it).
+    zero = np.flatnonzero(arrays.draw_index == 0)[:1]
+    first = np.repeat(np.isin(np.arange(b), zero), d)
+    record = np.ones(b * d, dtype=bool) if params.keep == "full" else first
+    run = _loop(x0, w, np.where(valid, s, 0.0), valid, conv, params, record, on_round)
     mean = _unfold(run.mean, b, d)
     median = _unfold(run.median, b, d)
     outcome = (median if conv.forecast_statistic == "median" else mean)[:, -1, :]

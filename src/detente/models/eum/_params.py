@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ...errors import ModelError
-from .._contract import DynamicParams, param
+from .._contract import DynamicParams, check_maximums, param
 
 __all__ = ["CONVENTION_SETS", "Conventions", "EumParams"]
 
@@ -228,6 +228,7 @@ class EumParams(DynamicParams):
     )
 
     def __post_init__(self) -> None:
+        check_maximums("eum", self)
         if self.conventions not in CONVENTION_SETS:
             raise ModelError(
                 f"model 'eum': parameter 'conventions' expects 'replication' or 'paper'; "

@@ -7,10 +7,10 @@ from numpy.typing import NDArray
 
 from ...errors import ModelError
 from ...scenario._arrays import ScenarioArrays
-from .._contract import Forecast, ModelSpec, make_forecast
+from .._contract import Forecast, ModelSpec, OnRound, make_forecast
 from .._weighted import weighted_mean, weighted_median
 from ._params import ExchangeParams
-from ._round import run_round
+from ._round import RoundKey, run_round
 
 __all__ = ["EXCHANGE", "exchange"]
 
@@ -70,7 +70,9 @@ def _summaries(positions: Float, weight: Float) -> tuple[Float, Float]:
     return weighted_mean(x, w), weighted_median(x, w)
 
 
-def exchange(arrays: ScenarioArrays, params: ExchangeParams) -> Forecast:
+def exchange(
+    arrays: ScenarioArrays, params: ExchangeParams, *, on_round: OnRound | None = None
+) -> Forecast:
     """Stokman's equal-gain exchange of voting positions, round by round (``exchange.md``).
 
     The forecast is the last round's *voting* outcome (capability × salience weighted mean of
@@ -85,7 +87,6 @@ def exchange(arrays: ScenarioArrays, params: ExchangeParams) -> Forecast:
     (39, 67.177856)
     """
     _check(arrays)
-    rng = np.random.default_rng(params.seed)
     weight = arrays.capability * arrays.salience
     x = np.where(arrays.mask[None], arrays.positions, np.nan)
     b, _, d = x.shape
@@ -97,7 +98,10 @@ def exchange(arrays: ScenarioArrays, params: ExchangeParams) -> Forecast:
     stop_rule = "fixed rounds"
     votes = x
     for r in range(1, params.rounds + 1):
-        result = run_round(x, arrays.salience, weight, arrays.mask, params, rng)
+        if on_round is not None:
+            on_round(r)
+        key = RoundKey((arrays.seed, params.seed), arrays.draw_index, r)
+        result = run_round(x, arrays.salience, weight, arrays.mask, params, key)
         votes = result.votes
         step = np.nan_to_num(np.abs(result.preferences - x)).max(axis=(1, 2))
         x = result.preferences
@@ -193,4 +197,5 @@ EXCHANGE = ModelSpec(
     ExchangeParams,
     "Stokman's equal-gain exchange of voting positions over issue pairs, in rounds",
     dynamic=True,
+    couples_issues=True,
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ...errors import ModelError
-from .._contract import DynamicParams, param
+from .._contract import DynamicParams, check_maximums, param
 
 __all__ = ["ExchangeParams"]
 
@@ -57,6 +57,7 @@ class ExchangeParams(DynamicParams):
     seed: int = param(0, "seed of the generator for REX draws and random tie-breaking")
 
     def __post_init__(self) -> None:
+        check_maximums("exchange", self)
         if self.rounds < 0:
             raise ModelError(f"model 'exchange': rounds must be 0 or more; got {self.rounds}")
         if not 0.0 <= self.rex_p <= 1.0:

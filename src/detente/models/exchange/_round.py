@@ -13,10 +13,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._random import uniforms
 from ._candidates import Candidates, generate
 from ._common import Reference
 from ._gain import History, Result, evaluate, take
 from ._params import ExchangeParams
+
+# Stream numbers of the model's random numbers (part of their key, see models/_random.py).
+STREAM_REX, STREAM_TIE = 1, 2
 
 __all__ = ["RoundResult", "run_round"]
 
@@ -46,6 +50,29 @@ EVENT_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class RoundKey:
+    """What keys a round's random numbers: the seeds, each row's absolute draw index and the round.
+
+    A candidate's REX uniforms are those of (draw, round, step, generation index) and a tie
+    break's those of (draw, round, step), so they never depend on the other draws of the batch.
+    """
+
+    seeds: tuple[int, int]
+    draw_index: Int
+    round: int
+
+    def rex(self, draw: Int, step: int, origin: Int) -> Float:
+        """``float[k, 3]`` uniforms u, v, z of the candidates ``origin`` of rows ``draw``."""
+        return uniforms(
+            *self.seeds, STREAM_REX, self.draw_index[draw], self.round, step, origin, shape=(3,)
+        )
+
+    def tie(self, step: int) -> Float:
+        """``float[B]``: one uniform per row for the tie break of selection step ``step``."""
+        return uniforms(*self.seeds, STREAM_TIE, self.draw_index, self.round, step)
+
+
+@dataclass(frozen=True)
 class RoundResult:
     """What one round produced for every draw.
 
@@ -64,11 +91,11 @@ class RoundResult:
     initial_gains: Float
 
 
-def _pick(tied: Bool, rng: np.random.Generator | None) -> Int:
-    """Index of the chosen candidate among the tied ones: the first, or a seeded random one."""
-    if rng is not None:
+def _pick(tied: Bool, u: Float | None) -> Int:
+    """Index of the chosen candidate among the tied ones: the first, or the one a uniform picks."""
+    if u is not None:
         k = tied.sum(axis=1)
-        nth = np.floor(rng.random(tied.shape[0]) * k).astype(np.int64)
+        nth = np.floor(u * k).astype(np.int64)
         tied = tied & (np.cumsum(tied, axis=1) == (nth + 1)[:, None])
     first: Int = np.argmax(tied, axis=1).astype(np.int64)
     return first
@@ -95,6 +122,7 @@ _PER_CANDIDATE = (
     "cut",
     "infeasible",
     "valid",
+    "origin",
 )
 
 
@@ -106,7 +134,6 @@ class _State:
         c: Candidates,
         positions: Float,
         params: ExchangeParams,
-        uniforms: Float | None,
     ) -> None:
         b, cc = c.shape
         n, d = positions.shape[1], positions.shape[2]
@@ -133,7 +160,8 @@ class _State:
         self.cut = np.zeros((b, cc), dtype=bool)
         self.infeasible = np.zeros((b, cc), dtype=bool)
         self.valid = np.zeros((b, cc), dtype=bool)
-        self.uniforms = uniforms
+        # Each column's generation index, kept through compaction: it keys the REX uniforms.
+        self.origin = np.broadcast_to(np.arange(cc, dtype=np.int64), (b, cc)).copy()
 
     def compact(self, alive: Bool) -> Bool:
         """Drop dead candidates from every ``[B, C]`` array, keeping generation order.
@@ -155,8 +183,6 @@ class _State:
             self.hist[side] = [cut(h) for h in self.hist[side]]
         if self.recorded is not None:
             self.recorded = cut(self.recorded)
-        if self.uniforms is not None:
-            self.uniforms = cut(self.uniforms)
         return cut(alive)
 
     def store(self, draw: Int, index: Int, r: Result) -> None:
@@ -231,7 +257,7 @@ def run_round(
     weight: Float,
     mask: NDArray[np.bool_],
     params: ExchangeParams,
-    rng: np.random.Generator,
+    key: RoundKey,
 ) -> RoundResult:
     """Run one round from round-start (preference) positions ``float[B, N, D]`` (0–100).
 
@@ -244,8 +270,9 @@ def run_round(
     c = generate(positions, salience, weight, total, mask)
     _, cc = c.shape
     rex = params.rex_p > 0
-    uniforms = rng.random((b, cc, 3)) if rex and params.rex_redraw == "once" else None
-    st = _State(c, x0, params, uniforms)
+    # 'once': a candidate keeps the uniforms of step 0; 'on_recompute': each step draws anew.
+    redraw = params.rex_redraw == "on_recompute"
+    st = _State(c, x0, params)
     votes = x0.copy()
 
     def reference(draw: Int, index: Int, sub: Candidates) -> tuple[Reference, Reference]:
@@ -273,16 +300,10 @@ def run_round(
             st.realized_sign[draw, actor, issue],
         )
 
-    def compute(draw: Int, index: Int, fresh_draws: bool) -> None:
+    def compute(draw: Int, index: Int, step: int) -> None:
         sub = take(st.c, draw, index)
         ref_i, ref_j = reference(draw, index, sub)
-        u = None
-        if rex:
-            u = (
-                rng.random((draw.size, 3))
-                if fresh_draws or st.uniforms is None
-                else st.uniforms[draw, index]
-            )
+        u = key.rex(draw, step if redraw else 0, st.origin[draw, index]) if rex else None
         r = evaluate(
             sub,
             st.start_i[draw, index],
@@ -297,14 +318,14 @@ def run_round(
         st.store(draw, index, r)
 
     all_draws, all_index = np.nonzero(c.present)
-    compute(all_draws, all_index, fresh_draws=uniforms is None)
+    compute(all_draws, all_index, 0)
     initial_gains = np.where(c.present, st.gain, np.nan)
     candidates = c.present.sum(axis=1).astype(np.int64)
     alive = c.present.copy()
     rows = np.arange(b)
     ties = np.zeros(b, dtype=np.int64)
     realized = np.zeros(b, dtype=np.int64)
-    tie_rng = rng if params.tie_break == "seeded_random" else None
+    random_ties = params.tie_break == "seeded_random"
     log: dict[str, list[NDArray[np.generic]]] = {k: [] for k in EVENT_COLUMNS}
     step = 0
     while alive.any():
@@ -315,7 +336,7 @@ def run_round(
         tied = alive & (st.gain >= best[:, None] - params.tie_tolerance)
         n_tied = tied.sum(axis=1)
         ties += active & (n_tied >= 2)
-        pick = _pick(tied, tie_rng)
+        pick = _pick(tied, key.tie(step) if random_ties else None)
         alive[rows[active], pick[active]] = False
         real = active & st.valid[rows, pick]
         step += 1
@@ -359,7 +380,7 @@ def run_round(
         recompute = st.propagate(rd, rk, live, x0)
         rd2, rk2 = np.nonzero(recompute)
         if rd2.size:
-            compute(rd2, rk2, fresh_draws=rex and params.rex_redraw == "on_recompute")
+            compute(rd2, rk2, step)
             alive[rd2, rk2] = st.valid[rd2, rk2]
     with np.errstate(invalid="ignore", divide="ignore"):
         share = params.fixed_weight + params.salience_weight * (1.0 - salience)

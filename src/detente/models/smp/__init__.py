@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...scenario._arrays import ScenarioArrays
-from .._contract import Forecast, ModelSpec, make_forecast
+from .._contract import Forecast, ModelSpec, OnRound, make_forecast
 from .._weighted import weighted_mean, weighted_median
 from ._inputs import smp_inputs
 from ._params import CONSTANTS, SmpParams
@@ -36,7 +36,7 @@ _RULES = (
 _VIEWS = np.array(["initiator", "receiver", "power-weighted"], dtype=object)
 
 
-def smp(arrays: ScenarioArrays, params: SmpParams) -> Forecast:
+def smp(arrays: ScenarioArrays, params: SmpParams, *, on_round: OnRound | None = None) -> Forecast:
     """Run KTAB's spatial model of politics on every draw.
 
     Returns the contract's per-turn record: ``rounds.positions[B, T+1, N, D]`` (issue scale),
@@ -55,7 +55,7 @@ def smp(arrays: ScenarioArrays, params: SmpParams) -> Forecast:
       distinct final position), ``steps`` ``[B]``, ``constants`` (§6.2).
     """
     x0, actors = smp_inputs(arrays, params)
-    history = run_smp(x0, actors, params)
+    history = run_smp(x0, actors, params, arrays.draw_index, arrays.seed, on_round)
     b = history.position.shape[0]
     rows = np.arange(b)
     final = history.position[:, -1]
@@ -128,4 +128,5 @@ SMP = ModelSpec(
     "KTAB's spatial model of politics: challenges, coalitions and bargains settled by "
     "probabilistic Condorcet votes",
     dynamic=True,
+    couples_issues=True,
 )

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...errors import ModelError
-from .._contract import Keep, param
+from .._contract import MAX_ROUNDS, Keep, check_maximums, param
 
 __all__ = [
     "CONSTANTS",
@@ -152,7 +152,9 @@ class SmpParams:
     )
     seed: int = param(0, "seed of the generator used only by state_transitions='Stochastic'")
     rounds: int = param(
-        MAX_TURNS, "maximum number of turns (KTAB: 100); KTAB's stop rule (§5) usually ends first"
+        MAX_TURNS,
+        "maximum number of turns (KTAB: 100); KTAB's stop rule (§5) usually ends first",
+        maximum=MAX_ROUNDS,
     )
     until_stable: float | None = param(
         None,
@@ -166,6 +168,7 @@ class SmpParams:
     )
 
     def __post_init__(self) -> None:
+        check_maximums("smp", self)
         if self.rounds < 1:
             raise ModelError(f"model 'smp': rounds must be at least 1; got {self.rounds}")
         if self.until_stable is not None and self.until_stable < 0:

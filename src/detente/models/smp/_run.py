@@ -14,6 +14,8 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .._contract import OnRound
+from .._random import uniforms as keyed_uniforms
 from ._params import MIN_DELTA_RATIO, MIN_SIG_DELTA, MIN_TURNS, SmpParams
 from ._report import report_state
 from ._turn import Actors, Assessment, Turn, assess_state, take_turn
@@ -28,6 +30,9 @@ G = TypeVar("G", bound=np.generic)
 # Elements of one [chunk, N, N, N] array (~8 MB; a run holds four plus a few smaller ones).
 # Measured on 100 draws of the 34-actor case: 1e6 was ~12 % faster than 4e6, 2.5e5 no faster.
 _CHUNK_ELEMENTS = 1_000_000
+
+# Stream number of the Stochastic transitions' uniforms (part of their key, models/_random.py).
+STREAM_TRANSITION = 1
 
 
 @dataclass
@@ -49,12 +54,30 @@ class History:
     events: dict[str, list[NDArray[np.generic]]] = field(default_factory=dict)
 
 
-def run_smp(x0: Float, actors: Actors, params: SmpParams) -> History:
-    """Run the SMP on every draw of ``x0[B, N, D]`` (positions on [0, 1])."""
+def run_smp(
+    x0: Float,
+    actors: Actors,
+    params: SmpParams,
+    draw_index: Int,
+    run_seed: int = 0,
+    on_round: OnRound | None = None,
+) -> History:
+    """Run the SMP on every draw of ``x0[B, N, D]`` (positions on [0, 1]).
+
+    ``draw_index`` ``int[B]`` (the rows' absolute draw numbers) and the seeds key the
+    Stochastic transitions' uniforms; ``on_round(t)`` is called before every turn.
+    """
     b, n, _ = x0.shape
     size = max(1, _CHUNK_ELEMENTS // (n**3))
     parts = [
-        _run_chunk(x0[s : s + size], actors.take(np.arange(s, min(b, s + size))), params, s, b)
+        _run_chunk(
+            x0[s : s + size],
+            actors.take(np.arange(s, min(b, s + size))),
+            params,
+            s,
+            (run_seed, params.seed, draw_index[s : s + size]),
+            on_round,
+        )
         for s in range(0, b, size)
     ]
     longest = max(p.position.shape[1] for p in parts)
@@ -80,7 +103,14 @@ def run_smp(x0: Float, actors: Actors, params: SmpParams) -> History:
     )
 
 
-def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total: int) -> History:
+def _run_chunk(
+    x0: Float,
+    actors: Actors,
+    params: SmpParams,
+    offset: int,
+    key: tuple[int, int, Int],
+    on_round: OnRound | None,
+) -> History:
     b, n, _ = x0.shape
     views = 2 if params.bargain_model == "InitRcvrInterp" else 1
     work = Workspace.for_run(draws=b, actors=n, views=views)
@@ -100,6 +130,8 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
     records: list[tuple[Int, int, Turn]] = []
     everyone = np.arange(b)
     while True:
+        if on_round is not None:
+            on_round(t)
         idx = np.flatnonzero(running)
         whole = idx.size == b  # the common case (and B = 1): no gathering needed
         sub = actors if whole else actors.take(idx)
@@ -134,9 +166,11 @@ def _run_chunk(x0: Float, actors: Actors, params: SmpParams, offset: int, total:
                 state = Assessment(state.d[keep], state.r[keep], state.own[keep])
         uniforms = None
         if params.state_transitions == "Stochastic":
-            # One number per actor per turn, drawn by draw index so chunking cannot change it.
-            rng = np.random.default_rng([params.seed, t])
-            uniforms = rng.random((total, n))[offset + idx]
+            # One number per actor per turn, keyed by the draw's index so no batch changes it.
+            run_seed, seed, draw_index = key
+            uniforms = keyed_uniforms(
+                run_seed, seed, STREAM_TRANSITION, draw_index[idx], t, shape=(n,)
+            )
         turn = take_turn(x_run, ideal_run, state, sub, params, uniforms, work)
         move = turn.position - x_run
         delta = np.sqrt((move * move).sum(axis=-1)).sum(axis=-1)
