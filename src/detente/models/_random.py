@@ -33,7 +33,7 @@ _TO_UNIT = 2.0**-53
 
 
 def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """SplitMix64's finaliser: a bijection of uint64 whose output bits all depend on every input bit."""
+    """SplitMix64's finaliser: a bijection of uint64; every output bit depends on every input."""
     z = (z ^ (z >> np.uint64(30))) * _M1
     z = (z ^ (z >> np.uint64(27))) * _M2
     out: NDArray[np.uint64] = z ^ (z >> np.uint64(31))

@@ -268,7 +268,6 @@ def run_round(
     x0 = np.where(mask[None], positions, 0.0)
     total = weight.sum(axis=1)
     c = generate(positions, salience, weight, total, mask)
-    _, cc = c.shape
     rex = params.rex_p > 0
     # 'once': a candidate keeps the uniforms of step 0; 'on_recompute': each step draws anew.
     redraw = params.rex_redraw == "on_recompute"
