@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from . import models
-from ._forecast import as_scenario, forecast
+from ._forecast import forecast
+from ._inputs import as_scenario
 from .errors import ModelError
 from .models import Forecast
 from .scenario import Scenario
@@ -45,7 +46,7 @@ def compare(
     model_names: list[str] | None = None,
     *,
     draws: int = 1,
-    seed: int | None = 0,
+    seed: int = 0,
 ) -> Comparison:
     """Run several models (default: every registered one) on a scenario.
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import detente
 from detente.api import _kinds
 from detente.cli import app
+from detente.uncertainty import _runner
 
 from .service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema, wait_for_run
 
@@ -81,7 +82,7 @@ def test_large_runs_are_chunked_with_the_same_numbers(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Chunks of 7 draws over 30 draws: progress is reported per chunk, numbers do not change.
-    monkeypatch.setattr(_kinds, "CHUNK_DRAWS", 7)
+    monkeypatch.setattr(_runner, "default_chunk_size", lambda n_actors, n_issues: 7)
     rid = client.post(
         "/api/runs",
         json={

@@ -1,50 +1,32 @@
-"""Run kinds: chunked dynamic forecasts merge back into the whole (rounds, events, draw order),
-and the round-by-round figure draws what a dynamic model records."""
+"""Run kinds: dynamic forecasts run in chunks give the whole run's answer, and the round-by-round
+figure draws what a dynamic model records."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+import pytest
 
-from detente.api._kinds import _merge
-from detente.models import Forecast, make_forecast
+import detente
+from detente.api._kinds import run_forecast
 from detente.report import trajectory_figure
-from detente.scenario import ScenarioArrays
+from detente.scenario import load_scenario
+from detente.uncertainty import _runner
 
 
-def _toy_dynamic(arrays: ScenarioArrays) -> Forecast:
-    """A made-up 2-round model: every draw moves halfway to 50 each round; one event per draw."""
-    start = arrays.positions.mean(axis=1)  # [B, D]
-    r1 = (start + 50) / 2
-    r2 = (r1 + 50) / 2
-    mean = np.stack([start, r1, r2], axis=1)  # [B, 3, D]
-    b = mean.shape[0]
-    events = {"draw": np.arange(b), "round": np.ones(b, dtype=np.int64), "moved": start[:, 0]}
-    return make_forecast(
-        arrays,
-        "toy",
-        None,
-        r2,
-        rounds_mean=mean,
-        rounds_median=mean,
-        rounds_positions=np.repeat(mean[:, :, None, :], arrays.n_actors, 2),
-        events=events,
-    )
-
-
-def test_chunks_merge_back_into_the_whole_run() -> None:
-    rng = np.random.default_rng(0)
-    arrays = ScenarioArrays.build(rng.uniform(0, 100, size=(9, 3, 2)))
-    whole = _toy_dynamic(arrays)
-    parts = [_toy_dynamic(arrays.take(slice(s, s + 4))) for s in range(0, 9, 4)]
-    merged = _merge(parts)
-    np.testing.assert_array_equal(merged.outcome, whole.outcome)
-    assert merged.rounds is not None and whole.rounds is not None
-    np.testing.assert_array_equal(merged.rounds.mean, whole.rounds.mean)
-    np.testing.assert_array_equal(merged.rounds.positions, whole.rounds.positions)
-    # Event draw numbers are renumbered from chunk-local to run-wide.
-    np.testing.assert_array_equal(merged.events["draw"], np.arange(9))
-    np.testing.assert_array_equal(merged.events["moved"], whole.events["moved"])
+@pytest.mark.parametrize("model", ["eum", "exchange", "smp"])
+def test_a_dynamic_forecast_run_past_one_chunk_is_the_whole_run(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # These crashed past one chunk (string event columns, uneven round counts); now the run is
+    # chunked by the one runner and gives the forecast of the whole batch.
+    monkeypatch.setattr(_runner, "default_chunk_size", lambda n_actors, n_issues: 3)
+    scenario = load_scenario("ukraine-2026")
+    params = {"draws": 7, "rounds": 2}
+    seen: list[float] = []
+    out = run_forecast(scenario, model, params, 5, seen.append)
+    whole = detente.forecast(scenario, model, draws=7, seed=5, rounds=2, chunk_size=7)
+    assert out.result == whole.to_json()
+    assert seen[-1] == 1.0 and seen == sorted(seen)
 
 
 def test_the_trajectory_figure_draws_mean_and_median_per_round() -> None:

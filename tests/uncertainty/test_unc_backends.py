@@ -12,7 +12,7 @@ import pytest
 from detente import ModelError, simulate
 from detente.scenario import Scenario
 from detente.uncertainty import run_tasks
-from detente.uncertainty._runner import ChunkTask, _chunk_params
+from detente.uncertainty._runner import ChunkTask
 
 
 @pytest.fixture(scope="module")
@@ -67,26 +67,12 @@ def test_results_come_back_in_task_order_whatever_finishes_first(dask_scheduler:
     assert sorted(done) == [0, 1, 2, 3]
 
 
-def test_chunk_seeds_come_from_the_run_seed_by_chunk_index() -> None:
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class Noisy:
-        seed: int | None = None
-
-    children = np.random.SeedSequence(42).spawn(3)
-    seeds = [_chunk_params(Noisy(), child).seed for child in children]
-    again = [_chunk_params(Noisy(), child).seed for child in np.random.SeedSequence(42).spawn(3)]
-    assert seeds == again and len(set(seeds)) == 3
-    # A seed the user fixed is left alone.
-    assert _chunk_params(Noisy(seed=5), children[0]).seed == 5
-
-
 def test_chunk_tasks_are_small_and_picklable(mini: Scenario) -> None:
     import pickle
 
-    task = ChunkTask(mini, "median", None, np.zeros((4, 3)), (), np.random.SeedSequence(1))
-    assert pickle.loads(pickle.dumps(task)).uniforms.shape == (4, 3)
+    task = ChunkTask(mini, "median", None, np.zeros((4, 3)), (), seed=1, first_draw=8, full=False)
+    again = pickle.loads(pickle.dumps(task))
+    assert again.uniforms.shape == (4, 3) and again.first_draw == 8
 
 
 def test_workers_and_scheduler_together_are_refused(mini: Scenario) -> None:

@@ -7,12 +7,10 @@ returns the result JSON (the CLI's ``--json`` shape) plus named result tables.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import detente
@@ -20,15 +18,11 @@ from detente import models
 from detente._compare import compare
 
 from ..errors import ModelError
-from ..models import Forecast
 from ..scenario import Scenario
 
 __all__ = ["DATASETS", "KINDS", "PENDING_KINDS", "Cancelled", "Progress", "RunOutput", "check_kind"]
 
 Progress = Callable[[float], None]
-
-# Draws per chunk of a forecast run: progress is reported and cancellation checked per chunk.
-CHUNK_DRAWS = 10_000
 
 
 class Cancelled(Exception):
@@ -51,61 +45,19 @@ def _split_params(params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return draws, params
 
 
-def _merge(parts: list[Forecast]) -> Forecast:
-    """One forecast from forecasts of consecutive chunks of draws (draw order kept)."""
-    if len(parts) == 1:
-        return parts[0]
-    first = parts[0]
-    rounds = first.rounds
-    if rounds is not None:
-        kept = [p.rounds for p in parts if p.rounds is not None]
-        positions = None
-        if rounds.positions is not None:
-            positions = np.concatenate([r.positions for r in kept if r.positions is not None])
-        rounds = dataclasses.replace(
-            rounds,
-            mean=np.concatenate([r.mean for r in kept]),
-            median=np.concatenate([r.median for r in kept]),
-            positions=positions,
-            stable_round=np.concatenate([r.stable_round for r in kept]),
-        )
-    events = None
-    if first.events is not None:
-        offsets = np.cumsum([0] + [p.draws for p in parts[:-1]])
-        events = {
-            column: np.concatenate(
-                [
-                    np.asarray(p.events[column]) + (off if column == "draw" else 0)
-                    for p, off in zip(parts, offsets, strict=True)
-                    if p.events is not None
-                ]
-            )
-            for column in first.events
-        }
-    return dataclasses.replace(
-        first,
-        outcome=np.concatenate([p.outcome for p in parts]),
-        rounds=rounds,
-        events=events,
-    )
-
-
 def run_forecast(
     scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
 ) -> RunOutput:
-    """``detente.forecast`` in chunks of draws, reporting progress; the CLI's ``--json``."""
+    """``detente.forecast``, in chunks of draws with progress; the CLI's ``--json``."""
     draws, model_params = _split_params(params)
-    spec = models.get(model)
-    chosen = spec.make_params(**{**scenario.model_parameters.get(model, {}), **model_params})
-    if draws <= CHUNK_DRAWS:
-        result = detente.forecast(scenario, model, draws=draws, seed=seed, **model_params)
-    else:
-        arrays = scenario.to_arrays(draws=draws, seed=seed)
-        parts: list[Forecast] = []
-        for start in range(0, draws, CHUNK_DRAWS):
-            progress(start / draws)
-            parts.append(spec.run(arrays.take(slice(start, start + CHUNK_DRAWS)), chosen))
-        result = _merge(parts)
+    result = detente.forecast(
+        scenario,
+        model,
+        draws=draws,
+        seed=seed,
+        progress=_counter(draws, progress),
+        **model_params,
+    )
     return RunOutput(
         result.to_json(), {"outcome": result.to_frame(), "rounds": result.rounds_frame()}
     )
@@ -125,8 +77,17 @@ def run_compare(
 
 
 def _counter(total: int, progress: Progress) -> Callable[[int], None]:
-    """A progress callback counting draws (or steps) done out of ``total``."""
-    return lambda done: progress(min(done / max(total, 1), 1.0))
+    """A callback adding up the draws each finished chunk reports, as a share of ``total``.
+
+    The runner also calls it with 0 before every round, so a cancelled run stops within a round.
+    """
+    done = [0]
+
+    def count(draws: int) -> None:
+        done[0] += draws
+        progress(min(done[0] / max(total, 1), 1.0))
+
+    return count
 
 
 def _pop(params: dict[str, Any], name: str, default: Any = None) -> Any:

@@ -11,8 +11,8 @@ from rich.table import Table
 
 from .. import models as model_registry
 from .._compare import compare as compare_models
-from .._forecast import as_scenario
 from .._forecast import forecast as run_forecast
+from .._inputs import as_scenario
 from ..errors import ModelError
 from ..scenario import builtin_names, load_scenario
 from ._app import app, console, handle_errors, print_json

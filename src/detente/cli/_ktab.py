@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .._forecast import as_scenario
+from .._inputs import as_scenario
 from ..scenario import write_ktab_csv
 from ._app import app, console, handle_errors
 

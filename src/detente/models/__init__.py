@@ -10,7 +10,17 @@ True
 from __future__ import annotations
 
 from ..errors import ModelError, did_you_mean
-from ._contract import DynamicParams, Forecast, ModelSpec, Rounds, jsonable, make_forecast, param
+from ._contract import (
+    MAX_ROUNDS,
+    DynamicParams,
+    Forecast,
+    ModelSpec,
+    OnRound,
+    Rounds,
+    jsonable,
+    make_forecast,
+    param,
+)
 from ._weighted import weighted_mean, weighted_median
 from .baselines import COMPROMISE, MEAN, MEDIAN, STATUS_QUO
 from .eum import EUM
@@ -19,9 +29,11 @@ from .nash import NASH
 from .smp import SMP
 
 __all__ = [
+    "MAX_ROUNDS",
     "DynamicParams",
     "Forecast",
     "ModelSpec",
+    "OnRound",
     "Rounds",
     "get",
     "jsonable",

@@ -54,7 +54,7 @@ class ScenarioArrays:
     scale_min: Float
     scale_max: Float
     scenario_id: str = field(default="")
-    draw_index: NDArray[np.int64] = field(default=None)  # type: ignore[assignment]
+    draw_index: NDArray[np.int64] = field(default=None)  # type: ignore[arg-type]
     seed: int = 0
 
     def __post_init__(self) -> None:

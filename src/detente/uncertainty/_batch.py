@@ -16,7 +16,11 @@ Float = NDArray[np.float64]
 
 
 def stack(parts: Sequence[ScenarioArrays]) -> ScenarioArrays:
-    """Concatenate arrays of one scenario along the draw axis (in the order given)."""
+    """Concatenate arrays of one scenario along the draw axis (in the order given).
+
+    Each part keeps its draw numbers, so variants of the same draws share their model's random
+    numbers too (common random numbers).
+    """
     first = parts[0]
     return ScenarioArrays(
         actor_ids=first.actor_ids,
@@ -31,6 +35,8 @@ def stack(parts: Sequence[ScenarioArrays]) -> ScenarioArrays:
         scale_min=first.scale_min,
         scale_max=first.scale_max,
         scenario_id=first.scenario_id,
+        draw_index=np.concatenate([p.draw_index for p in parts]),
+        seed=first.seed,
     )
 
 

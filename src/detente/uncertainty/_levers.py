@@ -26,13 +26,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import models
-from .._forecast import as_scenario
+from .._inputs import as_scenario
 from ..errors import ModelError, did_you_mean
 from ..models.baselines import actor_weights
 from ..scenario import InputRef, Scenario, to_arrays, uncertain_inputs
 from ._batch import pinned_batch
 from ._copula import sample_uniforms
-from ._runner import run_draws
+from ._runner import run_outcomes
 from ._simulate import run_params
 
 __all__ = ["Lever", "Levers", "levers"]
@@ -287,7 +287,9 @@ def _bands(
     # One chunked run per variant (not one batch of all): memory stays bounded by a chunk.
     x = np.stack(
         [
-            run_draws(scenario, spec.name, params, uniforms, seed=seed, overrides=v).outcome[:, j]
+            run_outcomes(scenario, spec.name, params, uniforms, seed=seed, overrides=v).outcome[
+                :, j
+            ]
             for v in variants
         ]
     )

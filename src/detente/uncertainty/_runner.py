@@ -1,14 +1,17 @@
-"""Run one model over many sampled draws in fixed, memory-bounded chunks.
+"""The one function that runs a model over draws in chunks, with progress: :func:`run_draws`.
 
 The uniforms of every draw are drawn from the run seed *before* the batch is split, and the
 chunk boundaries depend only on ``chunk_size``, never on the backend or the number of workers.
-Each chunk rebuilds its arrays from its slice of the uniforms, runs the model and sends back only
-what a summary needs (outcomes and rounds to stability), so memory stays bounded by the chunk.
+Each chunk rebuilds its arrays from its slice of the uniforms, with the absolute numbers of its
+draws: a model keys its own random numbers by them (``models/_random.py``), so a draw's result
+is the same in every chunk. ``forecast``, ``simulate``, sensitivity, levers, the CLI, the API's
+background runs and Dask all run through here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,20 +21,23 @@ from numpy.typing import NDArray
 
 from .. import models
 from ..errors import ModelError
+from ..models import Forecast, OnRound
 from ..scenario import InputRef, Scenario, ScenarioArrays, to_arrays
 from ._backends import run_tasks
+from ._merge import merge_forecasts
 
 __all__ = [
-    "ChunkResult",
     "ChunkTask",
     "Outcomes",
     "arrays_for",
     "default_chunk_size",
     "run_chunk",
     "run_draws",
+    "run_outcomes",
 ]
 
 Float = NDArray[np.float64]
+Progress = Callable[[int], None]
 
 # Working memory one chunk may use, and the bounds of the chunk size it implies.
 _CHUNK_BYTES = 64 * 2**20
@@ -55,20 +61,31 @@ def arrays_for(
     scenario: Scenario,
     uniforms: Float | None,
     overrides: Mapping[InputRef, float] | None = None,
+    *,
+    seed: int = 0,
+    first_draw: int = 0,
 ) -> ScenarioArrays:
-    """The scenario's arrays for given uniforms ``u[c, K]`` (None: one draw at the modes)."""
+    """The scenario's arrays for given uniforms ``u[c, K]`` (None: one draw at the modes), as
+    draws ``first_draw ..`` of the run with ``seed``."""
     pinned = dict(overrides) if overrides else None
-    if uniforms is None:
-        return to_arrays(scenario, draws=1, overrides=pinned)
-    return to_arrays(scenario, draws=uniforms.shape[0], uniforms=uniforms, overrides=pinned)
+    draws = 1 if uniforms is None else int(uniforms.shape[0])
+    return to_arrays(
+        scenario,
+        draws=draws,
+        seed=seed,
+        uniforms=uniforms,
+        overrides=pinned,
+        first_draw=first_draw,
+    )
 
 
 @dataclass(frozen=True)
 class ChunkTask:
     """One chunk of a run: everything a worker needs, and nothing else (it is pickled).
 
-    ``uniforms`` is ``float[c, K]`` or None for a single draw at the modes; ``seed`` is the
-    chunk's own :class:`numpy.random.SeedSequence`, spawned from the run seed by chunk index.
+    ``uniforms`` is ``float[c, K]`` or None for a single draw at the modes; the chunk holds the
+    run's draws ``first_draw .. first_draw + c - 1``; ``full`` keeps the whole forecast (events,
+    extras, positions), otherwise only what a summary needs.
     """
 
     scenario: Scenario
@@ -76,37 +93,99 @@ class ChunkTask:
     params: Any
     uniforms: Float | None
     overrides: tuple[tuple[InputRef, float], ...]
-    seed: np.random.SeedSequence
+    seed: int
+    first_draw: int
+    full: bool
 
 
-@dataclass(frozen=True)
-class ChunkResult:
-    """A chunk's outcomes ``float[c, D]`` (issue scale) and rounds to stability ``int[c]``."""
-
-    outcome: Float
-    stable_round: NDArray[np.int64] | None
-    n_rounds: int | None
-
-
-def _chunk_params(params: Any, seed: np.random.SeedSequence) -> Any:
-    """Give a model with internal randomness (a ``seed`` parameter left at None) its chunk seed."""
-    names = {f.name for f in dataclasses.fields(params)} if dataclasses.is_dataclass(params) else ()
-    if "seed" in names and params.seed is None:
-        return dataclasses.replace(params, seed=int(seed.generate_state(1)[0]))
-    return params
+def _summary(result: Forecast) -> Forecast:
+    """What a summary of many draws reads: outcomes and per-round means, medians, stability."""
+    rounds = result.rounds
+    return dataclasses.replace(
+        result,
+        rounds=None if rounds is None else dataclasses.replace(rounds, positions=None),
+        events=None,
+        extras={},
+    )
 
 
-def run_chunk(task: ChunkTask) -> ChunkResult:
+def run_chunk(task: ChunkTask, on_round: OnRound | None = None) -> Forecast:
     """Build a chunk's arrays and run the model on them (module level, so workers can import it)."""
     spec = models.get(task.model)
-    arrays = arrays_for(task.scenario, task.uniforms, dict(task.overrides))
-    result = spec.run(arrays, _chunk_params(task.params, task.seed))
-    rounds = result.rounds
-    return ChunkResult(
-        outcome=np.ascontiguousarray(result.outcome),
-        stable_round=None if rounds is None else np.asarray(rounds.stable_round, dtype=np.int64),
-        n_rounds=None if rounds is None else rounds.n_rounds,
+    arrays = arrays_for(
+        task.scenario,
+        task.uniforms,
+        dict(task.overrides),
+        seed=task.seed,
+        first_draw=task.first_draw,
     )
+    result = spec(arrays, task.params, on_round=on_round)
+    return result if task.full else _summary(result)
+
+
+def run_draws(
+    scenario: Scenario,
+    model: str,
+    params: Any,
+    uniforms: Float | None,
+    *,
+    seed: int,
+    overrides: Mapping[InputRef, float] | None = None,
+    full: bool = True,
+    chunk_size: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> Forecast:
+    """Run ``model`` on the draws given by ``uniforms[B, K]`` (None: one draw at the modes).
+
+    The draws are cut into chunks of ``chunk_size`` (default: :func:`default_chunk_size`) that
+    run in this process, on ``workers`` local processes or on the Dask cluster at
+    ``scheduler``; the merged :class:`~detente.models.Forecast` is the same, bit for bit,
+    whichever is used. ``full=False`` keeps only outcomes and per-round summaries (no events,
+    extras or positions), for large runs. ``progress(n)`` is called with a chunk's number of
+    draws as each chunk finishes and, in this process, with 0 before every round of a dynamic
+    model, so a callback that raises (a cancelled run) stops the run within a round.
+
+    >>> from detente import load_scenario
+    >>> s = load_scenario("emission-standards-1994")
+    >>> run_draws(s, "eum", models.get("eum").make_params(rounds=3), None, seed=0).rounds.n_rounds
+    3
+    """
+    total = 1 if uniforms is None else int(uniforms.shape[0])
+    size = chunk_size
+    if size is None:
+        size = default_chunk_size(len(scenario.actors), len(scenario.issues))
+    if size < 1:
+        raise ModelError(f"chunk_size must be at least 1; got {size}")
+    starts = list(range(0, total, size))
+    pinned = tuple((overrides or {}).items())
+    tasks = [
+        ChunkTask(
+            scenario=scenario,
+            model=model,
+            params=params,
+            uniforms=None if uniforms is None else uniforms[start : start + size],
+            overrides=pinned,
+            seed=seed,
+            first_draw=start,
+            full=full,
+        )
+        for start in starts
+    ]
+    sizes = [min(size, total - start) for start in starts]
+    fn: Callable[[ChunkTask], Forecast] = run_chunk
+    if progress is not None and workers is None and scheduler is None:
+        # In this process the hook can reach the caller: a chance to stop before every round.
+        fn = functools.partial(run_chunk, on_round=lambda _round: progress(0))
+    parts = run_tasks(
+        fn,
+        tasks,
+        workers=workers,
+        scheduler=scheduler,
+        on_done=None if progress is None else (lambda i: progress(sizes[i])),
+    )
+    return merge_forecasts(parts, starts)
 
 
 @dataclass(frozen=True)
@@ -118,56 +197,15 @@ class Outcomes:
     n_rounds: int | None
 
 
-def run_draws(
-    scenario: Scenario,
-    model: str,
-    params: Any,
-    uniforms: Float | None,
-    *,
-    seed: int,
-    overrides: Mapping[InputRef, float] | None = None,
-    chunk_size: int | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    progress: Callable[[int], None] | None = None,
+def run_outcomes(
+    scenario: Scenario, model: str, params: Any, uniforms: Float | None, **options: Any
 ) -> Outcomes:
-    """Run ``model`` on the draws given by ``uniforms[B, K]`` (None: one draw at the modes).
-
-    ``progress`` is called with a chunk's number of draws each time a chunk finishes.
-    """
-    total = 1 if uniforms is None else int(uniforms.shape[0])
-    size = chunk_size
-    if size is None:
-        size = default_chunk_size(len(scenario.actors), len(scenario.issues))
-    if size < 1:
-        raise ModelError(f"chunk_size must be at least 1; got {size}")
-    starts = list(range(0, total, size))
-    seeds = np.random.SeedSequence(seed).spawn(len(starts))
-    pinned = tuple((overrides or {}).items())
-    tasks = [
-        ChunkTask(
-            scenario=scenario,
-            model=model,
-            params=params,
-            uniforms=None if uniforms is None else uniforms[start : start + size],
-            overrides=pinned,
-            seed=chunk_seed,
-        )
-        for start, chunk_seed in zip(starts, seeds, strict=True)
-    ]
-    sizes = [min(size, total - start) for start in starts]
-    results = run_tasks(
-        run_chunk,
-        tasks,
-        workers=workers,
-        scheduler=scheduler,
-        on_done=None if progress is None else (lambda i: progress(sizes[i])),
-    )
-    stable = [r.stable_round for r in results]
+    """:func:`run_draws` keeping only the outcomes and rounds to stability (``options`` as
+    there, except ``full``)."""
+    result = run_draws(scenario, model, params, uniforms, full=False, **options)
+    rounds = result.rounds
     return Outcomes(
-        outcome=np.concatenate([r.outcome for r in results], axis=0),
-        stable_round=None
-        if any(s is None for s in stable)
-        else np.concatenate([s for s in stable if s is not None]),
-        n_rounds=results[0].n_rounds,
+        outcome=np.ascontiguousarray(result.outcome),
+        stable_round=None if rounds is None else np.asarray(rounds.stable_round, dtype=np.int64),
+        n_rounds=None if rounds is None else rounds.n_rounds,
     )

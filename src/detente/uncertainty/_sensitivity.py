@@ -19,11 +19,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import models
-from .._forecast import as_scenario
+from .._inputs import as_scenario
 from ..errors import ModelError
 from ..scenario import InputRef, Scenario, uncertain_inputs
 from ._batch import pinned_batch
-from ._runner import run_draws
+from ._runner import run_outcomes
 from ._simulate import run_params
 
 __all__ = ["SobolIndices", "Tornado", "sensitivity", "sobol", "tornado"]
@@ -255,7 +255,7 @@ def sobol(
     k = len(inputs)
     problem = {"num_vars": k, "names": [r.label for r in inputs], "bounds": [[0.0, 1.0]] * k}
     uniforms = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
-    result = run_draws(
+    result = run_outcomes(
         scenario,
         model,
         chosen,

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import models
-from .._forecast import as_scenario, model_params
+from .._inputs import as_scenario, model_params
 from ..errors import ModelError
 from ..scenario import Scenario, uncertain_inputs
 from ._copula import Correlated, sample_uniforms
 from ._result import Simulation
-from ._runner import run_draws
+from ._runner import run_outcomes
 
 __all__ = ["band_edges", "run_params", "simulate"]
 
@@ -80,7 +80,7 @@ def simulate(
     chosen = run_params(scenario, model, **params)
     inputs = uncertain_inputs(scenario)
     uniforms = sample_uniforms(inputs, draws, seed, correlated) if draws > 1 else None
-    result = run_draws(
+    result = run_outcomes(
         scenario,
         model,
         chosen,

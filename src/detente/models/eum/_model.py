@@ -253,6 +253,9 @@ def _unfold(values: Float, b: int, d: int) -> Float:
 def _events_table(arrays: ScenarioArrays, raw: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
     """Folded event rows → the public columns, positions on each issue's own scale."""
     d = arrays.n_issues
+    # Draw by draw (rounds in order within a draw): the order a chunked run's events also have.
+    order = np.argsort(raw["row"] // d, kind="stable")
+    raw = {k: np.asarray(v)[order] for k, v in raw.items()}
     rows = raw["row"]
     issue = rows % d
     lo, hi = arrays.scale_min[issue], arrays.scale_max[issue]

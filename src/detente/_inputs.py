@@ -1,0 +1,24 @@
+"""A run's inputs from what a caller gives: a scenario (object, path or built-in name) and the
+model's parameter object (defaults, then the scenario's, then the caller's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import models
+from .scenario import Scenario, load_scenario
+
+__all__ = ["as_scenario", "model_params"]
+
+
+def as_scenario(scenario: Scenario | str | Path) -> Scenario:
+    """A scenario object, loading it when given a path or a built-in name."""
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def model_params(scenario: Scenario, model: str, **params: Any) -> Any:
+    """The model's parameter object: defaults, then the scenario's, then ``params``."""
+    spec = models.get(model)
+    merged = {**scenario.model_parameters.get(model, {}), **params}
+    return spec.make_params(**merged)
