@@ -15,7 +15,16 @@ from .errors import DetenteError, ModelError, ScenarioError
 from .guarantees import GuaranteeAssessment, assess_guarantees
 from .models import Forecast
 from .scenario import Scenario, ScenarioArrays, builtin_names, load_scenario
-from .uncertainty import Levers, Simulation, SobolIndices, Tornado, levers, sensitivity, simulate
+from .uncertainty import (
+    Levers,
+    Simulation,
+    SobolIndices,
+    Tornado,
+    levers,
+    run_draws,
+    sensitivity,
+    simulate,
+)
 
 __version__ = "0.1.0"
 
@@ -43,6 +52,7 @@ __all__ = [
     "forecast",
     "levers",
     "load_scenario",
+    "run_draws",
     "sensitivity",
     "simulate",
 ]

@@ -15,8 +15,9 @@ from ._backends import run_tasks
 from ._copula import Correlated, correlation_matrix, sample_uniforms
 from ._figures import histogram_figure, save_figure, sobol_figure, tornado_figure
 from ._levers import Lever, Levers, levers
+from ._merge import merge_forecasts
 from ._result import Band, IssueSummary, Simulation
-from ._runner import default_chunk_size
+from ._runner import default_chunk_size, run_draws
 from ._sensitivity import SobolIndices, Tornado, sensitivity, sobol, tornado
 from ._simulate import simulate
 from ._tables import levers_table, print_summary, simulation_tables, sobol_tables, tornado_tables
@@ -35,7 +36,9 @@ __all__ = [
     "histogram_figure",
     "levers",
     "levers_table",
+    "merge_forecasts",
     "print_summary",
+    "run_draws",
     "run_tasks",
     "sample_uniforms",
     "save_figure",
