@@ -74,6 +74,15 @@ def test_rounds_for_a_static_model_is_refused() -> None:
     assert "model 'compromise' is static" in err
 
 
+def test_rounds_past_the_maximum_exit_2_naming_the_limit() -> None:
+    code, _, err = invoke(
+        "forecast", "emission-standards-1994", "-m", "eum", "--rounds", "2147483648"
+    )
+    assert code == 2
+    assert "model 'eum': 'rounds' must be at most 1,000; got 2,147,483,648" in err
+    assert "Traceback" not in err
+
+
 def test_param_option_passes_model_parameters() -> None:
     code, out, err = invoke(
         "forecast", "emission-standards-1994", "-m", "median", "-p", "tie=upper", "--json"
