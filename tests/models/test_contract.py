@@ -95,13 +95,20 @@ def test_every_parameter_is_documented(name: str) -> None:
 # draws all sit at the modes, so the draws differ only by their random numbers.
 TIES = load_scenario("decide-sample")
 Setting = tuple[Scenario, str, dict[str, Any]]
-SETTINGS: list[Setting] = [(SCENARIO, name, {}) for name in models.names()] + [
+RANDOM: list[Setting] = [
     (SCENARIO, "exchange", {"rex_p": 0.5}),
     (SCENARIO, "exchange", {"rex_p": 1.0, "rex_redraw": "on_recompute"}),
     (TIES, "exchange", {"tie_break": "seeded_random", "rounds": 2}),
     (SCENARIO, "smp", {"state_transitions": "Stochastic"}),
 ]
-RANDOM = [s for s in SETTINGS if s[2]]
+# Early stopping is per draw, so a chunk's draws stop when they would in the whole batch (each
+# tolerance makes some of the 40 draws stop early and others run on).
+STOPPING: list[Setting] = [
+    (SCENARIO, "eum", {"until_stable": 0.5}),
+    (SCENARIO, "exchange", {"until_stable": 5.0}),
+    (SCENARIO, "smp", {"until_stable": 0.5}),
+]
+SETTINGS: list[Setting] = [(SCENARIO, name, {}) for name in models.names()] + RANDOM + STOPPING
 RUN_DRAWS = 40
 
 
@@ -172,6 +179,14 @@ def test_a_dask_cluster_gives_the_in_process_numbers(whole_runs: dict[str, Forec
     ) as cluster:
         there = chunked(setting, chunk_size=13, scheduler=cluster.scheduler_address)
     assert_identical(there, whole_runs[_label(setting)])
+
+
+@pytest.mark.parametrize("setting", STOPPING, ids=_label)
+def test_stopping_settings_really_stop_some_draws_early(
+    setting: Setting, whole_runs: dict[str, Forecast]
+) -> None:
+    rounds = whole_runs[_label(setting)].rounds
+    assert rounds is not None and len(set(rounds.stable_round.tolist())) > 1
 
 
 @pytest.mark.parametrize("setting", RANDOM, ids=_label)

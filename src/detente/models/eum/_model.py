@@ -145,13 +145,18 @@ def _loop(
             kept_security.append(np.where(valid, security, np.nan))
             kept_risk.append(np.where(valid, risk, np.nan))
         if record.any():
-            events.append(_round_events(t, record, x_before, x, offer, partner, view_a, view_b))
+            # Fixed rounds: a settled row replays its round (same offers), so it has events.
+            # until_stable: a row stops when it settles, however long its batch runs on.
+            played = record if tol is None else record & np.isin(np.arange(m), active)
+            events.append(_round_events(t, played, x_before, x, offer, partner, view_a, view_b))
         # Stability per row: its largest move this round is within the tolerance.
         calm = np.ones(m, dtype=bool)
         calm[active] = moved <= (tol or 0.0)
         newly = calm & (stable < 0)
         stable[newly] = t - 1
-        still = moved > 0
+        # A settled row stops: nothing moved, or (until_stable) nothing moved more than the
+        # tolerance, so a row's run never depends on the other rows of its batch.
+        still = moved > (tol or 0.0)
         active = active[still]
         if tol is not None and calm.all():
             stop_rule = f"stable after round {t - 1} (tol {tol:g})"

@@ -63,6 +63,15 @@ def _check(arrays: ScenarioArrays) -> None:
         )
 
 
+def _scatter(
+    last: NDArray[np.int64], rows: NDArray[np.int64], values: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Per-draw counts ``int[B]``: the running ``rows``' values; stopped draws repeat ``last``."""
+    out = last.copy()
+    out[rows] = values
+    return out
+
+
 def _summaries(positions: Float, weight: Float) -> tuple[Float, Float]:
     """Weighted mean and median per issue, ``[B, D]``, of positions ``[B, N, D]``."""
     x = np.swapaxes(positions, 1, 2)
@@ -79,7 +88,9 @@ def exchange(
     the votes after the round's exchanges). ``rounds`` records the *preference* outcome: row 0
     the input, row k the weighted mean (and median) after round k's position reset. ``events``
     lists every realized exchange; ``extras`` holds ``voting_outcome`` ``[B, R, D]`` (issue
-    scale), ``candidates``, ``realized`` and ``ties`` ``[B, R]``.
+    scale), ``candidates``, ``realized`` and ``ties`` ``[B, R]``. With ``until_stable`` a draw
+    stops after its first round that moves no position more than the tolerance; its per-round
+    arrays then repeat its last round (as when runs of different lengths are merged).
 
     >>> from detente import load_scenario
     >>> f = exchange(load_scenario("decide-sample").to_arrays(), ExchangeParams(rounds=1))
@@ -92,31 +103,47 @@ def exchange(
     b, _, d = x.shape
     mean0, median0 = _summaries(x, weight)
     means, medians, kept = [mean0], [median0], [x]
-    voting, counts = [], []
+    voting: list[Float] = []
+    counts: list[tuple[NDArray[np.int64], ...]] = []
     events: list[dict[str, NDArray[np.generic]]] = []
     stable = np.full(b, params.rounds, dtype=np.int64)
     stop_rule = "fixed rounds"
     votes = x
+    # Draws still exchanging: under until_stable a draw stops after its first calm round and
+    # keeps its state, so no draw's run depends on the other draws of its batch.
+    running = np.arange(b)
     for r in range(1, params.rounds + 1):
         if on_round is not None:
             on_round(r)
-        key = RoundKey((arrays.seed, params.seed), arrays.draw_index, r)
-        result = run_round(x, arrays.salience, weight, arrays.mask, params, key)
-        votes = result.votes
-        step = np.nan_to_num(np.abs(result.preferences - x)).max(axis=(1, 2))
-        x = result.preferences
+        key = RoundKey((arrays.seed, params.seed), arrays.draw_index[running], r)
+        result = run_round(
+            x[running], arrays.salience[running], weight[running], arrays.mask, params, key
+        )
+        step = np.nan_to_num(np.abs(result.preferences - x[running])).max(axis=(1, 2))
+        x, votes = x.copy(), votes.copy()
+        x[running], votes[running] = result.preferences, result.votes
         mean, median = _summaries(x, weight)
         means.append(mean)
         medians.append(median)
         if params.keep == "full":
             kept.append(x)
         voting.append(_summaries(votes, weight)[0])
-        counts.append((result.candidates, result.realized, result.ties))
-        events.append({**result.events, "round": np.full(result.events["draw"].size, r)})
+        last = counts[-1] if counts else (np.zeros(b, dtype=np.int64),) * 3
+        counts.append(
+            tuple(
+                _scatter(before, running, now)
+                for before, now in zip(
+                    last, (result.candidates, result.realized, result.ties), strict=True
+                )
+            )
+        )
+        realized = {**result.events, "draw": running[result.events["draw"].astype(np.int64)]}
+        events.append({**realized, "round": np.full(result.events["draw"].size, r)})
         if params.until_stable is not None:
-            newly = (step <= params.until_stable) & (stable == params.rounds)
-            stable = np.where(newly, r, stable)
-            if (stable < params.rounds).all() or (step <= params.until_stable).all():
+            calm = step <= params.until_stable
+            stable[running[calm]] = r
+            running = running[~calm]
+            if not running.size:
                 stop_rule = f"until stable (tolerance {params.until_stable})"
                 break
     outcome = voting[-1] if voting else mean0
