@@ -4,9 +4,19 @@ Exception tree::
 
     DetenteError (ValueError)
     ├── ScenarioError   a scenario file or object is invalid; holds every problem found
-    └── ModelError      a model, a parameter or a model input is invalid
+    ├── ModelError      a model, a parameter or a model input is invalid
+    ├── NotFoundError (also LookupError)
+    │                   a named thing that does not exist: a stored scenario, version, run or
+    │                   result, or an issue or actor not in a scenario
+    └── ReportError     a report cannot be written (e.g. no Chromium to print the PDF)
 
-All subclass :class:`ValueError`, so generic handlers still work.
+All subclass :class:`ValueError`, so generic handlers still work, and all survive pickling, so
+an error raised in a process or Dask worker reaches the caller whole.
+
+>>> import pickle
+>>> err = ScenarioError.single("out_of_range", "salience must lie between 0 and 100", file="x.yaml")
+>>> pickle.loads(pickle.dumps(err)).records() == err.records()
+True
 """
 
 from __future__ import annotations
@@ -15,7 +25,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DetenteError", "ModelError", "Problem", "ScenarioError"]
+__all__ = [
+    "DetenteError",
+    "ModelError",
+    "NotFoundError",
+    "Problem",
+    "ReportError",
+    "ScenarioError",
+    "did_you_mean",
+]
 
 
 class DetenteError(ValueError):
@@ -80,6 +98,11 @@ class ScenarioError(DetenteError):
     def __post_init__(self) -> None:
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[tuple[Problem, ...], str | None]]:
+        # Exceptions pickle as ``cls(*self.args)``, and ``args`` holds the rendered text, not the
+        # problems: rebuild from the fields instead, so worker processes can send it back.
+        return type(self), (tuple(self.problems), self.source)
+
     @classmethod
     def single(
         cls,
@@ -120,6 +143,30 @@ class ScenarioError(DetenteError):
 
 class ModelError(DetenteError):
     """A model name, a parameter or a model input is invalid."""
+
+
+class NotFoundError(DetenteError, LookupError):
+    """A named thing that does not exist.
+
+    A stored scenario, version, run or result (the API answers 404), or an issue or actor that a
+    scenario does not have.
+    """
+
+    @classmethod
+    def among(cls, kind: str, name: str, known: Sequence[str], *, owner: str) -> NotFoundError:
+        """``owner has no <kind> '<name>'; did you mean ...?; its <kind>s: ...``.
+
+        >>> str(NotFoundError.among("issue", "TER", ["TERR", "NATO"], owner="scenario 'x'"))
+        "scenario 'x' has no issue 'TER'; did you mean 'TERR'?; its issues: TERR, NATO"
+        """
+        listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+        return cls(
+            f"{owner} has no {kind} '{name}'{did_you_mean(name, known)}; its {kind}s: {listed}"
+        )
+
+
+class ReportError(DetenteError):
+    """A report cannot be written (e.g. no Chromium to print the PDF)."""
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
