@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,11 +34,40 @@ __all__ = [
     "ReportError",
     "ScenarioError",
     "did_you_mean",
+    "shown",
 ]
+
+# A hostile file can put a 100,000-item list or a 130,000-character cell where a number belongs;
+# messages and records quote such input in short (reprlib elides the middle).
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlong = 40
+_SHORT.maxlevel = 3
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 6
+
+
+def shown(value: Any) -> str:
+    """A short ``repr`` of user input for a message: long texts, numbers and lists are elided.
+
+    >>> shown("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+    >>> shown(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, ...]'
+    """
+    return _SHORT.repr(value)
 
 
 class DetenteError(ValueError):
     """Base class of every error Détente raises on purpose."""
+
+
+def _plain(given: Any) -> bool:
+    """Whether a given value goes into a record as it is (short scalars) rather than quoted."""
+    if given is None or isinstance(given, bool | float):
+        return True
+    if isinstance(given, int):
+        return given.bit_length() <= 64
+    return isinstance(given, str) and len(given) <= 200
 
 
 @dataclass(frozen=True)
@@ -58,9 +88,7 @@ class Problem:
     column: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        given = self.given
-        if given is not None and not isinstance(given, str | int | float | bool):
-            given = repr(given)
+        given = self.given if _plain(self.given) else shown(self.given)
         return {
             "code": self.code,
             "location": self.location,

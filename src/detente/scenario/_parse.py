@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, ScenarioError, did_you_mean
+from ..errors import Problem, ScenarioError, did_you_mean, shown
 from ._checks import check_scenario
 from ._schema import Quantity, Scenario
 
@@ -149,22 +149,22 @@ def _problem_from_pydantic(err: Mapping[str, Any], raw: Any, locator: Locator) -
             column,
         )
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type"}:
-        message = f"expected a number; got {given!r}"
+        message = f"expected a number; got {shown(given)}"
         code = "not_a_number"
     elif kind in {"string_type"}:
-        message = f"expected text; got {given!r}"
+        message = f"expected text; got {shown(given)}"
         code = "not_text"
     elif kind.startswith("bool"):
-        message = f"expected true or false; got {given!r}"
+        message = f"expected true or false; got {shown(given)}"
         code = "not_a_boolean"
     elif kind.startswith("date"):
-        message = f"expected a date such as 2026-02-26; got {given!r}"
+        message = f"expected a date such as 2026-02-26; got {shown(given)}"
         code = "not_a_date"
     elif kind in {"tuple_type", "list_type"}:
         message = f"expected a list; got {type(given).__name__}"
         code = "not_a_list"
     elif kind in {"dict_type", "model_type", "model_attributes_type"}:
-        message = f"expected a mapping of fields; got {given!r}"
+        message = f"expected a mapping of fields; got {shown(given)}"
         code = "not_a_mapping"
     elif kind == "value_error":
         message = str(err.get("ctx", {}).get("error", err["msg"]))
