@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError, did_you_mean, shown
 from ._checks import check_scenario
+from ._limits import check_size
 from ._schema import Quantity, Scenario
 
 __all__ = ["Locator", "parse_scenario"]
@@ -206,6 +207,7 @@ def parse_scenario(raw: Any, *, locator: Locator | None = None) -> Scenario:
             f"(top-level keys: {', '.join(map(str, list(raw)[:8])) or 'none'})",
             file=locator.file,
         )
+    check_size(raw, locator.file)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:

@@ -19,7 +19,7 @@ yaml.constructor.ConstructorError: duplicate key 'a' on line 2; it is first give
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -31,7 +31,11 @@ __all__ = ["MAX_ALIAS_NODES", "load"]
 # aliases add more values than this is an alias bomb, not a scenario.
 MAX_ALIAS_NODES = 10_000
 
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser where PyYAML was built with it (fast), else the pure-Python one.
+if TYPE_CHECKING:
+    _Base = yaml.SafeLoader
+else:
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _error(message: str, node: yaml.Node) -> yaml.constructor.ConstructorError:
