@@ -22,11 +22,14 @@ True
 from __future__ import annotations
 
 import reprlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "MAX_PER_KIND",
+    "MORE_PROBLEMS",
     "DetenteError",
     "ModelError",
     "NotFoundError",
@@ -36,6 +39,10 @@ __all__ = [
     "did_you_mean",
     "shown",
 ]
+
+# A ScenarioError lists at most this many problems of one kind (code), then a count of the rest.
+MAX_PER_KIND = 50
+MORE_PROBLEMS = "more_problems"
 
 # A hostile file can put a 100,000-item list or a 130,000-character cell where a number belongs;
 # messages and records quote such input in short (reprlib elides the middle).
@@ -124,6 +131,7 @@ class ScenarioError(DetenteError):
     source: str | None = field(default=None)
 
     def __post_init__(self) -> None:
+        self.problems = _capped(self.problems, self.source)
         super().__init__(self.render())
 
     def __reduce__(self) -> tuple[type[ScenarioError], tuple[tuple[Problem, ...], str | None]]:
@@ -167,6 +175,33 @@ class ScenarioError(DetenteError):
         return ScenarioError(
             [p if p.file else replace(p, file=file) for p in self.problems], source=file
         )
+
+
+def _capped(problems: Sequence[Problem], source: str | None) -> list[Problem]:
+    """The first :data:`MAX_PER_KIND` problems of each kind, then one line per kind left out.
+
+    A file with 2,000 unknown issue keys gets 50 located problems and "1,950 more", not a
+    2,000-line message (and the did-you-mean hints are computed for those 50 only).
+    """
+    kept: list[Problem] = []
+    counts: Counter[str] = Counter()
+    for p in problems:
+        counts[p.code] += 1
+        if p.code == MORE_PROBLEMS or counts[p.code] <= MAX_PER_KIND:
+            kept.append(p)
+    for code, n in counts.items():
+        if code != MORE_PROBLEMS and n > MAX_PER_KIND:
+            kept.append(
+                Problem(
+                    MORE_PROBLEMS,
+                    "(scenario)",
+                    f"{n - MAX_PER_KIND:,} more problems of kind '{code}' are not listed (the "
+                    f"first {MAX_PER_KIND} of each kind are)",
+                    n - MAX_PER_KIND,
+                    file=source,
+                )
+            )
+    return kept
 
 
 class ModelError(DetenteError):

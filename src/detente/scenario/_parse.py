@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import types
 import typing
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, ScenarioError, did_you_mean, shown
+from ..errors import MAX_PER_KIND, Problem, ScenarioError, did_you_mean, shown
 from ._checks import check_scenario
 from ._limits import check_size
 from ._schema import Quantity, Scenario
@@ -112,20 +113,22 @@ def _element_type(annotation: Any) -> Any:
     return None
 
 
-def _problem_from_pydantic(err: Mapping[str, Any], raw: Any, locator: Locator) -> Problem:
+def _problem_from_pydantic(
+    err: Mapping[str, Any], raw: Any, locator: Locator, *, hint: bool = True
+) -> Problem:
     loc: Path = tuple(err["loc"])
     kind = err["type"]
     given = err.get("input")
     line, column = locator.where(loc)
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        owner = _model_at(loc[:-1])
+        owner = _model_at(loc[:-1]) if hint else None
         allowed = list(owner.model_fields) if owner else []
         if owner is Quantity:
             allowed = ["value", "low", "mode", "high", "source", "note"]
-        hint = did_you_mean(name, allowed)
-        message = f"unknown field '{name}'{hint}"
-        if allowed and not hint:
+        close = did_you_mean(name, allowed)
+        message = f"unknown field '{name}'{close}"
+        if allowed and not close:
             message += f"; the fields here are: {', '.join(allowed)}"
         return Problem(
             "unknown_field",
@@ -211,7 +214,13 @@ def parse_scenario(raw: Any, *, locator: Locator | None = None) -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        problems = [_problem_from_pydantic(e, raw, locator) for e in exc.errors()]
+        # Hints and field lists for the first problems of each kind only (see _capped).
+        seen: Counter[str] = Counter()
+        problems = []
+        for e in exc.errors():
+            seen[e["type"]] += 1
+            hint = seen[e["type"]] <= MAX_PER_KIND
+            problems.append(_problem_from_pydantic(e, raw, locator, hint=hint))
         raise ScenarioError(problems, source=locator.file) from None
     problems = [
         Problem(
