@@ -51,7 +51,7 @@ def is_ktab_csv(text: str) -> bool:
         return False
     if not rows or len(rows[0]) != 4:
         return False
-    return all(re.fullmatch(r"\d{1,9}", c.strip()) for c in rows[0][2:4])
+    return all(re.fullmatch(r"\d+", c.strip()) for c in rows[0][2:4])
 
 
 def slug(title: str, k: int, taken: set[str]) -> str:
@@ -90,6 +90,13 @@ def read_ktab_csv(text: str, *, file: str | None = None, scenario_id: str = "sce
             line=1,
         )
     name, description = _text(rows[0][0]), _text(rows[0][1])
+    if any(len(c.strip()) > 9 for c in rows[0][2:4]):
+        raise ScenarioError.single(
+            "too_large",
+            "line 1 declares more than a billion actors or issues; check the counts",
+            file=file,
+            line=1,
+        )
     n, d = int(rows[0][2]), int(rows[0][3])
     if len(name) > _MAX_SCENARIO_TEXT or len(description) > _MAX_SCENARIO_TEXT:
         problem("too_long", "the scenario name and description are limited to 512 characters", 1)
