@@ -11,7 +11,7 @@ from ._compare import Comparison, compare
 from ._forecast import forecast
 from .backtest import Leaderboard, backtest
 from .deal import DealReport, check_deal
-from .errors import DetenteError, ModelError, ScenarioError
+from .errors import DetenteError, ModelError, NotFoundError, ReportError, ScenarioError
 from .guarantees import GuaranteeAssessment, assess_guarantees
 from .models import Forecast
 from .scenario import Scenario, ScenarioArrays, builtin_names, load_scenario
@@ -37,6 +37,8 @@ __all__ = [
     "Leaderboard",
     "Levers",
     "ModelError",
+    "NotFoundError",
+    "ReportError",
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",

@@ -4,22 +4,77 @@ Exception tree::
 
     DetenteError (ValueError)
     ├── ScenarioError   a scenario file or object is invalid; holds every problem found
-    └── ModelError      a model, a parameter or a model input is invalid
+    ├── ModelError      a model, a parameter or a model input is invalid
+    ├── NotFoundError (also LookupError)
+    │                   a named thing that does not exist: a stored scenario, version, run or
+    │                   result, or an issue or actor not in a scenario
+    └── ReportError     a report cannot be written (e.g. no Chromium to print the PDF)
 
-All subclass :class:`ValueError`, so generic handlers still work.
+All subclass :class:`ValueError`, so generic handlers still work, and all survive pickling, so
+an error raised in a process or Dask worker reaches the caller whole.
+
+>>> import pickle
+>>> err = ScenarioError.single("out_of_range", "salience must lie between 0 and 100", file="x.yaml")
+>>> pickle.loads(pickle.dumps(err)).records() == err.records()
+True
 """
 
 from __future__ import annotations
 
+import reprlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DetenteError", "ModelError", "Problem", "ScenarioError"]
+__all__ = [
+    "MAX_PER_KIND",
+    "MORE_PROBLEMS",
+    "DetenteError",
+    "ModelError",
+    "NotFoundError",
+    "Problem",
+    "ReportError",
+    "ScenarioError",
+    "did_you_mean",
+    "shown",
+]
+
+# A ScenarioError lists at most this many problems of one kind (code), then a count of the rest.
+MAX_PER_KIND = 50
+MORE_PROBLEMS = "more_problems"
+
+# A hostile file can put a 100,000-item list or a 130,000-character cell where a number belongs;
+# messages and records quote such input in short (reprlib elides the middle).
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlong = 40
+_SHORT.maxlevel = 3
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 6
+
+
+def shown(value: Any) -> str:
+    """A short ``repr`` of user input for a message: long texts, numbers and lists are elided.
+
+    >>> shown("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+    >>> shown(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, ...]'
+    """
+    return _SHORT.repr(value)
 
 
 class DetenteError(ValueError):
     """Base class of every error Détente raises on purpose."""
+
+
+def _plain(given: Any) -> bool:
+    """Whether a given value goes into a record as it is (short scalars) rather than quoted."""
+    if given is None or isinstance(given, bool | float):
+        return True
+    if isinstance(given, int):
+        return given.bit_length() <= 64
+    return isinstance(given, str) and len(given) <= 200
 
 
 @dataclass(frozen=True)
@@ -40,9 +95,7 @@ class Problem:
     column: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        given = self.given
-        if given is not None and not isinstance(given, str | int | float | bool):
-            given = repr(given)
+        given = self.given if _plain(self.given) else shown(self.given)
         return {
             "code": self.code,
             "location": self.location,
@@ -78,7 +131,13 @@ class ScenarioError(DetenteError):
     source: str | None = field(default=None)
 
     def __post_init__(self) -> None:
+        self.problems = _capped(self.problems, self.source)
         super().__init__(self.render())
+
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[tuple[Problem, ...], str | None]]:
+        # Exceptions pickle as ``cls(*self.args)``, and ``args`` holds the rendered text, not the
+        # problems: rebuild from the fields instead, so worker processes can send it back.
+        return type(self), (tuple(self.problems), self.source)
 
     @classmethod
     def single(
@@ -118,8 +177,59 @@ class ScenarioError(DetenteError):
         )
 
 
+def _capped(problems: Sequence[Problem], source: str | None) -> list[Problem]:
+    """The first :data:`MAX_PER_KIND` problems of each kind, then one line per kind left out.
+
+    A file with 2,000 unknown issue keys gets 50 located problems and "1,950 more", not a
+    2,000-line message (and the did-you-mean hints are computed for those 50 only).
+    """
+    kept: list[Problem] = []
+    counts: Counter[str] = Counter()
+    for p in problems:
+        counts[p.code] += 1
+        if p.code == MORE_PROBLEMS or counts[p.code] <= MAX_PER_KIND:
+            kept.append(p)
+    for code, n in counts.items():
+        if code != MORE_PROBLEMS and n > MAX_PER_KIND:
+            kept.append(
+                Problem(
+                    MORE_PROBLEMS,
+                    "(scenario)",
+                    f"{n - MAX_PER_KIND:,} more problems of kind '{code}' are not listed (the "
+                    f"first {MAX_PER_KIND} of each kind are)",
+                    n - MAX_PER_KIND,
+                    file=source,
+                )
+            )
+    return kept
+
+
 class ModelError(DetenteError):
     """A model name, a parameter or a model input is invalid."""
+
+
+class NotFoundError(DetenteError, LookupError):
+    """A named thing that does not exist.
+
+    A stored scenario, version, run or result (the API answers 404), or an issue or actor that a
+    scenario does not have.
+    """
+
+    @classmethod
+    def among(cls, kind: str, name: str, known: Sequence[str], *, owner: str) -> NotFoundError:
+        """``owner has no <kind> '<name>'; did you mean ...?; its <kind>s: ...``.
+
+        >>> str(NotFoundError.among("issue", "TER", ["TERR", "NATO"], owner="scenario 'x'"))
+        "scenario 'x' has no issue 'TER'; did you mean 'TERR'?; its issues: TERR, NATO"
+        """
+        listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+        return cls(
+            f"{owner} has no {kind} '{name}'{did_you_mean(name, known)}; its {kind}s: {listed}"
+        )
+
+
+class ReportError(DetenteError):
+    """A report cannot be written (e.g. no Chromium to print the PDF)."""
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import DetenteError
+from ..errors import ReportError
 
 __all__ = ["ReportError", "find_chromium", "html_to_pdf"]
 
@@ -33,10 +33,6 @@ FLAGS = (
     "--virtual-time-budget=15000",
     "--run-all-compositor-stages-before-draw",
 )
-
-
-class ReportError(DetenteError):
-    """A report cannot be written (e.g. no Chromium to print the PDF)."""
 
 
 def find_chromium() -> str | None:

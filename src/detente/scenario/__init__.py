@@ -16,7 +16,8 @@ from ._ktab_xml import read_ktab_xml
 from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
 from ._parse import Locator, parse_scenario
 from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source
-from ._tables import read_csv, read_xlsx, write_flat_csv, write_long_csv, write_xlsx
+from ._tables import read_csv, write_flat_csv, write_long_csv
+from ._xlsx import read_xlsx, write_xlsx
 from ._yaml import dump_yaml, read_yaml
 
 __all__ = [

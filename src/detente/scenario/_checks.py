@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import did_you_mean
+from ..errors import MAX_PER_KIND, did_you_mean
 from ._guarantees import check_guarantees
 from ._schema import Quantity, Scale, Scenario
 
@@ -31,8 +31,30 @@ def _fmt(v: float) -> str:
     return f"{v:g}"
 
 
+class _Hints:
+    """Did-you-mean hints for the first :data:`MAX_PER_KIND` names only.
+
+    Each hint compares the name with every choice; a file with thousands of unknown names must
+    stay linear, and its error lists only that many problems of a kind anyway.
+    """
+
+    def __init__(self) -> None:
+        self.left = MAX_PER_KIND
+
+    def __call__(self, name: str, choices: Iterable[str]) -> str:
+        self.left -= 1
+        return did_you_mean(name, choices) if self.left >= 0 else ""
+
+
 def _quantity(
-    q: Quantity, path: Path, what: str, *, lo: float | None, hi: float | None, sources: set[str]
+    q: Quantity,
+    path: Path,
+    what: str,
+    *,
+    lo: float | None,
+    hi: float | None,
+    sources: set[str],
+    hint: Callable[[str, Iterable[str]], str] = did_you_mean,
 ) -> Iterator[RawProblem]:
     if not q.finite:
         bad = next(v for v in (q.low, q.mode, q.high) if not math.isfinite(v))
@@ -67,7 +89,7 @@ def _quantity(
             yield RawProblem(
                 "unknown_source",
                 path,
-                f"source '{ref}' is not in the scenario's sources{did_you_mean(ref, sources)}",
+                f"source '{ref}' is not in the scenario's sources{hint(ref, sources)}",
                 ref,
                 "a source id",
             )
@@ -112,6 +134,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
     problems: list[RawProblem] = []
     add = problems.extend
     sources = {src.id for src in s.sources}
+    source_hint, issue_hint = _Hints(), _Hints()
     if not s.issues:
         problems.append(RawProblem("empty", ("issues",), "the scenario has no issues"))
     if not s.actors:
@@ -137,6 +160,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                     lo=lo,
                     hi=hi,
                     sources=sources,
+                    hint=source_hint,
                 )
             )
 
@@ -152,6 +176,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                     lo=0.0,
                     hi=None,
                     sources=sources,
+                    hint=source_hint,
                 )
             )
         if not actor.issues:
@@ -170,7 +195,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                         "unknown_issue",
                         ipath,
                         f"issue '{issue_id}' is not defined in 'issues'"
-                        f"{did_you_mean(issue_id, scales)}",
+                        f"{issue_hint(issue_id, scales)}",
                         issue_id,
                         "an issue id",
                     )
@@ -181,7 +206,13 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
             lo, hi = (scale.min, scale.max) if scale else (None, None)
             add(
                 _quantity(
-                    stance.position, (*ipath, "position"), "position", lo=lo, hi=hi, sources=sources
+                    stance.position,
+                    (*ipath, "position"),
+                    "position",
+                    lo=lo,
+                    hi=hi,
+                    sources=sources,
+                    hint=source_hint,
                 )
             )
             add(
@@ -192,6 +223,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                     lo=0.0,
                     hi=100.0,
                     sources=sources,
+                    hint=source_hint,
                 )
             )
             if stance.capability is not None:
@@ -203,6 +235,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                         lo=0.0,
                         hi=None,
                         sources=sources,
+                        hint=source_hint,
                     )
                 )
             elif actor.capability is None:
@@ -225,6 +258,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                         lo=lo,
                         hi=hi,
                         sources=sources,
+                        hint=source_hint,
                     )
                 )
     for k, issue in enumerate(s.issues):

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, shown
+from ._csv_rows import csv_rows
 from ._parse import Locator, Path, parse_scenario
 from ._schema import Quantity, Scenario
 
@@ -67,6 +70,45 @@ def _clean(cell: str) -> str:
     return cell
 
 
+@dataclass
+class _Problems:
+    """The problems found so far; each names the kind of row (``#D row``) and the row number."""
+
+    file: str | None
+    found: list[Problem] = field(default_factory=list)
+
+    def add(
+        self, code: str, kind: str, row: int, message: str, column: str | None = None, **kw: Any
+    ) -> None:
+        self.found.append(
+            Problem(code, kind, message, file=self.file, line=row, column=column, **kw)
+        )
+
+    def number(self, text: str, column: str, kind: str, row: int) -> float | None:
+        try:
+            return float(text)
+        except ValueError:
+            self.add(
+                "not_a_number",
+                kind,
+                row,
+                f"expected a number for '{column}'; got {shown(text)}",
+                column=column,
+                given=text,
+            )
+            return None
+
+
+@dataclass
+class _Declared:
+    """What the rows declare, in file order: actors, issues, scale points and stances."""
+
+    actors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    issues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    points: dict[str, list[tuple[float, str, int]]] = field(default_factory=dict)
+    stances: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
 def read_decide(
     text: str,
     *,
@@ -79,33 +121,49 @@ def read_decide(
     ``salience_scale`` is the top of the file's salience scale: 1 (``decide``'s sample files,
     the default) or 100. Saliences are stored on 0–100 like every Détente scenario.
     """
-    problems: list[Problem] = []
+    problems = _Problems(file)
+    declared = _Declared()
+    for row, tag, fields in _tagged_rows(text, problems):
+        _declare(declared, row, tag, fields, problems)
+    _scales(declared, problems)
+    lines: dict[Path, int] = {}
+    columns: dict[Path, str] = {}
+    _stances(declared, salience_scale, problems, lines, columns)
+    if not declared.actors and not problems.found:
+        problems.add(
+            "empty", "(file)", 1, "no #A (actor) rows found; this is not a decide input file"
+        )
+    if problems.found:
+        raise ScenarioError(problems.found, source=file)
+    for k, actor in enumerate(declared.actors.values()):
+        lines[("actors", k)] = actor.pop("_row")
+    for k, issue in enumerate(declared.issues.values()):
+        lines[("issues", k)] = issue.pop("_row")
+    raw = {
+        "id": scenario_id,
+        "title": scenario_id,
+        "issues": list(declared.issues.values()),
+        "actors": list(declared.actors.values()),
+    }
+    return parse_scenario(raw, locator=Locator(file=file, lines=lines, columns=columns))
 
-    kind = "(file)"
 
-    def problem(code: str, row: int, message: str, column: str | None = None, **kw: Any) -> None:
-        problems.append(Problem(code, kind, message, file=file, line=row, column=column, **kw))
-
-    actors: dict[str, dict[str, Any]] = {}
-    issues: dict[str, dict[str, Any]] = {}
-    points: dict[str, list[tuple[float, str, int]]] = {}
-    stances: list[tuple[int, dict[str, str]]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    for row, cells in enumerate(reader, start=1):
-        cells = [_clean(c) for c in cells]
+def _tagged_rows(text: str, problems: _Problems) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """``(row, tag, fields by name)`` of each number-carrying row whose cells fit its tag."""
+    for row, raw_cells in csv_rows(text, file=problems.file, delimiter=_delimiter(text)):
+        cells = [_clean(c) for c in raw_cells]
         while cells and cells[-1] == "":
             cells.pop()
-        if not cells:
+        if not cells or cells[0][:2] in _TEXT_TAGS:
             continue
         tag = cells[0]
         kind = f"{tag} row"
-        if tag[:2] in _TEXT_TAGS:
-            continue
         if tag not in _ROWS:
-            problem(
+            problems.add(
                 "unknown_row",
+                kind,
                 row,
-                f"unknown row tag '{tag}'; decide rows start with #A (actor), #P (issue), "
+                f"unknown row tag {shown(tag)}; decide rows start with #A (actor), #P (issue), "
                 "#M (scale point), #D (stance), #/ or #O (text)",
                 given=tag,
             )
@@ -113,90 +171,127 @@ def read_decide(
         what, names, required = _ROWS[tag]
         values = cells[1:]
         if len(values) > len(names):
-            problem(
+            problems.add(
                 "surplus_cells",
+                kind,
                 row,
                 f"a {tag} ({what}) row has {len(names)} fields ({', '.join(names)}); got "
-                f"{len(values)}: {', '.join(repr(v) for v in values[len(names) :])} left over",
+                f"{len(values)}: {', '.join(shown(v) for v in values[len(names) :])} left over",
                 given=len(values),
             )
             continue
         fields = dict(zip(names, values, strict=False))
         missing = [n for n in names[:required] if not fields.get(n)]
         if missing:
-            problem(
+            problems.add(
                 "missing",
+                kind,
                 row,
                 f"a {tag} ({what}) row needs {', '.join(names[:required])}; "
                 f"'{missing[0]}' is empty",
                 column=missing[0],
             )
             continue
-        if tag == "#A":
-            if fields["id"] in actors:
-                problem("duplicate_id", row, f"actor '{fields['id']}' is declared twice")
-            actors[fields["id"]] = {
-                "id": fields["id"],
-                "name": fields.get("name") or fields["id"],
-                "description": fields.get("comment", ""),
-                "issues": {},
-                "_row": row,
-            }
-        elif tag == "#P":
-            if fields["id"] in issues:
-                problem("duplicate_id", row, f"issue '{fields['id']}' is declared twice")
-            issues[fields["id"]] = {
-                "id": fields["id"],
-                "name": fields.get("description") or fields["id"],
-                "_row": row,
-            }
-        elif tag == "#M":
-            value = _number(fields["value"], "value", row, problem)
-            if value is not None:
-                points.setdefault(fields["issue"], []).append(
-                    (value, fields.get("meaning", ""), row)
-                )
-        else:
-            stances.append((row, fields))
-    kind = "#M row"
-    for issue_id, pts in points.items():
-        if issue_id not in issues:
-            problem("unknown_issue", pts[0][2], f"scale point for undeclared issue '{issue_id}'")
+        yield row, tag, fields
+
+
+def _declare(
+    declared: _Declared, row: int, tag: str, fields: dict[str, str], problems: _Problems
+) -> None:
+    """Record one #A, #P, #M or #D row (stances are checked once every declaration is read)."""
+    kind = f"{tag} row"
+    if tag == "#A":
+        if fields["id"] in declared.actors:
+            problems.add("duplicate_id", kind, row, f"actor '{fields['id']}' is declared twice")
+        declared.actors[fields["id"]] = {
+            "id": fields["id"],
+            "name": fields.get("name") or fields["id"],
+            "description": fields.get("comment", ""),
+            "issues": {},
+            "_row": row,
+        }
+    elif tag == "#P":
+        if fields["id"] in declared.issues:
+            problems.add("duplicate_id", kind, row, f"issue '{fields['id']}' is declared twice")
+        declared.issues[fields["id"]] = {
+            "id": fields["id"],
+            "name": fields.get("description") or fields["id"],
+            "_row": row,
+        }
+    elif tag == "#M":
+        value = problems.number(fields["value"], "value", kind, row)
+        if value is not None:
+            point = (value, fields.get("meaning", ""), row)
+            declared.points.setdefault(fields["issue"], []).append(point)
+    else:
+        declared.stances.append((row, fields))
+
+
+def _scales(declared: _Declared, problems: _Problems) -> None:
+    """Each issue's scale from its #M points: lowest to highest, worded points as anchors."""
+    for issue_id, pts in declared.points.items():
+        if issue_id not in declared.issues:
+            problems.add(
+                "unknown_issue",
+                "#M row",
+                pts[0][2],
+                f"scale point for undeclared issue '{issue_id}'",
+            )
             continue
         scale_points = [v for v, _, _ in pts]
         lo, hi = min(scale_points), max(scale_points)
         if lo == hi:
-            problem(
+            problems.add(
                 "bad_scale",
+                "#M row",
                 pts[0][2],
                 f"issue '{issue_id}' has a single scale value {lo}; give its lowest and "
                 "highest points (#M rows)",
             )
             continue
         anchors = [{"value": v, "label": m} for v, m, _ in pts if m and v not in (lo, hi)]
-        issues[issue_id]["scale"] = {"min": lo, "max": hi, "anchors": anchors}
-    lines: dict[Path, int] = {}
-    columns: dict[Path, str] = {}
-    actor_index = {a: k for k, a in enumerate(actors)}
-    kind = "#D row"
-    for row, fields in stances:
+        declared.issues[issue_id]["scale"] = {"min": lo, "max": hi, "anchors": anchors}
+
+
+def _stances(
+    declared: _Declared,
+    salience_scale: float,
+    problems: _Problems,
+    lines: dict[Path, int],
+    columns: dict[Path, str],
+) -> None:
+    """Put each #D row on its actor, saliences mapped to 0–100, recording rows and columns."""
+    actor_index = {a: k for k, a in enumerate(declared.actors)}
+    for row, fields in declared.stances:
         actor_id, issue_id = fields["actor"], fields["issue"]
-        if actor_id not in actors:
-            problem("unknown_actor", row, f"stance of undeclared actor '{actor_id}' (no #A row)")
+        if actor_id not in declared.actors:
+            problems.add(
+                "unknown_actor",
+                "#D row",
+                row,
+                f"stance of undeclared actor '{actor_id}' (no #A row)",
+            )
             continue
-        if issue_id not in issues:
-            problem("unknown_issue", row, f"stance on undeclared issue '{issue_id}' (no #P row)")
+        if issue_id not in declared.issues:
+            problems.add(
+                "unknown_issue",
+                "#D row",
+                row,
+                f"stance on undeclared issue '{issue_id}' (no #P row)",
+            )
             continue
         numbers = {
-            k: _number(fields[k], k, row, problem) for k in ("position", "salience", "power")
+            k: problems.number(fields[k], k, "#D row", row)
+            for k in ("position", "salience", "power")
         }
         if any(v is None for v in numbers.values()):
             continue
         salience = float(numbers["salience"] or 0.0)
         if not 0.0 <= salience <= salience_scale:
             hint = " (for a 0–100 file use salience_scale=100)" if salience_scale == 1 else ""
-            problem(
+            problems.add(
                 "out_of_range",
+                "#D row",
                 row,
                 f"salience of '{actor_id}' on '{issue_id}' must lie between 0 and "
                 f"{salience_scale:g}; got {salience:g}{hint}",
@@ -204,53 +299,29 @@ def read_decide(
                 given=salience,
             )
             continue
-        stance_actor = actors[actor_id]
+        stance_actor = declared.actors[actor_id]
         if issue_id in stance_actor["issues"]:
-            problem("duplicate_id", row, f"actor '{actor_id}' has a second #D row for '{issue_id}'")
+            problems.add(
+                "duplicate_id",
+                "#D row",
+                row,
+                f"actor '{actor_id}' has a second #D row for '{issue_id}'",
+            )
             continue
         stance_actor["issues"][issue_id] = {
             "position": numbers["position"],
             "salience": salience * 100.0 / salience_scale,
             "capability": numbers["power"],
         }
+        at: Path = ("actors", actor_index[actor_id], "issues", issue_id)
         for fld, col in (
             ("position", "position"),
             ("salience", "salience"),
             ("capability", "power"),
         ):
-            path: Path = ("actors", actor_index[actor_id], "issues", issue_id, fld)
-            lines[path] = row
-            columns[path] = col
-        lines[("actors", actor_index[actor_id], "issues", issue_id)] = row
-    if not actors and not problems:
-        problem("empty", 1, "no #A (actor) rows found; this is not a decide input file")
-    if problems:
-        raise ScenarioError(problems, source=file)
-    for k, actor in enumerate(actors.values()):
-        lines[("actors", k)] = actor.pop("_row")
-    for k, issue in enumerate(issues.values()):
-        lines[("issues", k)] = issue.pop("_row")
-    raw = {
-        "id": scenario_id,
-        "title": scenario_id,
-        "issues": list(issues.values()),
-        "actors": list(actors.values()),
-    }
-    return parse_scenario(raw, locator=Locator(file=file, lines=lines, columns=columns))
-
-
-def _number(text: str, column: str, row: int, problem: Any) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        problem(
-            "not_a_number",
-            row,
-            f"expected a number for '{column}'; got {text!r}",
-            column=column,
-            given=text,
-        )
-        return None
+            lines[(*at, fld)] = row
+            columns[(*at, fld)] = col
+        lines[at] = row
 
 
 def _mode(q: Quantity | None) -> float | None:

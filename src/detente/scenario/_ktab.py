@@ -9,12 +9,11 @@ stripped, and ``$$`` inside a text cell stands for a comma (KTAB's CSV library).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, shown
+from ._csv_rows import csv_rows
 from ._parse import Locator, Path, parse_scenario
 from ._schema import Scenario
 
@@ -28,10 +27,9 @@ def _text(cell: str) -> str:
     return cell.strip().replace('"', "").replace("$$", ",").strip()
 
 
-def _rows(text: str) -> list[list[str]]:
-    rows = list(csv.reader(io.StringIO(text), skipinitialspace=True))
+def _rows(text: str, file: str | None = None) -> list[list[str]]:
     out = []
-    for row in rows:
+    for _, row in csv_rows(text, file=file, skipinitialspace=True):
         cells = list(row)
         while cells and cells[-1].strip() == "":
             cells.pop()  # KTAB lines end with a comma (and sometimes a space)
@@ -47,7 +45,10 @@ def is_ktab_csv(text: str) -> bool:
     >>> is_ktab_csv("actor,capability,position,salience\\n")
     False
     """
-    rows = _rows(text.split("\n", 1)[0])
+    try:
+        rows = _rows(text.split("\n", 1)[0])
+    except ScenarioError:  # not even one readable CSV line: read_csv will say why, with the file
+        return False
     if not rows or len(rows[0]) != 4:
         return False
     return all(re.fullmatch(r"\d+", c.strip()) for c in rows[0][2:4])
@@ -72,7 +73,7 @@ def read_ktab_csv(text: str, *, file: str | None = None, scenario_id: str = "sce
     >>> s.title, s.issue_ids, s.actor("B").issues["Pos"].position.mode
     ('Demo', ['Pos'], 80.0)
     """
-    rows = _rows(text)
+    rows = _rows(text, file)
     problems: list[Problem] = []
 
     def problem(code: str, message: str, line: int, column: str | None = None, **kw: Any) -> None:
@@ -89,6 +90,13 @@ def read_ktab_csv(text: str, *, file: str | None = None, scenario_id: str = "sce
             line=1,
         )
     name, description = _text(rows[0][0]), _text(rows[0][1])
+    if any(len(c.strip()) > 9 for c in rows[0][2:4]):
+        raise ScenarioError.single(
+            "too_large",
+            "line 1 declares more than a billion actors or issues; check the counts",
+            file=file,
+            line=1,
+        )
     n, d = int(rows[0][2]), int(rows[0][3])
     if len(name) > _MAX_SCENARIO_TEXT or len(description) > _MAX_SCENARIO_TEXT:
         problem("too_long", "the scenario name and description are limited to 512 characters", 1)
@@ -142,7 +150,7 @@ def read_ktab_csv(text: str, *, file: str | None = None, scenario_id: str = "sce
             except ValueError:
                 problem(
                     "not_a_number",
-                    f"expected a number in column '{header[col]}'; got {row[col].strip()!r}",
+                    f"expected a number in column '{header[col]}'; got {shown(row[col].strip())}",
                     number,
                     given=row[col].strip(),
                     expected="a number",

@@ -11,12 +11,18 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
 from ..errors import Problem, ScenarioError
 from ._ktab import SALIENCE_TOL, slug
 from ._parse import Locator, parse_scenario
 from ._schema import Scenario
 
-__all__ = ["read_ktab_xml"]
+__all__ = ["MAX_ACCOMMODATION_ACTORS", "read_ktab_xml"]
+
+# The accommodation matrix is actors × actors: bounded so that a file cannot ask for billions.
+MAX_ACCOMMODATION_ACTORS = 2_000
 
 # XML option element → (SmpParams field, accepted spellings → value). The schema's spellings
 # 'Proportional' and 'No' are accepted beside the code's 'Prop' and 'None' (§7.13).
@@ -56,11 +62,20 @@ _OPTIONS: dict[str, tuple[str, dict[str, str]]] = {
 
 def read_ktab_xml(text: str, *, file: str | None = None, scenario_id: str = "scenario") -> Scenario:
     """Parse a KTAB XML scenario, with its model options and accommodation matrix."""
+    # defusedxml, the standard guard for XML from strangers: a scenario has no use for a DTD, so
+    # entity declarations (billion laughs) and external references are refused outright.
     try:
-        root = ElementTree.fromstring(text)
+        root = fromstring(text)
     except ElementTree.ParseError as exc:
         raise ScenarioError.single(
             "invalid_xml", f"this is not valid XML: {exc}", file=file, line=exc.position[0]
+        ) from None
+    except DefusedXmlException as exc:
+        raise ScenarioError.single(
+            "invalid_xml",
+            f"this XML declares entities or external references, which a KTAB scenario never "
+            f"needs ({exc})",
+            file=file,
         ) from None
     if root.tag != "Scenario":
         raise ScenarioError.single(
@@ -172,6 +187,14 @@ def _accommodation(
     """``IdealAdjustment`` pairs over the identity; None when absent (identity)."""
     pairs = root.findall("./IdealAdjustment/iaPair")
     if not pairs:
+        return None
+    if len(ids) > MAX_ACCOMMODATION_ACTORS:
+        fail(
+            "too_large",
+            "IdealAdjustment",
+            f"an accommodation matrix (IdealAdjustment) is limited to "
+            f"{MAX_ACCOMMODATION_ACTORS:,} actors; this scenario has {len(ids):,}",
+        )
         return None
     index = {a: i for i, a in enumerate(ids)}
     matrix = [[1.0 if i == j else 0.0 for j in range(len(ids))] for i in range(len(ids))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 from importlib import resources
 from pathlib import Path
 
@@ -9,14 +11,14 @@ from ..errors import ScenarioError, did_you_mean
 from ._decide import is_decide_text, read_decide
 from ._ktab import is_ktab_csv, read_ktab_csv
 from ._ktab_xml import read_ktab_xml
+from ._limits import MAX_FILE_BYTES
 from ._schema import Scenario
-from ._tables import read_csv, read_xlsx
+from ._tables import read_csv
+from ._xlsx import read_xlsx
 from ._yaml import read_yaml
 
 __all__ = ["MAX_FILE_BYTES", "builtin_names", "load_scenario", "read_scenario_bytes"]
 
-# Real scenarios are a few hundred KB at most; anything far larger is a wrong file.
-MAX_FILE_BYTES = 10 * 1024 * 1024
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xml": "xml"}
 _SUFFIXES |= {".decide": "decide", ".txt": "decide"}  # the decide program's input format
 
@@ -60,20 +62,18 @@ def read_scenario_bytes(data: bytes, *, filename: str, kind: str | None = None) 
     if not data.strip():
         raise ScenarioError.single("empty", "the file is empty; expected a scenario", file=filename)
     if kind == "xlsx":
-        import io
-        import tempfile
-
         if not data.startswith(b"PK"):
             raise ScenarioError.single(
                 "not_a_scenario",
                 "this is not an XLSX workbook (it is not a zip file)",
                 file=filename,
             )
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            handle.write(io.BytesIO(data).read())
-            handle.flush()
-            return read_xlsx(Path(handle.name), file=filename, scenario_id=_stem(filename))
-    if b"\x00" in data[:8192]:
+        return read_xlsx(io.BytesIO(data), file=filename, scenario_id=_stem(filename))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ScenarioError.single(
+            "not_utf8", "the file is UTF-16 text; save it as UTF-8", file=filename
+        )
+    if b"\x00" in data:
         raise ScenarioError.single(
             "binary_file", "this is a binary file, not a text scenario", file=filename
         )

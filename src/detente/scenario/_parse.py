@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import types
 import typing
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, ScenarioError, did_you_mean
+from ..errors import MAX_PER_KIND, Problem, ScenarioError, did_you_mean, shown
 from ._checks import check_scenario
+from ._limits import check_size
 from ._schema import Quantity, Scenario
 
 __all__ = ["Locator", "parse_scenario"]
@@ -111,20 +113,22 @@ def _element_type(annotation: Any) -> Any:
     return None
 
 
-def _problem_from_pydantic(err: Mapping[str, Any], raw: Any, locator: Locator) -> Problem:
+def _problem_from_pydantic(
+    err: Mapping[str, Any], raw: Any, locator: Locator, *, hint: bool = True
+) -> Problem:
     loc: Path = tuple(err["loc"])
     kind = err["type"]
     given = err.get("input")
     line, column = locator.where(loc)
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        owner = _model_at(loc[:-1])
+        owner = _model_at(loc[:-1]) if hint else None
         allowed = list(owner.model_fields) if owner else []
         if owner is Quantity:
             allowed = ["value", "low", "mode", "high", "source", "note"]
-        hint = did_you_mean(name, allowed)
-        message = f"unknown field '{name}'{hint}"
-        if allowed and not hint:
+        close = did_you_mean(name, allowed)
+        message = f"unknown field '{name}'{close}"
+        if allowed and not close:
             message += f"; the fields here are: {', '.join(allowed)}"
         return Problem(
             "unknown_field",
@@ -149,22 +153,22 @@ def _problem_from_pydantic(err: Mapping[str, Any], raw: Any, locator: Locator) -
             column,
         )
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type"}:
-        message = f"expected a number; got {given!r}"
+        message = f"expected a number; got {shown(given)}"
         code = "not_a_number"
     elif kind in {"string_type"}:
-        message = f"expected text; got {given!r}"
+        message = f"expected text; got {shown(given)}"
         code = "not_text"
     elif kind.startswith("bool"):
-        message = f"expected true or false; got {given!r}"
+        message = f"expected true or false; got {shown(given)}"
         code = "not_a_boolean"
     elif kind.startswith("date"):
-        message = f"expected a date such as 2026-02-26; got {given!r}"
+        message = f"expected a date such as 2026-02-26; got {shown(given)}"
         code = "not_a_date"
     elif kind in {"tuple_type", "list_type"}:
         message = f"expected a list; got {type(given).__name__}"
         code = "not_a_list"
     elif kind in {"dict_type", "model_type", "model_attributes_type"}:
-        message = f"expected a mapping of fields; got {given!r}"
+        message = f"expected a mapping of fields; got {shown(given)}"
         code = "not_a_mapping"
     elif kind == "value_error":
         message = str(err.get("ctx", {}).get("error", err["msg"]))
@@ -206,10 +210,17 @@ def parse_scenario(raw: Any, *, locator: Locator | None = None) -> Scenario:
             f"(top-level keys: {', '.join(map(str, list(raw)[:8])) or 'none'})",
             file=locator.file,
         )
+    check_size(raw, locator.file)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        problems = [_problem_from_pydantic(e, raw, locator) for e in exc.errors()]
+        # Hints and field lists for the first problems of each kind only (see _capped).
+        seen: Counter[str] = Counter()
+        problems = []
+        for e in exc.errors():
+            seen[e["type"]] += 1
+            hint = seen[e["type"]] <= MAX_PER_KIND
+            problems.append(_problem_from_pydantic(e, raw, locator, hint=hint))
         raise ScenarioError(problems, source=locator.file) from None
     problems = [
         Problem(

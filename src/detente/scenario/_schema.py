@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
+from ..errors import NotFoundError
+
 if TYPE_CHECKING:
     from ._arrays import ScenarioArrays
     from ._guarantees import GuaranteePackage
@@ -222,13 +224,13 @@ class Scenario(BaseModel):
         for issue in self.issues:
             if issue.id == issue_id:
                 return issue
-        raise KeyError(issue_id)
+        raise NotFoundError.among("issue", issue_id, self.issue_ids, owner=f"scenario '{self.id}'")
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
             if actor.id == actor_id:
                 return actor
-        raise KeyError(actor_id)
+        raise NotFoundError.among("actor", actor_id, self.actor_ids, owner=f"scenario '{self.id}'")
 
     def to_arrays(self, draws: int = 1, seed: int | None = 0) -> ScenarioArrays:
         """The scenario as batch-first arrays (see :func:`detente.scenario.to_arrays`)."""

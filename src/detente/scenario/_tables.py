@@ -1,4 +1,5 @@
-"""The table formats: the literature's flat CSV (one issue), the long CSV, and XLSX.
+"""The table formats: the literature's flat CSV (one issue) and the long CSV; table rows to a
+scenario (shared with the XLSX reader in :mod:`._xlsx`).
 
 Flat CSV: ``actor,capability,position,salience`` (optional ``name``), one row per actor, one
 issue. Long CSV: ``actor,issue,capability,position,salience`` (``power`` is accepted for
@@ -12,35 +13,41 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Sequence
-from pathlib import Path as FsPath
 from typing import Any
 
-from ..errors import Problem, ScenarioError, did_you_mean
+from ..errors import Problem, ScenarioError, did_you_mean, shown
+from ._csv_rows import csv_rows
 from ._parse import Locator, Path, parse_scenario
 from ._schema import Quantity, Scenario
 
-__all__ = ["read_csv", "read_xlsx", "write_flat_csv", "write_long_csv", "write_xlsx"]
+__all__ = [
+    "LONG_COLUMNS",
+    "cell_number",
+    "check_header",
+    "long_rows",
+    "read_csv",
+    "rows_to_scenario",
+    "write_flat_csv",
+    "write_long_csv",
+]
 
 _FLAT = ["actor", "capability", "position", "salience"]
-_LONG = ["actor", "issue", "capability", "position", "salience"]
+LONG_COLUMNS = ["actor", "issue", "capability", "position", "salience"]
 _RANGED = ["position", "salience", "capability"]
 _OPTIONAL = ["name", *(f"{f}_{end}" for f in _RANGED for end in ("low", "high"))]
-_ISSUE_COLUMNS = ["id", "name", "description", "scale_min", "scale_max", "unit", "status_quo"]
-_ACTOR_COLUMNS = ["id", "name", "description", "capability", "veto"]
 
 
-def _number(text: Any, file: str | None, row: int, column: str) -> float:
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text)
-    cell = str(text).strip() if text is not None else ""
+def cell_number(text: Any, file: str | None, row: int, column: str) -> float:
+    """The number in a table cell (text or, from XLSX, a number); a clear error otherwise."""
+    numeric = isinstance(text, int | float) and not isinstance(text, bool)
+    cell = text if numeric else str(text).strip() if text is not None else ""
     try:
         return float(cell)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an XLSX integer past 1e308
         raise ScenarioError.single(
             "not_a_number",
-            f"expected a number in column '{column}'; got {cell!r}",
+            f"expected a number in column '{column}'; got {shown(cell)}",
             file=file,
             line=row,
             column=column,
@@ -50,7 +57,7 @@ def _number(text: Any, file: str | None, row: int, column: str) -> float:
         ) from None
 
 
-def _check_header(
+def check_header(
     header: Sequence[str], required: Sequence[str], file: str | None, what: str
 ) -> None:
     allowed = [*required, *_OPTIONAL]
@@ -87,7 +94,7 @@ def _check_header(
         raise ScenarioError(problems, source=file)
 
 
-def _rows_to_scenario(
+def rows_to_scenario(
     header: list[str],
     rows: list[tuple[int, dict[str, Any]]],
     *,
@@ -103,7 +110,8 @@ def _rows_to_scenario(
     lines: dict[Path, int] = {}
     columns: dict[Path, str] = {}
     actors: dict[str, dict[str, Any]] = {}
-    issue_order: list[str] = []
+    actor_index: dict[str, int] = {}  # a dict, not list.index: one lookup per row stays O(1)
+    issue_order: dict[str, None] = {}
     for row, cells in rows:
         actor_id = str(cells.get("actor") or "").strip()
         if not actor_id:
@@ -125,13 +133,12 @@ def _rows_to_scenario(
                 column="issue",
                 location=f"row {row}",
             )
-        if issue_id not in issue_order:
-            issue_order.append(issue_id)
+        issue_order.setdefault(issue_id)
         actor = actors.setdefault(
             actor_id,
             {"id": actor_id, "name": str(cells.get("name") or actor_id).strip(), "issues": {}},
         )
-        a_index = list(actors).index(actor_id)
+        a_index = actor_index.setdefault(actor_id, len(actor_index))
         if issue_id in actor["issues"]:
             raise ScenarioError.single(
                 "duplicate_id",
@@ -156,15 +163,15 @@ def _rows_to_scenario(
                     location=f"row {row}",
                     expected="a number",
                 )
-            mode = _number(cell, file, row, fld)
+            mode = cell_number(cell, file, row, fld)
             low_cell, high_cell = cells.get(f"{fld}_low"), cells.get(f"{fld}_high")
             has_low = low_cell is not None and str(low_cell).strip() != ""
             has_high = high_cell is not None and str(high_cell).strip() != ""
             if has_low or has_high:
                 stance[fld] = {
-                    "low": _number(low_cell, file, row, f"{fld}_low") if has_low else mode,
+                    "low": cell_number(low_cell, file, row, f"{fld}_low") if has_low else mode,
                     "mode": mode,
-                    "high": _number(high_cell, file, row, f"{fld}_high") if has_high else mode,
+                    "high": cell_number(high_cell, file, row, f"{fld}_high") if has_high else mode,
                 }
             else:
                 stance[fld] = mode
@@ -190,18 +197,18 @@ def _rows_to_scenario(
 
 def read_csv(text: str, *, file: str | None = None, scenario_id: str = "scenario") -> Scenario:
     """Parse a flat (one issue) or long CSV; the layout is told by an ``issue`` column."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv_rows(text, file=file)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(reader)[1]]
     except StopIteration:
         raise ScenarioError.single(
             "empty", "the file is empty; expected a CSV header", file=file
         ) from None
     header = ["capability" if h == "power" else h for h in header]
     long = "issue" in header
-    _check_header(header, _LONG if long else _FLAT, file, "long CSV" if long else "flat CSV")
+    check_header(header, LONG_COLUMNS if long else _FLAT, file, "long CSV" if long else "flat CSV")
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in enumerate(reader, start=2):
+    for row, cells in reader:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
@@ -209,13 +216,13 @@ def read_csv(text: str, *, file: str | None = None, scenario_id: str = "scenario
                 "bad_row",
                 f"row has {len(cells)} cells but the header has {len(header)} columns",
                 file=file,
-                line=number,
-                location=f"row {number}",
+                line=row,
+                location=f"row {row}",
                 given=len(cells),
                 expected=f"{len(header)} cells",
             )
-        rows.append((number, dict(zip(header, cells, strict=True))))
-    return _rows_to_scenario(header, rows, scenario_id=scenario_id, file=file)
+        rows.append((row, dict(zip(header, cells, strict=True))))
+    return rows_to_scenario(header, rows, scenario_id=scenario_id, file=file)
 
 
 def _stance_cells(q: Quantity | None, fld: str) -> dict[str, Any]:
@@ -228,7 +235,7 @@ def _stance_cells(q: Quantity | None, fld: str) -> dict[str, Any]:
     return cells
 
 
-def _long_rows(scenario: Scenario) -> tuple[list[str], list[dict[str, Any]]]:
+def long_rows(scenario: Scenario) -> tuple[list[str], list[dict[str, Any]]]:
     rows = []
     for actor in scenario.actors:
         for issue in scenario.issues:
@@ -243,7 +250,7 @@ def _long_rows(scenario: Scenario) -> tuple[list[str], list[dict[str, Any]]]:
             row.update(_stance_cells(stance.salience, "salience"))
             rows.append(row)
     extra = [c for c in _OPTIONAL if any(c in r for r in rows)]
-    return [*_LONG, *extra], rows
+    return [*LONG_COLUMNS, *extra], rows
 
 
 def _write(header: list[str], rows: list[dict[str, Any]]) -> str:
@@ -256,7 +263,7 @@ def _write(header: list[str], rows: list[dict[str, Any]]) -> str:
 
 def write_long_csv(scenario: Scenario) -> str:
     """The scenario's actors, positions, saliences and capabilities as a long CSV."""
-    header, rows = _long_rows(scenario)
+    header, rows = long_rows(scenario)
     return _write(header, rows)
 
 
@@ -268,170 +275,7 @@ def write_flat_csv(scenario: Scenario) -> str:
             f"the flat CSV holds one issue; this scenario has {len(scenario.issues)} "
             "(use the long CSV)",
         )
-    header, rows = _long_rows(scenario)
+    header, rows = long_rows(scenario)
     for row in rows:
         row.pop("issue")
     return _write([h for h in header if h != "issue"], rows)
-
-
-def read_xlsx(path: FsPath, *, file: str | None = None, scenario_id: str = "scenario") -> Scenario:
-    """Parse an XLSX workbook (sheets ``positions`` and optional ``issues``, ``actors``)."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ScenarioError.single(
-            "not_a_scenario", f"this is not a readable XLSX workbook ({exc})", file=file
-        ) from None
-    sheets = {ws.title: ws for ws in workbook.worksheets}
-    if "positions" not in sheets:
-        raise ScenarioError.single(
-            "missing_sheet",
-            f"the workbook has no 'positions' sheet (sheets: {', '.join(sheets) or 'none'})",
-            file=file,
-        )
-
-    def table(name: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-        values = list(sheets[name].iter_rows(values_only=True))
-        if not values:
-            return [], []
-        header = [str(h).strip() if h is not None else "" for h in values[0]]
-        while header and header[-1] == "":
-            header.pop()
-        rows = []
-        for number, cells in enumerate(values[1:], start=2):
-            if all(c is None or str(c).strip() == "" for c in cells):
-                continue
-            rows.append(
-                (number, {h: cells[k] if k < len(cells) else None for k, h in enumerate(header)})
-            )
-        return header, rows
-
-    header, rows = table("positions")
-    header = ["capability" if h == "power" else h for h in header]
-    rows = [(n, {("capability" if k == "power" else k): v for k, v in r.items()}) for n, r in rows]
-    _check_header(header, _LONG, f"{file} (sheet positions)" if file else None, "positions sheet")
-    issues_meta = None
-    if "issues" in sheets:
-        ih, irows = table("issues")
-        _check_sheet(ih, _ISSUE_COLUMNS, file, "issues")
-        issues_meta = [_issue_from_row(r, file, n) for n, r in irows]
-    actors_meta = None
-    if "actors" in sheets:
-        ah, arows = table("actors")
-        _check_sheet(ah, _ACTOR_COLUMNS, file, "actors")
-        actors_meta = [_actor_from_row(r, file, n) for n, r in arows]
-    workbook.close()
-    return _rows_to_scenario(
-        header,
-        rows,
-        scenario_id=scenario_id,
-        file=file,
-        issues_meta=issues_meta,
-        actors_meta=actors_meta,
-    )
-
-
-def _check_sheet(header: list[str], allowed: list[str], file: str | None, sheet: str) -> None:
-    for col in header:
-        if col not in allowed:
-            raise ScenarioError.single(
-                "unknown_column",
-                f"unknown column '{col}' in sheet '{sheet}'{did_you_mean(col, allowed)}; its "
-                f"columns are: {', '.join(allowed)}",
-                file=file,
-                line=1,
-                column=col,
-                location=f"sheet {sheet}",
-            )
-    if "id" not in header:
-        raise ScenarioError.single(
-            "missing_column",
-            f"sheet '{sheet}' needs an 'id' column",
-            file=file,
-            location=f"sheet {sheet}",
-        )
-
-
-def _blank(v: Any) -> bool:
-    return (
-        v is None
-        or (isinstance(v, str) and v.strip() == "")
-        or (isinstance(v, float) and math.isnan(v))
-    )
-
-
-def _issue_from_row(r: dict[str, Any], file: str | None, row: int) -> dict[str, Any]:
-    issue: dict[str, Any] = {"id": str(r["id"]).strip(), "name": str(r.get("name") or r["id"])}
-    if not _blank(r.get("description")):
-        issue["description"] = str(r["description"])
-    scale: dict[str, Any] = {}
-    for col, key in (("scale_min", "min"), ("scale_max", "max")):
-        if not _blank(r.get(col)):
-            scale[key] = _number(r[col], file, row, col)
-    if not _blank(r.get("unit")):
-        scale["unit"] = str(r["unit"])
-    if scale:
-        issue["scale"] = scale
-    if not _blank(r.get("status_quo")):
-        issue["status_quo"] = _number(r["status_quo"], file, row, "status_quo")
-    return issue
-
-
-def _actor_from_row(r: dict[str, Any], file: str | None, row: int) -> dict[str, Any]:
-    actor: dict[str, Any] = {"id": str(r["id"]).strip()}
-    if not _blank(r.get("name")):
-        actor["name"] = str(r["name"])
-    if not _blank(r.get("description")):
-        actor["description"] = str(r["description"])
-    if not _blank(r.get("capability")):
-        actor["capability"] = _number(r["capability"], file, row, "capability")
-    if not _blank(r.get("veto")):
-        actor["veto"] = str(r["veto"]).strip().lower() in {"1", "true", "yes", "y"}
-    return actor
-
-
-def write_xlsx(scenario: Scenario, path: FsPath) -> None:
-    """Write the scenario as an XLSX workbook readable by :func:`read_xlsx`."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    positions = workbook.create_sheet("positions", 0)
-    del workbook[workbook.sheetnames[1]]
-    header, rows = _long_rows(scenario)
-    positions.append(header)
-    for row in rows:
-        positions.append([_cell(row.get(h, "")) for h in header])
-    issues = workbook.create_sheet("issues")
-    issues.append(_ISSUE_COLUMNS)
-    for issue in scenario.issues:
-        sq = issue.status_quo.mode if issue.status_quo is not None else None
-        issues.append(
-            [
-                issue.id,
-                issue.name,
-                issue.description or None,
-                issue.scale.min,
-                issue.scale.max,
-                issue.scale.unit,
-                sq,
-            ]
-        )
-    actors = workbook.create_sheet("actors")
-    actors.append(_ACTOR_COLUMNS)
-    for actor in scenario.actors:
-        cap = actor.capability.mode if actor.capability is not None else None
-        actors.append([actor.id, actor.name, actor.description or None, cap, actor.veto])
-    workbook.save(path)
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value:
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value if value != "" else None

@@ -8,37 +8,43 @@ import yaml
 
 from ..errors import ScenarioError
 from ._parse import Locator, Path, parse_scenario
+from ._yaml_loader import load
 
 if TYPE_CHECKING:
     from ._schema import Scenario
 
 __all__ = ["dump_yaml", "read_yaml"]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _lines(node: yaml.Node, path: Path, out: dict[Path, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = (*path, key.value)
-            out[sub] = key.start_mark.line + 1
-            _lines(value, sub, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for k, item in enumerate(node.value):
-            sub = (*path, k)
-            out[sub] = item.start_mark.line + 1
-            _lines(item, sub, out)
+def _lines(root: yaml.Node) -> dict[Path, int]:
+    """The line of every key and list item, by path (iterative: nesting may be 1,000 deep)."""
+    out: dict[Path, int] = {}
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                sub = (*path, key.value)
+                out[sub] = key.start_mark.line + 1
+                stack.append((value, sub))
+        elif isinstance(node, yaml.SequenceNode):
+            for k, item in enumerate(node.value):
+                sub = (*path, k)
+                out[sub] = item.start_mark.line + 1
+                stack.append((item, sub))
+    return out
 
 
 def read_yaml(text: str, *, file: str | None = None) -> Scenario:
-    """Parse and check a YAML scenario; problems name the file and line."""
-    # One pass with libyaml's safe loader where available: the node tree gives the lines and is
-    # then constructed into plain data (safe types only).
-    loader = _Loader(text)
+    """Parse and check a YAML scenario; problems name the file and line.
+
+    Duplicate keys, recursive aliases, alias bombs and scalars that do not read as their type
+    are refused as invalid YAML (see :mod:`._yaml_loader`).
+    """
     try:
-        root = loader.get_single_node()
-        raw = loader.construct_document(root) if root is not None else None
+        root, raw = load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
@@ -53,11 +59,7 @@ def read_yaml(text: str, *, file: str | None = None) -> Scenario:
         raise ScenarioError.single(
             "invalid_yaml", f"this is not valid YAML: {exc}", file=file, location="(file)"
         ) from None
-    finally:
-        loader.dispose()
-    lines: dict[Path, int] = {}
-    if root is not None:
-        _lines(root, (), lines)
+    lines = _lines(root) if root is not None else {}
     return parse_scenario(raw, locator=Locator(file=file, lines=lines))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import DetenteError
+from ..errors import NotFoundError
 from ._tables import RunResultRow, RunRow, ScenarioRow, ScenarioVersionRow, utcnow
 
 __all__ = [
@@ -45,10 +45,6 @@ __all__ = [
 ACTIVE = ("queued", "running")
 TERMINAL = ("done", "failed", "cancelled")
 INTERRUPTED = "interrupted: the server stopped before the run finished; start it again"
-
-
-class NotFoundError(DetenteError, LookupError):
-    """A stored scenario, version, run or result that does not exist (or was deleted)."""
 
 
 def content_hash(text: str) -> str:

@@ -9,6 +9,7 @@ import dataclasses
 
 import numpy as np
 
+from ...errors import ModelError, NotFoundError
 from .._contract import Forecast
 from ._params import CONVENTION_SETS, EumParams
 
@@ -26,7 +27,9 @@ def rounds_table(forecast: Forecast, issue: str | None = None) -> str:
     | 1 | 8.415932 | 7.000000 | 4.000000 | 7.461314 | 8.415932 |
     """
     if forecast.rounds is None or forecast.rounds.positions is None:
-        raise ValueError("rounds_table needs a dynamic forecast run with keep='full'")
+        raise ModelError("rounds_table needs a dynamic forecast run with keep='full'")
+    if issue and issue not in forecast.issue_ids:
+        raise NotFoundError.among("issue", issue, forecast.issue_ids, owner="the forecast")
     j = forecast.issue_ids.index(issue) if issue else 0
     positions = forecast.rounds.positions[0, :, :, j]
     moved = np.flatnonzero(np.nanmax(positions, axis=0) > np.nanmin(positions, axis=0))
@@ -48,7 +51,7 @@ def rounds_table(forecast: Forecast, issue: str | None = None) -> str:
 def moves_table(forecast: Forecast, issue: str | None = None) -> str:
     """Every move of draw 0: round, mover, offer, partner, the mover's view (a, b), new position."""
     if not forecast.events:
-        raise ValueError("moves_table needs a forecast with an events table")
+        raise ModelError("moves_table needs a forecast with an events table")
     ev = forecast.events
     chosen = (ev["draw"] == 0) & (ev["offer"] != "stalemate")
     if issue:
