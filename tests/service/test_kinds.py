@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import detente
-from detente.api._kinds import run_forecast
+from detente.api._kinds import Cancelled, run_forecast
 from detente.report import trajectory_figure
 from detente.scenario import load_scenario
 from detente.uncertainty import _runner
@@ -27,6 +27,21 @@ def test_a_dynamic_forecast_run_past_one_chunk_is_the_whole_run(
     whole = detente.forecast(scenario, model, draws=7, seed=5, rounds=2, chunk_size=7)
     assert out.result == whole.to_json()
     assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+@pytest.mark.parametrize("model", ["eum", "exchange", "smp"])
+def test_a_cancel_stops_a_long_dynamic_run_within_a_round(model: str) -> None:
+    # The service's progress callback raises Cancelled; the runner calls it before every round.
+    calls: list[float] = []
+
+    def cancelled_after_two(fraction: float) -> None:
+        calls.append(fraction)
+        if len(calls) == 2:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        run_forecast(load_scenario("ukraine-2026"), model, {"rounds": 1000}, 0, cancelled_after_two)
+    assert calls == [0.0, 0.0]
 
 
 def test_the_trajectory_figure_draws_mean_and_median_per_round() -> None:

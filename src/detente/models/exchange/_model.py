@@ -11,31 +11,14 @@ from .._contract import Forecast, ModelSpec, OnRound, make_forecast
 from .._weighted import weighted_mean, weighted_median
 from ._params import ExchangeParams
 from ._round import RoundKey, run_round
+from ._state import LOGGED
 
 __all__ = ["EXCHANGE", "exchange"]
 
 Float = NDArray[np.float64]
 
 # The events table's columns, in order (documented in docs/models/exchange.md).
-EVENT_COLUMNS = (
-    "draw",
-    "round",
-    "order",
-    "actor_i",
-    "actor_j",
-    "issue_supplied_i",
-    "issue_supplied_j",
-    "from_i",
-    "to_i",
-    "from_j",
-    "to_j",
-    "gain",
-    "gain_i",
-    "gain_j",
-    "overshoot_cut",
-    "tied",
-    "rex_infeasible",
-)
+EVENT_COLUMNS = ("draw", "round", "order", *LOGGED)
 
 
 def _check(arrays: ScenarioArrays) -> None:
@@ -212,9 +195,9 @@ def _event_table(
         "gain": cols["gain"][order].astype(np.float64),
         "gain_i": cols["gain_i"][order].astype(np.float64),
         "gain_j": cols["gain_j"][order].astype(np.float64),
-        "overshoot_cut": cols["cut"][order].astype(bool),
+        "overshoot_cut": cols["overshoot_cut"][order].astype(bool),
         "tied": cols["tied"][order].astype(bool),
-        "rex_infeasible": cols["infeasible"][order].astype(bool),
+        "rex_infeasible": cols["rex_infeasible"][order].astype(bool),
     }
 
 
