@@ -30,6 +30,7 @@ from ._panels import (
     zone_figure,
 )
 from ._pdf import ReportError, find_chromium, html_to_pdf
+from ._spreadsheet import safe_cell, to_safe_csv
 from ._tables import ReportInput, outcome_table, scenario_tables
 
 __all__ = [
@@ -49,8 +50,10 @@ __all__ = [
     "render_html",
     "report_figures",
     "report_from_forecast",
+    "safe_cell",
     "scenario_tables",
     "sobol_figure",
+    "to_safe_csv",
     "tornado_figure",
     "trajectory_figure",
     "write_report",

@@ -75,7 +75,7 @@ def start(services: Services, request: RunCreate, created_by: str) -> int:
             scenario, ref, version = resolve_scenario(
                 session, request.scenario, request.version, scenarios=services.scenarios
             )
-    check_params(request.kind, request.model, request.params, services.settings.max_draws)
+    check_params(request.kind, request.model, request.params, scenario, services.settings.max_draws)
     seen = json.dumps(
         {
             "scenario": scenario.model_dump(mode="json") if scenario is not None else ref,
