@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
+    "MAX_SEED",
     "Created",
     "Health",
     "Problem",
@@ -25,6 +26,9 @@ __all__ = [
     "VersionList",
     "VersionPublic",
 ]
+
+# The largest seed a run takes: seeds are 32-bit whole numbers.
+MAX_SEED = 2**32 - 1
 
 RunStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
@@ -142,7 +146,7 @@ class RunCreate(BaseModel):
         default_factory=dict,
         description="Model parameters, plus 'draws' (Monte Carlo draws; 1 = modes).",
     )
-    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the draws.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the draws.")
 
     @field_validator("params")
     @classmethod

@@ -21,7 +21,16 @@ from ...store import (
     list_scenarios,
     list_versions,
 )
-from .._deps import MAX_ID, DbSession, RecordId, Services, ServicesDep, Writer, author_name
+from .._deps import (
+    MAX_ID,
+    DbSession,
+    RecordId,
+    Services,
+    ServicesDep,
+    Writer,
+    author_name,
+    parse_stored,
+)
 from .._schemas import (
     Change,
     Created,
@@ -44,14 +53,20 @@ _MEDIA = {
     "text/x-yaml": "yaml",
     "text/csv": "csv",
     XLSX: "xlsx",
+    "application/xml": "xml",
+    "text/xml": "xml",
 }
-_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
+# The file formats an upload's name tells (the same as the file loader's): KTAB XML, and the
+# decide program's input (.decide, .txt).
+_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xml": "xml"}
+_SUFFIX |= {".decide": "decide", ".txt": "decide"}
 
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "The scenario: a multipart field `file` (YAML, CSV or XLSX, told by its "
-        "name), or the raw file as the body with its content type.",
+        "description": "The scenario: a multipart field `file` (YAML, CSV, XLSX, KTAB XML or "
+        "the decide format, told by its name: .yaml/.yml, .csv, .xlsx, .xml, .decide/.txt), or "
+        "the raw file as the body with its content type.",
         "content": {
             "multipart/form-data": {
                 "schema": {
@@ -63,18 +78,23 @@ UPLOAD_BODY: dict[str, Any] = {
             "application/yaml": {"schema": {"type": "string"}},
             "text/csv": {"schema": {"type": "string"}},
             XLSX: {"schema": {"type": "string", "format": "binary"}},
+            "application/xml": {"schema": {"type": "string"}},
         },
     }
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "The body is too large."},
-    415: {"description": "The content type is not a scenario format."},
+    415: {"description": "The content type or file name is not a scenario format."},
     422: {"model": ProblemReport, "description": "The scenario is invalid: every problem."},
 }
 
 
 async def read_upload(request: Request) -> tuple[Scenario, str, str]:
-    """The checked scenario of an upload, the text to store and its format."""
+    """The checked scenario of an upload, the text to store and its format.
+
+    The stored text is always one that reads back as the same scenario: the file as sent when
+    it does, else (a workbook, say) its YAML equivalent.
+    """
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=10)
@@ -83,10 +103,16 @@ async def read_upload(request: Request) -> tuple[Scenario, str, str]:
             raise ScenarioError.single(
                 "no_file", "send the scenario file in the multipart field 'file'", location="file"
             )
-        data = await upload.read()
         # Only the name's last part is kept: it tells the format, never a server path.
         filename = PurePath((upload.filename or "scenario.yaml").replace("\\", "/")).name
-        kind = _SUFFIX.get(PurePath(filename).suffix.lower())
+        suffix = PurePath(filename).suffix.lower()
+        if suffix not in _SUFFIX:
+            raise HTTPException(
+                status_code=415,
+                detail=f"a scenario file is named {', '.join(_SUFFIX)}; got '{filename}'"[:500],
+            )
+        kind = _SUFFIX[suffix]
+        data = await upload.read()
     elif media in _MEDIA:
         kind = _MEDIA[media]
         data = await request.body()
@@ -95,13 +121,20 @@ async def read_upload(request: Request) -> tuple[Scenario, str, str]:
         raise HTTPException(
             status_code=415,
             detail=f"send a scenario as multipart/form-data (field 'file') or as a raw body of "
-            f"type {', '.join(sorted(_MEDIA))}; got '{media or '(none)'}'",
+            f"type {', '.join(sorted(_MEDIA))}; got '{media or '(none)'}'"[:500],
         )
-    scenario = await run_in_threadpool(read_scenario_bytes, data, filename=filename, kind=kind)
-    if kind == "xlsx":
-        # A workbook is stored as its YAML equivalent: text that diffs and reads back the same.
-        return scenario, dump_yaml(scenario), "yaml"
-    return scenario, data.decode("utf-8-sig"), kind or "yaml"
+    return await run_in_threadpool(_checked, data, filename, kind)
+
+
+def _checked(data: bytes, filename: str, kind: str) -> tuple[Scenario, str, str]:
+    scenario = read_scenario_bytes(data, filename=filename, kind=kind)
+    if kind != "xlsx":
+        text = data.decode("utf-8-sig")
+        if parse_stored(text, kind, scenario.id) == scenario:
+            return scenario, text, kind
+    # A workbook, or a file whose scenario depends on its name: stored as its YAML equivalent,
+    # text that diffs and reads back the same.
+    return scenario, dump_yaml(scenario), "yaml"
 
 
 def _public(record: ScenarioRecord, services: Services) -> ScenarioPublic:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from ... import models as model_registry
 from ...errors import DetenteError, ModelError, ScenarioError
@@ -37,7 +38,7 @@ from .._deps import (
 )
 from .._kinds import KINDS
 from .._reports import report_for_run
-from .._schemas import RunCreate
+from .._schemas import MAX_SEED, RunCreate
 from ..routes.runs import read_result, start
 from ..routes.scenarios import read_upload
 from ._editor import apply_form, grid, problem_cells
@@ -215,7 +216,7 @@ def run(
     kind: Annotated[str, Form()] = "forecast",
     model: Annotated[str, Form()] = "compromise",
     draws: Annotated[int, Form(ge=1)] = 1,
-    seed: Annotated[int, Form(ge=0)] = 0,
+    seed: Annotated[int, Form(ge=0, le=MAX_SEED)] = 0,
     extra: Annotated[str, Form()] = "",
 ) -> Response:
     """Start a run of this scenario and go to its page.
@@ -234,6 +235,10 @@ def run(
     except DetenteError as exc:
         with services.store.session() as session:
             return _editor(request, session, ref, 422, run_error=str(exc))
+    except ValidationError as exc:  # e.g. NaN among the JSON parameters
+        message = "; ".join(e["msg"] for e in exc.errors())
+        with services.store.session() as session:
+            return _editor(request, session, ref, 422, run_error=message)
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
