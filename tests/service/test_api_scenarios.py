@@ -108,9 +108,10 @@ def test_update_adds_a_version_and_diff_names_the_changed_field(client: TestClie
         f"/api/scenarios/{sid}",
         content=changed.encode(),
         headers={"content-type": "application/yaml"},
-        params={"author": "ben", "note": "Belgium moved"},
+        params={"author": "ben", "note": "Belgium moved", "base_version": "1"},
     )
     assert r.json() == {"id": sid, "version": 2}
+    assert r.headers["etag"] == '"2"'
     versions = client.get(f"/api/scenarios/{sid}/versions").json()
     assert versions["count"] == 2
     assert [(v["version"], v["note"]) for v in versions["data"]] == [(1, ""), (2, "Belgium moved")]

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "MAX_SEED",
+    "Conflict",
     "Created",
     "Health",
     "Problem",
@@ -121,6 +122,16 @@ class ScenarioDiff(BaseModel):
     after: int
     changes: list[Change]
     unified: str
+
+
+class Conflict(BaseModel):
+    """A 409 for a save based on a version that is no longer the latest: nothing was saved;
+    ``changes`` is what others saved since (``base_version`` → ``latest_version``)."""
+
+    detail: str
+    base_version: int
+    latest_version: int
+    changes: ScenarioDiff
 
 
 class RunCreate(BaseModel):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import DetenteError
@@ -20,6 +21,7 @@ from ._tables import RunResultRow, RunRow, ScenarioRow, ScenarioVersionRow, utcn
 __all__ = [
     "ACTIVE",
     "TERMINAL",
+    "ConflictError",
     "NotFoundError",
     "RunRecord",
     "ScenarioRecord",
@@ -49,6 +51,21 @@ INTERRUPTED = "interrupted: the server stopped before the run finished; start it
 
 class NotFoundError(DetenteError, LookupError):
     """A stored scenario, version, run or result that does not exist (or was deleted)."""
+
+
+class ConflictError(DetenteError):
+    """A save based on a version that is no longer the latest: someone saved meanwhile, and
+    saving anyway would silently revert their edit."""
+
+    def __init__(self, *, scenario_id: int, base_version: int, latest_version: int) -> None:
+        super().__init__(
+            f"scenario {scenario_id} was saved as version {latest_version} since version "
+            f"{base_version}, which this save is based on; nothing was saved. Look at what "
+            f"changed, redo the edit on version {latest_version} and save again"
+        )
+        self.scenario_id = scenario_id
+        self.base_version = base_version
+        self.latest_version = latest_version
 
 
 def content_hash(text: str) -> str:
@@ -192,20 +209,42 @@ def add_scenario_version(
     session: Session,
     *,
     scenario_id: int,
+    base_version: int,
     title: str,
     content: str,
     format: str,
     author: str,
     note: str = "",
 ) -> ScenarioRecord:
-    """Save a new version of a stored scenario; earlier versions stay as they were."""
-    row = _scenario_row(session, scenario_id, lock=True)
-    row.latest_version += 1
-    row.title = title
+    """Save a new version of a stored scenario; earlier versions stay as they were.
+
+    ``base_version`` is the version the edit started from: when another save came first, a
+    :class:`ConflictError` is raised and nothing is saved. The version number is taken by one
+    conditional ``UPDATE`` as the session's first statement, so concurrent saves queue on the
+    database's write lock (SQLite) or row lock (PostgreSQL) and each gets its own number.
+    """
+    bump = update(ScenarioRow).where(
+        ScenarioRow.id == scenario_id,
+        ScenarioRow.deleted_at.is_(None),
+        ScenarioRow.latest_version == base_version,
+    )
+    version = session.execute(
+        bump.values(latest_version=ScenarioRow.latest_version + 1, title=title).returning(
+            ScenarioRow.latest_version
+        ),
+        execution_options={"synchronize_session": False},
+    ).scalar_one_or_none()
+    if version is None:
+        row = _scenario_row(session, scenario_id)  # not found, or a stale base
+        raise ConflictError(
+            scenario_id=scenario_id,
+            base_version=base_version,
+            latest_version=row.latest_version,
+        )
     session.add(
         ScenarioVersionRow(
-            scenario_id=row.id,
-            version=row.latest_version,
+            scenario_id=scenario_id,
+            version=version,
             format=format,
             content=content,
             content_hash=content_hash(content),
@@ -213,7 +252,12 @@ def add_scenario_version(
             note=note,
         )
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent save took the same number after all: same answer
+        raise ConflictError(
+            scenario_id=scenario_id, base_version=version - 1, latest_version=version
+        ) from None
     return get_scenario(session, scenario_id=scenario_id)
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
 from ...errors import ScenarioError
 from ...scenario import Scenario, dump_yaml, read_scenario_bytes
 from ...store import (
+    ConflictError,
     ScenarioRecord,
     add_scenario_version,
     create_scenario,
@@ -33,6 +35,7 @@ from .._deps import (
 )
 from .._schemas import (
     Change,
+    Conflict,
     Created,
     ProblemReport,
     ScenarioDiff,
@@ -216,16 +219,61 @@ def read(
     scenario_id: RecordId,
     session: DbSession,
     services: ServicesDep,
+    response: Response,
     version: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> ScenarioPublic:
-    """A stored scenario at its latest version, or at ``version``."""
-    return _public(get_scenario(session, scenario_id=scenario_id, version=version), services)
+    """A stored scenario at its latest version, or at ``version``; the ``ETag`` header names
+    the version (send it back as ``If-Match`` when saving an edit of it)."""
+    found = _public(get_scenario(session, scenario_id=scenario_id, version=version), services)
+    response.headers["ETag"] = f'"{found.version}"'
+    return found
+
+
+BaseVersion = Query(
+    None,
+    ge=1,
+    le=MAX_ID,
+    description='The version this save is based on (or the header If-Match: "N").',
+)
+
+
+def _base_version(request: Request, given: int | None) -> int:
+    """The version a save is based on, from ``If-Match`` or ``base_version``."""
+    header = request.headers.get("if-match")
+    tag = None
+    if header is not None:
+        text = header.strip().removeprefix("W/").strip('"')
+        if not text.isdigit() or len(text) > 10:
+            raise HTTPException(
+                status_code=422,
+                detail=f'If-Match must be the ETag of a version, e.g. "3"; got {header[:40]!r}',
+            )
+        tag = int(text)
+    if tag is not None and given is not None and tag != given:
+        raise HTTPException(
+            status_code=422,
+            detail=f"If-Match names version {tag} but base_version is {given}; send one",
+        )
+    base = tag if tag is not None else given
+    if base is None:
+        raise HTTPException(
+            status_code=428,
+            detail="say which version this save is based on: the header If-Match with the "
+            'ETag of GET /api/scenarios/{id} (e.g. If-Match: "3"), or ?base_version=3; a save '
+            "based on an older version would silently undo someone else's edit",
+        )
+    return base
 
 
 @router.put(
     "/{scenario_id}",
     response_model=Created,
-    responses={**ERRORS, 404: {}},
+    responses={
+        **ERRORS,
+        404: {},
+        409: {"model": Conflict, "description": "Saved meanwhile: what changed since the base."},
+        428: {"description": "The save does not say which version it is based on."},
+    },
     openapi_extra=UPLOAD_BODY,
 )
 async def update(
@@ -235,24 +283,43 @@ async def update(
     writer: Writer,
     author: str | None = Author,
     note: str = Note,
-) -> Created:
-    """Save a new version; every earlier version stays readable."""
+    base_version: int | None = BaseVersion,
+) -> Response:
+    """Save a new version based on ``base_version`` (or ``If-Match``); every earlier version
+    stays readable. When someone saved since that version, nothing is saved: 409 with what
+    they changed."""
+    base = _base_version(request, base_version)
     with services.store.session() as session:
         get_scenario(session, scenario_id=scenario_id)
     scenario, text, fmt = await read_upload(request)
 
-    def save() -> Created:
-        with services.store.session() as session:
-            record = add_scenario_version(
-                session,
-                scenario_id=scenario_id,
-                title=scenario.title,
-                content=text,
-                format=fmt,
-                author=author_name(author, writer),
-                note=note,
+    def save() -> Response:
+        try:
+            with services.store.session() as session:
+                record = add_scenario_version(
+                    session,
+                    scenario_id=scenario_id,
+                    base_version=base,
+                    title=scenario.title,
+                    content=text,
+                    format=fmt,
+                    author=author_name(author, writer),
+                    note=note,
+                )
+        except ConflictError as exc:
+            with services.store.session() as session:
+                changed = version_diff(
+                    session, services, scenario_id, exc.base_version, exc.latest_version
+                )
+            body = Conflict(
+                detail=str(exc),
+                base_version=exc.base_version,
+                latest_version=exc.latest_version,
+                changes=changed,
             )
-        return Created(id=record.id, version=record.latest_version)
+            return JSONResponse(status_code=409, content=body.model_dump(mode="json"))
+        created = Created(id=record.id, version=record.latest_version)
+        return JSONResponse(content=created.model_dump(), headers={"ETag": f'"{created.version}"'})
 
     return await run_in_threadpool(save)
 
@@ -284,6 +351,13 @@ def diff(
     after: int = Query(..., ge=1, le=MAX_ID, description="The newer version."),
 ) -> ScenarioDiff:
     """What changed between two versions, field by field and as a unified diff of the text."""
+    return version_diff(session, services, scenario_id, before, after)
+
+
+def version_diff(
+    session: Any, services: Services, scenario_id: int, before: int, after: int
+) -> ScenarioDiff:
+    """Two versions of a stored scenario compared (the diff endpoint, and a 409's body)."""
     old = get_scenario(session, scenario_id=scenario_id, version=before)
     new = get_scenario(session, scenario_id=scenario_id, version=after)
     flat_old = _flatten(_public(old, services).scenario)
