@@ -16,6 +16,7 @@ from ..errors import DetenteError, ScenarioError
 from ..store import NotFoundError, mark_interrupted, open_store
 from ._deps import Scenarios, Services
 from ._limits import BodyLimit
+from ._origin import SameOrigin
 from ._runner import Runner
 from ._settings import Settings
 
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # Added last, so it runs first: a cross-site write is refused before its body is read.
+    app.add_middleware(SameOrigin)
     _add_error_handlers(app)
 
     from .routes import cases, health, runs, scenarios
