@@ -144,10 +144,8 @@ class Runner:
 
 
 def _serialise(output: RunOutput) -> dict[str, tuple[str, str]]:
-    """The result JSON (strict: NaN is not JSON) and each table as CSV safe for spreadsheets."""
-    from ..report import to_safe_csv
-
+    """The result JSON (strict: NaN is not JSON) and each table as CSV."""
     results = {"result": ("application/json", json.dumps(output.result, allow_nan=False))}
     for name, frame in output.tables.items():
-        results[name] = ("text/csv", to_safe_csv(frame))
+        results[name] = ("text/csv", frame.to_csv(index=False))
     return results

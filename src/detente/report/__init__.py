@@ -30,7 +30,7 @@ from ._panels import (
     zone_figure,
 )
 from ._pdf import ReportError, find_chromium, html_to_pdf
-from ._spreadsheet import safe_cell, to_safe_csv
+from ._spreadsheet import safe_cell, safe_csv
 from ._tables import ReportInput, outcome_table, scenario_tables
 
 __all__ = [
@@ -51,9 +51,9 @@ __all__ = [
     "report_figures",
     "report_from_forecast",
     "safe_cell",
+    "safe_csv",
     "scenario_tables",
     "sobol_figure",
-    "to_safe_csv",
     "tornado_figure",
     "trajectory_figure",
     "write_report",
