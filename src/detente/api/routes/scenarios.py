@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 from pathlib import PurePath
 from typing import Any
 
@@ -11,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from ...errors import ScenarioError
+from ...errors import DetenteError, ScenarioError
 from ...scenario import Scenario, dump_yaml, read_scenario_bytes
 from ...store import (
     ConflictError,
@@ -47,6 +48,7 @@ from .._schemas import (
 )
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
+log = logging.getLogger("detente.api")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MEDIA = {
@@ -130,7 +132,17 @@ async def read_upload(request: Request) -> tuple[Scenario, str, str]:
 
 
 def _checked(data: bytes, filename: str, kind: str) -> tuple[Scenario, str, str]:
-    scenario = read_scenario_bytes(data, filename=filename, kind=kind)
+    try:
+        scenario = read_scenario_bytes(data, filename=filename, kind=kind)
+    except DetenteError:
+        raise
+    except Exception as exc:  # a reader bug on a strange file: still the file's 422, not a 500
+        log.exception("reading the upload %r failed", filename)
+        raise ScenarioError.single(
+            "unreadable",
+            f"the file could not be read: {type(exc).__name__}: {exc}"[:500],
+            file=filename,
+        ) from None
     if kind != "xlsx":
         text = data.decode("utf-8-sig")
         if parse_stored(text, kind, scenario.id) == scenario:
