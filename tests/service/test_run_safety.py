@@ -94,3 +94,40 @@ def test_sigterm_stops_the_server_within_seconds_and_fails_its_running_runs(
         stop_server(again)
     assert [s["status"] for s in states] == ["failed"] * 3, states
     assert all(s["error"].startswith("interrupted:") for s in states)
+
+
+def test_a_compare_run_reports_progress_after_each_model() -> None:
+    from detente._compare import compare
+
+    seen: list[float] = []
+    compare("emission-standards-1994", ["compromise", "median", "mean"], progress=seen.append)
+    assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])
+
+
+def test_a_cancelled_compare_run_stops_between_models(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from detente import _compare
+
+    first, release, ran = threading.Event(), threading.Event(), []
+    real = _compare.forecast
+
+    def slow_forecast(*args, **kwargs):  # type: ignore[no-untyped-def]
+        ran.append(args[1])
+        first.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_compare, "forecast", slow_forecast)
+    monkeypatch.setattr("detente.api._runner.PROGRESS_EVERY", 0.0)
+    rid = client.post(
+        "/api/runs",
+        json={"kind": "compare", "scenario": "emission-standards-1994", "model": "median,mean"},
+    ).json()["id"]
+    assert first.wait(10)
+    assert client.post(f"/api/runs/{rid}/cancel").json()["status"] == "cancelled"
+    release.set()
+    assert wait_for_run(client, rid)["status"] == "cancelled"
+    assert ran == ["median"]  # the second model never ran

@@ -122,7 +122,7 @@ def run_compare(
     if rest:
         raise ModelError(f"a compare run takes only params.draws; got {', '.join(sorted(rest))}")
     names = [m.strip() for m in model.split(",") if m.strip()] or None
-    result = compare(scenario, names, draws=draws, seed=seed)
+    result = compare(scenario, names, draws=draws, seed=seed, progress=progress)
     frames = [fc.to_frame().assign(model=name) for name, fc in result.forecasts.items()]
     return RunOutput(result.to_json(), {"outcome": pd.concat(frames, ignore_index=True)})
 
