@@ -291,7 +291,13 @@ def test_the_service_works_on_postgresql() -> None:
 def test_non_finite_parameters_are_refused(client: TestClient) -> None:
     body = '{"kind": "forecast", "scenario": "emission-standards-1994", "params": {"x": NaN}}'
     r = client.post("/api/runs", content=body, headers={"content-type": "application/json"})
-    assert r.status_code == 422 and "params.x must be a finite number; got nan" in r.text
+    assert r.status_code == 422 and "params.x must hold finite numbers only; got nan" in r.text
+    nested = (
+        '{"kind": "deal", "scenario": "emission-standards-1994", '
+        '"params": {"walk_away": {"a": [1, {"b": -Infinity}]}}}'
+    )
+    r = client.post("/api/runs", content=nested, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "params.walk_away must hold finite numbers only" in r.text
 
 
 def test_stopping_the_server_fails_unfinished_runs_and_keeps_finished_ones(

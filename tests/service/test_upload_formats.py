@@ -79,7 +79,7 @@ def test_non_finite_numbers_in_an_upload_are_the_documented_422(
     ("data", "message"),
     [
         ({"seed": "4294967296"}, "less than or equal to 4294967295"),
-        ({"extra": '{"draws": NaN}'}, "params.draws must be a finite number"),
+        ({"extra": '{"draws": NaN}'}, "params.draws must hold finite numbers only"),
         ({"draws": "NaN"}, "valid integer"),
     ],
 )

@@ -165,10 +165,22 @@ class RunCreate(BaseModel):
         """JSON parsers accept NaN and Infinity; no parameter may be one (and PostgreSQL's JSON
         could not store it)."""
         for name, value in params.items():
-            values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, float) and not math.isfinite(v) for v in values):
-                raise ValueError(f"params.{name} must be a finite number; got {value!r}")
+            if not _all_finite(value):
+                raise ValueError(
+                    f"params.{name} must hold finite numbers only; got {value!r}"[:300]
+                )
         return params
+
+
+def _all_finite(value: Any) -> bool:
+    """Whether every number in a JSON value, at any depth, is finite."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_all_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_all_finite(v) for v in value)
+    return True
 
 
 class RunQueued(BaseModel):
