@@ -9,6 +9,7 @@ import pytest
 import detente
 from detente import errors
 from detente.errors import (
+    ConflictError,
     DetenteError,
     ModelError,
     NotFoundError,
@@ -67,6 +68,7 @@ def test_scenario_error_pickles_with_its_records_and_message() -> None:
         ModelError("unknown model 'eu'"),
         NotFoundError("no run with id 4"),
         ReportError("no Chromium"),
+        ConflictError(scenario_id=3, base_version=4, latest_version=6),
     ],
 )
 def test_message_errors_pickle_with_their_message(err: DetenteError) -> None:

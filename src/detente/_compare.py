@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,14 @@ def compare(
     *,
     draws: int = 1,
     seed: int = 0,
+    progress: Callable[[float], None] | None = None,
 ) -> Comparison:
     """Run several models (default: every registered one) on a scenario.
 
     A model that cannot run on this scenario (e.g. ``status_quo`` without a status quo) is
     listed in ``skipped`` with the reason when all models were asked for; a model asked for by
-    name must run.
+    name must run. ``progress`` is called with the share of models done after each one (a
+    service's callback may raise there to stop the comparison).
 
     >>> c = compare("emission-standards-1994", ["compromise", "median"])
     >>> c.forecasts["median"].outcomes
@@ -64,11 +67,13 @@ def compare(
         models.get(name)
     out: dict[str, Forecast] = {}
     skipped: dict[str, str] = {}
-    for name in chosen:
+    for done, name in enumerate(chosen, start=1):
         try:
             out[name] = forecast(s, name, draws=draws, seed=seed)
         except ModelError as exc:
             if model_names:
                 raise
             skipped[name] = str(exc)
+        if progress is not None:
+            progress(done / len(chosen))
     return Comparison(s.id, out, skipped)

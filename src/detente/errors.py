@@ -8,6 +8,7 @@ Exception tree::
     ├── NotFoundError (also LookupError)
     │                   a named thing that does not exist: a stored scenario, version, run or
     │                   result, or an issue or actor not in a scenario
+    ├── ConflictError   a save based on a stored version that is no longer the latest
     └── ReportError     a report cannot be written (e.g. no Chromium to print the PDF)
 
 All subclass :class:`ValueError`, so generic handlers still work, and all survive pickling, so
@@ -30,6 +31,7 @@ from typing import Any
 __all__ = [
     "MAX_PER_KIND",
     "MORE_PROBLEMS",
+    "ConflictError",
     "DetenteError",
     "ModelError",
     "NotFoundError",
@@ -226,6 +228,31 @@ class NotFoundError(DetenteError, LookupError):
         return cls(
             f"{owner} has no {kind} '{name}'{did_you_mean(name, known)}; its {kind}s: {listed}"
         )
+
+
+class ConflictError(DetenteError):
+    """A save based on a version that is no longer the latest: someone saved meanwhile, and
+    saving anyway would silently revert their edit (the API answers 409)."""
+
+    def __init__(self, *, scenario_id: int, base_version: int, latest_version: int) -> None:
+        super().__init__(
+            f"scenario {scenario_id} was saved as version {latest_version} since version "
+            f"{base_version}, which this save is based on; nothing was saved. Look at what "
+            f"changed, redo the edit on version {latest_version} and save again"
+        )
+        self.scenario_id = scenario_id
+        self.base_version = base_version
+        self.latest_version = latest_version
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments: pickle's default would call the class with the message alone.
+        return (_conflict, (self.scenario_id, self.base_version, self.latest_version))
+
+
+def _conflict(scenario_id: int, base_version: int, latest_version: int) -> ConflictError:
+    return ConflictError(
+        scenario_id=scenario_id, base_version=base_version, latest_version=latest_version
+    )
 
 
 class ReportError(DetenteError):

@@ -64,7 +64,7 @@ def test_table_and_doc_with_the_regenerating_command(tmp_path: Path) -> None:
     assert "hand-written" in text and "tail" in text and "old" not in text
     assert (
         "Regenerate with `detente backtest deu --models 'compromise,mean[weights=equal]' "
-        "--resamples 200`"
+        f"--resamples 200 --doc {doc}`"
     ) in text
     assert "| `mean[weights=equal]` | 248 | 26.03 |" in text
 
@@ -76,7 +76,6 @@ def test_other_file_of_the_same_layout(data_dir: Path) -> None:
         "--data",
         str(data_dir / "deu_small.csv"),
         "--json",
-        "--no-doc",
         "--resamples",
         "100",
     )
@@ -92,7 +91,6 @@ def test_malformed_rows_are_reported_on_stderr(data_dir: Path) -> None:
         "deu",
         "--data",
         str(data_dir / "deu_malformed.csv"),
-        "--no-doc",
         "--resamples",
         "100",
         "--models",
@@ -105,11 +103,11 @@ def test_malformed_rows_are_reported_on_stderr(data_dir: Path) -> None:
 
 
 def test_bad_input_exits_2_with_a_message(tmp_path: Path) -> None:
-    code, _, err = _run("backtest", "deu", "--data", str(tmp_path / "none.csv"), "--no-doc")
+    code, _, err = _run("backtest", "deu", "--data", str(tmp_path / "none.csv"))
     assert code == 2 and "no such DEU file" in err
-    code, _, err = _run("backtest", "deu", "--models", "compromize", "--no-doc")
+    code, _, err = _run("backtest", "deu", "--models", "compromize")
     assert code == 2 and "did you mean 'compromise'" in err
-    code, _, err = _run("backtest", "deu", "--unit", "draw", "--no-doc")
+    code, _, err = _run("backtest", "deu", "--unit", "draw")
     assert code == 2 and "--unit must be 'proposal' or 'issue'; got 'draw'" in err
 
 
@@ -124,4 +122,13 @@ def test_search_command(tmp_path: Path) -> None:
     assert data["search"]["n"] == 248
     assert "anchored compromise" in data["candidates"]
     assert "tuned expected utility" in data["candidates"]
-    assert "Regenerate with `detente backtest search --folds 5 --resamples 200`" in doc.read_text()
+    assert f"Regenerate with `detente backtest search --folds 5 --resamples 200 --doc {doc}`" in (
+        doc.read_text()
+    )
+
+
+def test_nothing_is_written_without_doc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run("backtest", "deu", "--models", "compromise", "--resamples", "100")
+    assert code == 0, err
+    assert list(tmp_path.iterdir()) == []

@@ -129,11 +129,72 @@ def test_compare_runs_every_model_asked(client: TestClient) -> None:
         ),
         (
             {"kind": "forecast", "scenario": "emission-standards-1994", "params": {"draws": 0}},
-            "params.draws must be a whole number of at least 1; got 0",
+            "params.draws must be a whole number from 1 to 200,000 on this server; got 0",
         ),
         (
             {"kind": "forecast", "scenario": "emission-standards-1994", "params": {"draws": 10**7}},
-            "params.draws is 10000000; this server allows at most",
+            "params.draws must be a whole number from 1 to 200,000 on this server; got 10000000",
+        ),
+        (
+            {
+                "kind": "sensitivity",
+                "scenario": "emission-standards-1994",
+                "params": {"method": "sobol", "samples": 2**31},
+            },
+            "params.samples must be a whole number from 2 to 65,536 on this server; got 2147483648",
+        ),
+        (
+            {
+                "kind": "sensitivity",
+                "scenario": "ukraine-2026",
+                "params": {"method": "sobol", "samples": 4096},
+            },
+            "params.samples 4,096 needs 294,912 model draws for this scenario's uncertain "
+            "inputs; this server allows at most 200,000",
+        ),
+        (
+            {
+                "kind": "sensitivity",
+                "scenario": "emission-standards-1994",
+                "params": {"method": "sobol", "samples": 100},
+            },
+            "params.samples must be a power of two (Sobol sequences need it); got 100",
+        ),
+        (
+            {
+                "kind": "levers",
+                "scenario": "emission-standards-1994",
+                "params": {"actor": "a", "issue": "b", "toward": "low", "draws": 10**6},
+            },
+            "params.draws must be a whole number from 1 to 10,000 on this server",
+        ),
+        (
+            {"kind": "backtest", "scenario": "deu", "params": {"resamples": 10**9}},
+            "params.resamples must be a whole number from 1 to 100,000 on this server",
+        ),
+        (
+            {
+                "kind": "deal",
+                "scenario": "emission-standards-1994",
+                "params": {"guarantee_draws": 10**9},
+            },
+            "params.guarantee_draws must be a whole number from 1 to 200,000",
+        ),
+        (
+            {
+                "kind": "guarantees",
+                "scenario": "emission-standards-1994",
+                "params": {"workers": 64},
+            },
+            "a guarantees run takes no params.workers; its parameters are draws, package",
+        ),
+        (
+            {
+                "kind": "simulate",
+                "scenario": "emission-standards-1994",
+                "params": {"scheduler": "processes"},
+            },
+            "scheduler",
         ),
         (
             {"kind": "forecast", "scenario": "/etc/passwd"},
@@ -231,7 +292,13 @@ def test_the_service_works_on_postgresql() -> None:
 def test_non_finite_parameters_are_refused(client: TestClient) -> None:
     body = '{"kind": "forecast", "scenario": "emission-standards-1994", "params": {"x": NaN}}'
     r = client.post("/api/runs", content=body, headers={"content-type": "application/json"})
-    assert r.status_code == 422 and "params.x must be a finite number; got nan" in r.text
+    assert r.status_code == 422 and "params.x must hold finite numbers only; got nan" in r.text
+    nested = (
+        '{"kind": "deal", "scenario": "emission-standards-1994", '
+        '"params": {"walk_away": {"a": [1, {"b": -Infinity}]}}}'
+    )
+    r = client.post("/api/runs", content=nested, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "params.walk_away must hold finite numbers only" in r.text
 
 
 def test_stopping_the_server_fails_unfinished_runs_and_keeps_finished_ones(

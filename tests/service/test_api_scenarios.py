@@ -87,8 +87,11 @@ def test_a_client_path_in_the_file_name_is_never_used(client: TestClient) -> Non
     )
     assert r.status_code == 201
     missing = client.post("/api/scenarios", files={"file": ("/etc/hostname", b"x")})
-    assert missing.status_code == 422
-    assert missing.json()["problems"][0]["file"] == "hostname"
+    assert missing.status_code == 415
+    assert "got 'hostname'" in missing.json()["detail"]
+    bad = client.post("/api/scenarios", files={"file": ("/etc/hostname.yaml", b"x: [")})
+    assert bad.status_code == 422
+    assert bad.json()["problems"][0]["file"] == "hostname.yaml"
 
 
 def test_update_adds_a_version_and_diff_names_the_changed_field(client: TestClient) -> None:
@@ -105,9 +108,10 @@ def test_update_adds_a_version_and_diff_names_the_changed_field(client: TestClie
         f"/api/scenarios/{sid}",
         content=changed.encode(),
         headers={"content-type": "application/yaml"},
-        params={"author": "ben", "note": "Belgium moved"},
+        params={"author": "ben", "note": "Belgium moved", "base_version": "1"},
     )
     assert r.json() == {"id": sid, "version": 2}
+    assert r.headers["etag"] == '"2"'
     versions = client.get(f"/api/scenarios/{sid}/versions").json()
     assert versions["count"] == 2
     assert [(v["version"], v["note"]) for v in versions["data"]] == [(1, ""), (2, "Belgium moved")]

@@ -77,3 +77,68 @@ def test_the_web_sign_in_keeps_the_token_in_a_strict_cookie(guarded: TestClient)
 
 def test_a_server_without_a_token_offers_no_sign_in(client: TestClient) -> None:
     assert 'href="/login"' not in client.get("/").text
+
+
+FORGED = [
+    {"origin": "https://evil.example"},
+    {"origin": "null"},
+    {"origin": "http://127.0.0.1:9999"},  # another server on the same machine
+    {"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
+    {"sec-fetch-site": "same-site", "origin": "http://localhost:3000"},
+]
+
+
+@pytest.mark.parametrize("headers", FORGED)
+def test_forged_cross_site_writes_are_refused(client: TestClient, headers: dict[str, str]) -> None:
+    run = client.post(
+        "/scenarios/emission-standards-1994/run",
+        data={"kind": "forecast", "model": "median", "draws": "1", "seed": "0"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert run.status_code == 403
+    assert "refused: the request comes from another site" in run.json()["detail"]
+    for path in ("/upload", "/api/scenarios"):
+        upload = client.post(path, files={"file": ("e.yaml", YAML)}, headers=headers)
+        assert upload.status_code == 403
+    save = client.post("/scenarios/emission-standards-1994", data={"note": "x"}, headers=headers)
+    assert save.status_code == 403
+    assert client.post("/api/runs/1/cancel", headers=headers).status_code == 403
+    assert client.get("/api/runs").json()["count"] == 0
+    assert client.get("/api/scenarios").json()["count"] == 0
+    # Reads stay open to any page (nothing changes).
+    assert client.get("/api/scenarios", headers=headers).status_code == 200
+
+
+def test_a_forged_post_is_refused_even_with_the_sign_in_cookie(guarded: TestClient) -> None:
+    guarded.post("/login", data={"token": "s3cret"})
+    forged = guarded.post(
+        "/scenarios/emission-standards-1994/run",
+        data={"kind": "forecast", "model": "median", "draws": "1", "seed": "0"},
+        headers={"origin": "https://evil.example"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://testserver", "sec-fetch-site": "same-origin"},
+        {"origin": "http://testserver"},  # a browser without Sec-Fetch-Site, same host
+        {"sec-fetch-site": "none"},  # typed or bookmarked by the person
+        {},  # programs: curl, httpx
+    ],
+)
+def test_the_servers_own_pages_and_programs_can_write(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    run = client.post(
+        "/scenarios/emission-standards-1994/run",
+        data={"kind": "forecast", "model": "median", "draws": "1", "seed": "0"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert run.status_code == 303
+    upload = client.post("/api/scenarios", files={"file": ("e.yaml", YAML)}, headers=headers)
+    assert upload.status_code == 201

@@ -48,6 +48,7 @@ def test_every_save_is_a_new_version_and_old_versions_stay(store: Store) -> None
         st.add_scenario_version(
             s,
             scenario_id=sid,
+            base_version=1,
             title="A2",
             content="id: a\n# v2\n",
             format="yaml",

@@ -20,6 +20,7 @@ def _form(client: TestClient, ref: str) -> dict[str, str]:
 
     html = client.get(f"/scenarios/{ref}").text
     fields = dict(re.findall(r'name="([^"]+:[^"]+)"[^>]*value="([^"]*)"', html))
+    fields.update(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
     for name in re.findall(r'name="(veto:\d+)"[^>]*checked', html):
         fields[name] = "on"
     return fields

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,6 +16,7 @@ from ..errors import DetenteError, ScenarioError
 from ..store import NotFoundError, mark_interrupted, open_store
 from ._deps import Scenarios, Services
 from ._limits import BodyLimit
+from ._origin import SameOrigin
 from ._runner import Runner
 from ._settings import Settings
 
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # Added last, so it runs first: a cross-site write is refused before its body is read.
+    app.add_middleware(SameOrigin)
     _add_error_handlers(app)
 
     from .routes import cases, health, runs, scenarios
@@ -78,6 +82,22 @@ def _for_people(request: Request) -> bool:
     )
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with NaN and infinities as text: an error echoes what it was given (a
+    scenario's ``.nan``, say), and JSON has no such numbers.
+
+    >>> _json_safe({"given": float("nan"), "at": [1.0, float("-inf")]})
+    {'given': 'nan', 'at': [1.0, '-inf']}
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def _error(request: Request, status: int, content: dict[str, Any]) -> Response:
     """The error as JSON for programs, or as a short page for people."""
     if _for_people(request):
@@ -86,7 +106,7 @@ def _error(request: Request, status: int, content: dict[str, Any]) -> Response:
         return templates.TemplateResponse(  # type: ignore[no-any-return]
             request, "error.html", {"status": status, "message": message}, status_code=status
         )
-    return JSONResponse(status_code=status, content=content)
+    return JSONResponse(status_code=status, content=_json_safe(content))
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ScenarioError
 from ..scenario import Scenario, builtin_names, load_scenario, read_scenario_bytes
-from ..store import Store, get_scenario
+from ..store import NotFoundError, Store, get_scenario
 from ._runner import Runner
 from ._settings import Settings
 
@@ -121,6 +121,8 @@ def resolve_scenario(
     scenarios = scenarios or Scenarios(maxsize=0)  # maxsize 0: nothing kept
     text = str(ref).strip()
     if text.isdigit():
+        if int(text) > MAX_ID:  # no record has such an id (and the database cannot bind it)
+            raise NotFoundError(f"no stored scenario with id {text[:40]}")
         record = get_scenario(session, scenario_id=int(text), version=version)
         current = record.current
         scenario = scenarios.stored(current.content, current.format, record.slug)

@@ -18,11 +18,14 @@ from detente import models
 from detente._compare import compare
 
 from ..errors import ModelError
-from ..scenario import Scenario
+from ..scenario import Scenario, uncertain_inputs
 
 __all__ = ["DATASETS", "KINDS", "PENDING_KINDS", "Cancelled", "Progress", "RunOutput", "check_kind"]
 
 Progress = Callable[[float], None]
+
+# Sobol base samples when a sensitivity run does not say (the CLI's default).
+SOBOL_SAMPLES = 512
 
 
 class Cancelled(Exception):
@@ -71,7 +74,7 @@ def run_compare(
     if rest:
         raise ModelError(f"a compare run takes only params.draws; got {', '.join(sorted(rest))}")
     names = [m.strip() for m in model.split(",") if m.strip()] or None
-    result = compare(scenario, names, draws=draws, seed=seed)
+    result = compare(scenario, names, draws=draws, seed=seed, progress=progress)
     frames = [fc.to_frame().assign(model=name) for name, fc in result.forecasts.items()]
     return RunOutput(result.to_json(), {"outcome": pd.concat(frames, ignore_index=True)})
 
@@ -115,8 +118,18 @@ def run_sensitivity(
     """``detente sensitivity``: tornado (default) or Sobol (params.method, params.samples)."""
     rest = dict(params)
     method = rest.pop("method", "tornado")
-    samples = int(rest.pop("samples", 512))
-    result = detente.sensitivity(scenario, model, method=method, samples=samples, seed=seed, **rest)
+    samples = int(rest.pop("samples", SOBOL_SAMPLES))
+    # Sobol runs samples × (inputs + 2) draws in chunks (a tornado is one small batch).
+    total = samples * (len(uncertain_inputs(scenario)) + 2)
+    result = detente.sensitivity(
+        scenario,
+        model,
+        method=method,
+        samples=samples,
+        seed=seed,
+        progress=_counter(total, progress),
+        **rest,
+    )
     return RunOutput(result.to_json(), {"sensitivity": result.to_frame()})
 
 
@@ -192,13 +205,145 @@ def check_kind(kind: str) -> RunFunction:
     raise ModelError(f"unknown run kind '{kind}'; available kinds: {available}")
 
 
-def check_params(kind: str, model: str, params: dict[str, Any], max_draws: int) -> None:
-    """Refuse bad model names, parameters and draw counts before a run is queued."""
-    draws, rest = _split_params({"draws": 1, **params})
-    if draws > max_draws:
-        raise ModelError(f"params.draws is {draws}; this server allows at most {max_draws}")
-    if kind == "forecast":
-        models.get(model).make_params(**rest)
+# Bounds of the size parameters a request can carry beyond ``draws`` (which the server's
+# ``max_draws`` bounds): past them one run could hold a worker for hours.
+MAX_LEVER_DRAWS = 10_000  # levers run every candidate change over these draws
+MAX_SOBOL_SAMPLES = 2**16
+MAX_TOP = 100
+MAX_RESAMPLES = 100_000
+MAX_PAYOFF_SCALE = 1e6
+MAX_TEXT = 200
+
+Check = Callable[[str, Any], None]
+
+
+def _whole(low: int, high: int) -> Check:
+    def check(name: str, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ModelError(
+                f"params.{name} must be a whole number from {low:,} to {high:,} on this server; "
+                f"got {value!r}"[:300]
+            )
+
+    return check
+
+
+def _power_of_two(name: str, value: Any) -> None:
+    _whole(2, MAX_SOBOL_SAMPLES)(name, value)
+    if value & (value - 1):
+        raise ModelError(
+            f"params.{name} must be a power of two (Sobol sequences need it); got {value}"
+        )
+
+
+def _one_of(*options: str) -> Check:
+    def check(name: str, value: Any) -> None:
+        if value not in options:
+            raise ModelError(
+                f"params.{name} must be one of {', '.join(options)}; got {value!r}"[:300]
+            )
+
+    return check
+
+
+def _text(name: str, value: Any) -> None:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TEXT:
+        raise ModelError(
+            f"params.{name} must be a name of 1 to {MAX_TEXT} characters; got {value!r}"[:300]
+        )
+
+
+def _flag(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ModelError(f"params.{name} must be true or false; got {value!r}"[:300])
+
+
+def _positive(high: float) -> Check:
+    def check(name: str, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= high:
+            raise ModelError(
+                f"params.{name} must be a number above 0 and at most {high:g}; got {value!r}"[:300]
+            )
+
+    return check
+
+
+def _scores(name: str, value: Any) -> None:
+    """A mapping of actor ids to numbers (a deal's walk-away points)."""
+    if not isinstance(value, dict) or len(value) > 1000:
+        raise ModelError(f"params.{name} must be an object of actor ids to numbers"[:300])
+    for key, number in value.items():
+        _text(f"{name}.{key}"[:100], key)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise ModelError(f"params.{name}.{key} must be a number; got {number!r}"[:300])
+
+
+def _kind_params(kind: str, max_draws: int) -> tuple[dict[str, Check], bool]:
+    """The parameters a kind takes with their checks, and whether it also takes the model's."""
+    draws = {"draws": _whole(1, max_draws)}
+    table: dict[str, tuple[dict[str, Check], bool]] = {
+        "forecast": (draws, True),
+        "compare": (draws, False),
+        "simulate": (draws, True),
+        "sensitivity": ({"method": _one_of("tornado", "sobol"), "samples": _power_of_two}, True),
+        "levers": (
+            {
+                "actor": _text,
+                "issue": _text,
+                "toward": _one_of("low", "high"),
+                "draws": _whole(1, min(max_draws, MAX_LEVER_DRAWS)),
+            },
+            True,
+        ),
+        "deal": (
+            {
+                **draws,
+                "package": _text,
+                "top": _whole(1, MAX_TOP),
+                "form": _one_of("linear", "quadratic"),
+                "payoff_scale": _positive(MAX_PAYOFF_SCALE),
+                "guarantee_draws": _whole(1, max_draws),
+                "walk_away": _scores,
+            },
+            False,
+        ),
+        "guarantees": ({**draws, "package": _text, "sensitivity": _flag}, False),
+        "backtest": (
+            {"resamples": _whole(1, MAX_RESAMPLES), "unit": _one_of("proposal", "issue")},
+            False,
+        ),
+    }
+    # A kind missing from the table (one a test registers, say) takes no parameters.
+    return table.get(kind, ({}, False))
+
+
+def check_params(
+    kind: str, model: str, params: dict[str, Any], scenario: Scenario | None, max_draws: int
+) -> None:
+    """Refuse bad model names, unknown parameters and sizes beyond this server's bounds before
+    a run is queued (each with a :class:`ModelError` naming the parameter and the bound)."""
+    own, takes_model = _kind_params(kind, max_draws)
+    model_params = {}
+    for name, value in params.items():
+        if name in own:
+            own[name](name, value)
+        elif takes_model:
+            model_params[name] = value
+        else:
+            raise ModelError(
+                f"a {kind} run takes no params.{name}"[:200]
+                + f"; its parameters are {', '.join(own)}"
+            )
+    if takes_model:
+        models.get(model).make_params(**model_params)
     elif kind == "compare":
         for name in (m.strip() for m in model.split(",") if m.strip()):
             models.get(name)
+    if kind == "sensitivity" and params.get("method") == "sobol" and scenario is not None:
+        samples = params.get("samples", SOBOL_SAMPLES)
+        total = samples * (len(uncertain_inputs(scenario)) + 2)
+        if total > max_draws:
+            raise ModelError(
+                f"params.samples {samples:,} needs {total:,} model draws for this scenario's "
+                f"uncertain inputs; this server allows at most {max_draws:,}"
+            )

@@ -10,6 +10,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
+    "MAX_SEED",
+    "Conflict",
     "Created",
     "Health",
     "Problem",
@@ -25,6 +27,9 @@ __all__ = [
     "VersionList",
     "VersionPublic",
 ]
+
+# The largest seed a run takes: seeds are 32-bit whole numbers.
+MAX_SEED = 2**32 - 1
 
 RunStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
@@ -119,6 +124,16 @@ class ScenarioDiff(BaseModel):
     unified: str
 
 
+class Conflict(BaseModel):
+    """A 409 for a save based on a version that is no longer the latest: nothing was saved;
+    ``changes`` is what others saved since (``base_version`` → ``latest_version``)."""
+
+    detail: str
+    base_version: int
+    latest_version: int
+    changes: ScenarioDiff
+
+
 class RunCreate(BaseModel):
     """A run to start."""
 
@@ -142,7 +157,7 @@ class RunCreate(BaseModel):
         default_factory=dict,
         description="Model parameters, plus 'draws' (Monte Carlo draws; 1 = modes).",
     )
-    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the draws.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the draws.")
 
     @field_validator("params")
     @classmethod
@@ -150,10 +165,22 @@ class RunCreate(BaseModel):
         """JSON parsers accept NaN and Infinity; no parameter may be one (and PostgreSQL's JSON
         could not store it)."""
         for name, value in params.items():
-            values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, float) and not math.isfinite(v) for v in values):
-                raise ValueError(f"params.{name} must be a finite number; got {value!r}")
+            if not _all_finite(value):
+                raise ValueError(
+                    f"params.{name} must hold finite numbers only; got {value!r}"[:300]
+                )
         return params
+
+
+def _all_finite(value: Any) -> bool:
+    """Whether every number in a JSON value, at any depth, is finite."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_all_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_all_finite(v) for v in value)
+    return True
 
 
 class RunQueued(BaseModel):

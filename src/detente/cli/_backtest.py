@@ -39,17 +39,15 @@ DocOpt = Annotated[
     Path | None,
     typer.Option(
         "--doc",
-        help="Markdown file whose generated section is rewritten (default docs/backtest.md; "
-        "--no-doc to skip).",
+        help="Markdown file whose generated section is rewritten (e.g. docs/backtest.md); "
+        "nothing is written without it.",
     ),
 ]
-NoDocOpt = Annotated[bool, typer.Option("--no-doc", help="Do not write the Markdown file.")]
 SeedOpt = Annotated[int, typer.Option(help="Seed of the bootstrap resamples.")]
 ResamplesOpt = Annotated[int, typer.Option(help="Bootstrap resamples.")]
 UnitOpt = Annotated[
     str, typer.Option(help="Bootstrap resampling unit: 'proposal' (clustered) or 'issue'.")
 ]
-DEFAULT_DOC = Path("docs/backtest.md")
 DEFAULTS: dict[str, object] = {
     "unit": "proposal",
     "resamples": 10_000,
@@ -111,7 +109,6 @@ def deu(
     section: Annotated[
         str, typer.Option("--section", help="Name of the generated section of the doc.")
     ] = "leaderboard",
-    no_doc: NoDocOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Leaderboard of models on the DEU data: MAE and the paired interval against compromise."""
@@ -129,11 +126,12 @@ def deu(
             "resamples": resamples,
             "seed": seed,
             "section": section,
+            "doc": doc,
         },
         DEFAULTS,
     )
-    if not no_doc:
-        _write_doc(doc or DEFAULT_DOC, section, leaderboard_markdown(board, command))
+    if doc is not None:
+        _write_doc(doc, section, leaderboard_markdown(board, command))
     if as_json:
         print_json(board.to_json())
         return
@@ -181,7 +179,6 @@ def search_command(
     resamples: ResamplesOpt = 10_000,
     unit: UnitOpt = "proposal",
     doc: DocOpt = None,
-    no_doc: NoDocOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Search for a model that beats compromise, tuned and selected only by grouped CV."""
@@ -190,11 +187,18 @@ def search_command(
     result = search(data, folds=folds, seed=seed, resamples=resamples, unit=cast(Unit, unit))
     command = _command(
         "search",
-        {"data": data, "folds": folds, "seed": seed, "resamples": resamples, "unit": unit},
+        {
+            "data": data,
+            "folds": folds,
+            "seed": seed,
+            "resamples": resamples,
+            "unit": unit,
+            "doc": doc,
+        },
         DEFAULTS,
     )
-    if not no_doc:
-        _write_doc(doc or DEFAULT_DOC, "search", search_markdown(result, command))
+    if doc is not None:
+        _write_doc(doc, "search", search_markdown(result, command))
     if as_json:
         print_json(result.to_json())
         return

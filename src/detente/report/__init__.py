@@ -30,6 +30,7 @@ from ._panels import (
     zone_figure,
 )
 from ._pdf import ReportError, find_chromium, html_to_pdf
+from ._spreadsheet import safe_cell, safe_csv
 from ._tables import ReportInput, outcome_table, scenario_tables
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "render_html",
     "report_figures",
     "report_from_forecast",
+    "safe_cell",
+    "safe_csv",
     "scenario_tables",
     "sobol_figure",
     "tornado_figure",

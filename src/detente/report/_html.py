@@ -6,6 +6,7 @@ import json
 import math
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, select_autoescape
 
@@ -27,6 +28,19 @@ def _environment() -> Environment:
 
 def _clean(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _link(url: Any) -> str | None:
+    """A source URL fit for an ``href``: http(s) only (a ``javascript:`` or ``data:`` URL from
+    an uploaded scenario would run in the reader's browser), else None.
+
+    >>> _link("https://example.org/a"), _link("JavaScript:alert(1)"), _link(" http://x ")
+    ('https://example.org/a', None, 'http://x')
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else None
 
 
 def render_html(data: ReportInput, *, include_plotly: bool = True) -> str:
@@ -54,7 +68,12 @@ def render_html(data: ReportInput, *, include_plotly: bool = True) -> str:
         for key, value in data.run.items()
     ]
     outcomes = outcome_table(data.outcome, data.issues).to_dict("records")
-    sources = [{k: _clean(v) for k, v in s.items()} for s in data.sources.to_dict("records")]
+    sources = [
+        {**cleaned, "link": _link(cleaned.get("url"))}
+        for cleaned in (
+            {k: _clean(v) for k, v in s.items()} for s in data.sources.to_dict("records")
+        )
+    ]
     return template.render(
         title=data.title,
         run={"draws": 1, **data.run},

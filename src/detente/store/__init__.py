@@ -8,8 +8,9 @@ schema is kept by Alembic migrations shipped in ``detente/store/migrations``.
 >>> with store.session() as s:
 ...     first = create_scenario(s, slug="demo", title="Demo", content="id: demo", format="yaml",
 ...                             author="ana", note="first draft")
-...     second = add_scenario_version(s, scenario_id=first.id, title="Demo", content="id: demo2",
-...                                   format="yaml", author="ben", note="revised")
+...     second = add_scenario_version(s, scenario_id=first.id, base_version=1, title="Demo",
+...                                   content="id: demo2", format="yaml", author="ben",
+...                                   note="revised")
 >>> with store.session() as s:
 ...     [(v.version, v.author, v.note) for v in list_versions(s, scenario_id=first.id)]
 [(1, 'ana', 'first draft'), (2, 'ben', 'revised')]
@@ -21,6 +22,7 @@ from __future__ import annotations
 from ._access import (
     ACTIVE,
     TERMINAL,
+    ConflictError,
     NotFoundError,
     RunRecord,
     ScenarioRecord,
@@ -47,6 +49,7 @@ from ._engine import Store, default_data_dir, open_store, resolve_database_url
 __all__ = [
     "ACTIVE",
     "TERMINAL",
+    "ConflictError",
     "NotFoundError",
     "RunRecord",
     "ScenarioRecord",

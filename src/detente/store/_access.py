@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError
+from ..errors import ConflictError, NotFoundError
 from ._tables import RunResultRow, RunRow, ScenarioRow, ScenarioVersionRow, utcnow
 
 __all__ = [
     "ACTIVE",
     "TERMINAL",
+    "ConflictError",
     "NotFoundError",
     "RunRecord",
     "ScenarioRecord",
@@ -188,20 +190,42 @@ def add_scenario_version(
     session: Session,
     *,
     scenario_id: int,
+    base_version: int,
     title: str,
     content: str,
     format: str,
     author: str,
     note: str = "",
 ) -> ScenarioRecord:
-    """Save a new version of a stored scenario; earlier versions stay as they were."""
-    row = _scenario_row(session, scenario_id, lock=True)
-    row.latest_version += 1
-    row.title = title
+    """Save a new version of a stored scenario; earlier versions stay as they were.
+
+    ``base_version`` is the version the edit started from: when another save came first, a
+    :class:`ConflictError` is raised and nothing is saved. The version number is taken by one
+    conditional ``UPDATE`` as the session's first statement, so concurrent saves queue on the
+    database's write lock (SQLite) or row lock (PostgreSQL) and each gets its own number.
+    """
+    bump = update(ScenarioRow).where(
+        ScenarioRow.id == scenario_id,
+        ScenarioRow.deleted_at.is_(None),
+        ScenarioRow.latest_version == base_version,
+    )
+    version = session.execute(
+        bump.values(latest_version=ScenarioRow.latest_version + 1, title=title).returning(
+            ScenarioRow.latest_version
+        ),
+        execution_options={"synchronize_session": False},
+    ).scalar_one_or_none()
+    if version is None:
+        row = _scenario_row(session, scenario_id)  # not found, or a stale base
+        raise ConflictError(
+            scenario_id=scenario_id,
+            base_version=base_version,
+            latest_version=row.latest_version,
+        )
     session.add(
         ScenarioVersionRow(
-            scenario_id=row.id,
-            version=row.latest_version,
+            scenario_id=scenario_id,
+            version=version,
             format=format,
             content=content,
             content_hash=content_hash(content),
@@ -209,7 +233,12 @@ def add_scenario_version(
             note=note,
         )
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent save took the same number after all: same answer
+        raise ConflictError(
+            scenario_id=scenario_id, base_version=version - 1, latest_version=version
+        ) from None
     return get_scenario(session, scenario_id=scenario_id)
 
 

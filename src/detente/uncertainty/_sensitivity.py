@@ -53,6 +53,15 @@ def _input_row(ref: InputRef) -> dict[str, Any]:
     }
 
 
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """Rows as dicts with missing cells as None: pandas' string columns turn an actor-level
+    input's issue (None) into NaN, which is not JSON."""
+    records: list[dict[str, Any]] = (
+        frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
+    return records
+
+
 @dataclass(frozen=True)
 class Tornado:
     """Forecasts with each uncertain input at its low and high end, others at their modes.
@@ -112,7 +121,7 @@ class Tornado:
                 issue: {
                     "base": float(self.base[j]),
                     "inputs": jsonable(
-                        frame[frame["issue"] == issue].drop(columns="issue").to_dict("records")
+                        _records(frame[frame["issue"] == issue].drop(columns="issue"))
                     ),
                 }
                 for j, issue in enumerate(self.issue_ids)
@@ -219,7 +228,7 @@ class SobolIndices:
                 issue: {
                     "varies": bool(self.varies[j]),
                     "inputs": jsonable(
-                        frame[frame["issue"] == issue].drop(columns="issue").to_dict("records")
+                        _records(frame[frame["issue"] == issue].drop(columns="issue"))
                     ),
                 }
                 for j, issue in enumerate(self.issue_ids)

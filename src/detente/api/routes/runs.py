@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from ... import __version__
 from ...errors import ModelError
+from ...report import safe_csv
 from ...scenario import Scenario
 from ...store import (
     TERMINAL,
@@ -75,7 +76,7 @@ def start(services: Services, request: RunCreate, created_by: str) -> int:
             scenario, ref, version = resolve_scenario(
                 session, request.scenario, request.version, scenarios=services.scenarios
             )
-    check_params(request.kind, request.model, request.params, services.settings.max_draws)
+    check_params(request.kind, request.model, request.params, scenario, services.settings.max_draws)
     seen = json.dumps(
         {
             "scenario": scenario.model_dump(mode="json") if scenario is not None else ref,
@@ -196,14 +197,18 @@ def result(
         "(guarantees) or leaderboard (backtest).",
     ),
 ) -> Response:
-    """A finished run's result: the JSON, or a result table as CSV."""
+    """A finished run's result: the JSON, or a result table as CSV (text cells that a
+    spreadsheet would run as a formula, such as ``=HYPERLINK(...)``, start with ``'``)."""
     record = get_run(session, run_id=run_id)
     name = "result" if format == "json" else table
     media, body = get_result(session, run_id=record.id, name=name)
-    headers = {}
-    if format == "csv":
-        headers["Content-Disposition"] = f'attachment; filename="run-{run_id}-{table}.csv"'
-    return Response(content=body, media_type=media, headers=headers)
+    if format == "json":
+        return Response(content=body, media_type=media)
+    # Ids in the table come from uploaded scenarios: no cell may reach a spreadsheet as a formula.
+    disposition = f'attachment; filename="run-{run_id}-{table}.csv"'
+    return Response(
+        content=safe_csv(body), media_type=media, headers={"Content-Disposition": disposition}
+    )
 
 
 @router.get(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import logging
 from pathlib import PurePath
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from ...errors import ScenarioError
+from ...errors import DetenteError, ScenarioError
 from ...scenario import Scenario, dump_yaml, read_scenario_bytes
 from ...store import (
+    ConflictError,
     ScenarioRecord,
     add_scenario_version,
     create_scenario,
@@ -21,9 +24,19 @@ from ...store import (
     list_scenarios,
     list_versions,
 )
-from .._deps import MAX_ID, DbSession, RecordId, Services, ServicesDep, Writer, author_name
+from .._deps import (
+    MAX_ID,
+    DbSession,
+    RecordId,
+    Services,
+    ServicesDep,
+    Writer,
+    author_name,
+    parse_stored,
+)
 from .._schemas import (
     Change,
+    Conflict,
     Created,
     ProblemReport,
     ScenarioDiff,
@@ -35,6 +48,7 @@ from .._schemas import (
 )
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
+log = logging.getLogger("detente.api")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MEDIA = {
@@ -44,14 +58,20 @@ _MEDIA = {
     "text/x-yaml": "yaml",
     "text/csv": "csv",
     XLSX: "xlsx",
+    "application/xml": "xml",
+    "text/xml": "xml",
 }
-_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
+# The file formats an upload's name tells (the same as the file loader's): KTAB XML, and the
+# decide program's input (.decide, .txt).
+_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xml": "xml"}
+_SUFFIX |= {".decide": "decide", ".txt": "decide"}
 
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "The scenario: a multipart field `file` (YAML, CSV or XLSX, told by its "
-        "name), or the raw file as the body with its content type.",
+        "description": "The scenario: a multipart field `file` (YAML, CSV, XLSX, KTAB XML or "
+        "the decide format, told by its name: .yaml/.yml, .csv, .xlsx, .xml, .decide/.txt), or "
+        "the raw file as the body with its content type.",
         "content": {
             "multipart/form-data": {
                 "schema": {
@@ -63,18 +83,23 @@ UPLOAD_BODY: dict[str, Any] = {
             "application/yaml": {"schema": {"type": "string"}},
             "text/csv": {"schema": {"type": "string"}},
             XLSX: {"schema": {"type": "string", "format": "binary"}},
+            "application/xml": {"schema": {"type": "string"}},
         },
     }
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "The body is too large."},
-    415: {"description": "The content type is not a scenario format."},
+    415: {"description": "The content type or file name is not a scenario format."},
     422: {"model": ProblemReport, "description": "The scenario is invalid: every problem."},
 }
 
 
 async def read_upload(request: Request) -> tuple[Scenario, str, str]:
-    """The checked scenario of an upload, the text to store and its format."""
+    """The checked scenario of an upload, the text to store and its format.
+
+    The stored text is always one that reads back as the same scenario: the file as sent when
+    it does, else (a workbook, say) its YAML equivalent.
+    """
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=10)
@@ -83,10 +108,16 @@ async def read_upload(request: Request) -> tuple[Scenario, str, str]:
             raise ScenarioError.single(
                 "no_file", "send the scenario file in the multipart field 'file'", location="file"
             )
-        data = await upload.read()
         # Only the name's last part is kept: it tells the format, never a server path.
         filename = PurePath((upload.filename or "scenario.yaml").replace("\\", "/")).name
-        kind = _SUFFIX.get(PurePath(filename).suffix.lower())
+        suffix = PurePath(filename).suffix.lower()
+        if suffix not in _SUFFIX:
+            raise HTTPException(
+                status_code=415,
+                detail=f"a scenario file is named {', '.join(_SUFFIX)}; got '{filename}'"[:500],
+            )
+        kind = _SUFFIX[suffix]
+        data = await upload.read()
     elif media in _MEDIA:
         kind = _MEDIA[media]
         data = await request.body()
@@ -95,13 +126,30 @@ async def read_upload(request: Request) -> tuple[Scenario, str, str]:
         raise HTTPException(
             status_code=415,
             detail=f"send a scenario as multipart/form-data (field 'file') or as a raw body of "
-            f"type {', '.join(sorted(_MEDIA))}; got '{media or '(none)'}'",
+            f"type {', '.join(sorted(_MEDIA))}; got '{media or '(none)'}'"[:500],
         )
-    scenario = await run_in_threadpool(read_scenario_bytes, data, filename=filename, kind=kind)
-    if kind == "xlsx":
-        # A workbook is stored as its YAML equivalent: text that diffs and reads back the same.
-        return scenario, dump_yaml(scenario), "yaml"
-    return scenario, data.decode("utf-8-sig"), kind or "yaml"
+    return await run_in_threadpool(_checked, data, filename, kind)
+
+
+def _checked(data: bytes, filename: str, kind: str) -> tuple[Scenario, str, str]:
+    try:
+        scenario = read_scenario_bytes(data, filename=filename, kind=kind)
+    except DetenteError:
+        raise
+    except Exception as exc:  # a reader bug on a strange file: still the file's 422, not a 500
+        log.exception("reading the upload %r failed", filename)
+        raise ScenarioError.single(
+            "unreadable",
+            f"the file could not be read: {type(exc).__name__}: {exc}"[:500],
+            file=filename,
+        ) from None
+    if kind != "xlsx":
+        text = data.decode("utf-8-sig")
+        if parse_stored(text, kind, scenario.id) == scenario:
+            return scenario, text, kind
+    # A workbook, or a file whose scenario depends on its name: stored as its YAML equivalent,
+    # text that diffs and reads back the same.
+    return scenario, dump_yaml(scenario), "yaml"
 
 
 def _public(record: ScenarioRecord, services: Services) -> ScenarioPublic:
@@ -183,16 +231,61 @@ def read(
     scenario_id: RecordId,
     session: DbSession,
     services: ServicesDep,
+    response: Response,
     version: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> ScenarioPublic:
-    """A stored scenario at its latest version, or at ``version``."""
-    return _public(get_scenario(session, scenario_id=scenario_id, version=version), services)
+    """A stored scenario at its latest version, or at ``version``; the ``ETag`` header names
+    the version (send it back as ``If-Match`` when saving an edit of it)."""
+    found = _public(get_scenario(session, scenario_id=scenario_id, version=version), services)
+    response.headers["ETag"] = f'"{found.version}"'
+    return found
+
+
+BaseVersion = Query(
+    None,
+    ge=1,
+    le=MAX_ID,
+    description='The version this save is based on (or the header If-Match: "N").',
+)
+
+
+def _base_version(request: Request, given: int | None) -> int:
+    """The version a save is based on, from ``If-Match`` or ``base_version``."""
+    header = request.headers.get("if-match")
+    tag = None
+    if header is not None:
+        text = header.strip().removeprefix("W/").strip('"')
+        if not text.isdigit() or len(text) > 10:
+            raise HTTPException(
+                status_code=422,
+                detail=f'If-Match must be the ETag of a version, e.g. "3"; got {header[:40]!r}',
+            )
+        tag = int(text)
+    if tag is not None and given is not None and tag != given:
+        raise HTTPException(
+            status_code=422,
+            detail=f"If-Match names version {tag} but base_version is {given}; send one",
+        )
+    base = tag if tag is not None else given
+    if base is None:
+        raise HTTPException(
+            status_code=428,
+            detail="say which version this save is based on: the header If-Match with the "
+            'ETag of GET /api/scenarios/{id} (e.g. If-Match: "3"), or ?base_version=3; a save '
+            "based on an older version would silently undo someone else's edit",
+        )
+    return base
 
 
 @router.put(
     "/{scenario_id}",
     response_model=Created,
-    responses={**ERRORS, 404: {}},
+    responses={
+        **ERRORS,
+        404: {},
+        409: {"model": Conflict, "description": "Saved meanwhile: what changed since the base."},
+        428: {"description": "The save does not say which version it is based on."},
+    },
     openapi_extra=UPLOAD_BODY,
 )
 async def update(
@@ -202,24 +295,43 @@ async def update(
     writer: Writer,
     author: str | None = Author,
     note: str = Note,
-) -> Created:
-    """Save a new version; every earlier version stays readable."""
+    base_version: int | None = BaseVersion,
+) -> Response:
+    """Save a new version based on ``base_version`` (or ``If-Match``); every earlier version
+    stays readable. When someone saved since that version, nothing is saved: 409 with what
+    they changed."""
+    base = _base_version(request, base_version)
     with services.store.session() as session:
         get_scenario(session, scenario_id=scenario_id)
     scenario, text, fmt = await read_upload(request)
 
-    def save() -> Created:
-        with services.store.session() as session:
-            record = add_scenario_version(
-                session,
-                scenario_id=scenario_id,
-                title=scenario.title,
-                content=text,
-                format=fmt,
-                author=author_name(author, writer),
-                note=note,
+    def save() -> Response:
+        try:
+            with services.store.session() as session:
+                record = add_scenario_version(
+                    session,
+                    scenario_id=scenario_id,
+                    base_version=base,
+                    title=scenario.title,
+                    content=text,
+                    format=fmt,
+                    author=author_name(author, writer),
+                    note=note,
+                )
+        except ConflictError as exc:
+            with services.store.session() as session:
+                changed = version_diff(
+                    session, services, scenario_id, exc.base_version, exc.latest_version
+                )
+            body = Conflict(
+                detail=str(exc),
+                base_version=exc.base_version,
+                latest_version=exc.latest_version,
+                changes=changed,
             )
-        return Created(id=record.id, version=record.latest_version)
+            return JSONResponse(status_code=409, content=body.model_dump(mode="json"))
+        created = Created(id=record.id, version=record.latest_version)
+        return JSONResponse(content=created.model_dump(), headers={"ETag": f'"{created.version}"'})
 
     return await run_in_threadpool(save)
 
@@ -251,6 +363,13 @@ def diff(
     after: int = Query(..., ge=1, le=MAX_ID, description="The newer version."),
 ) -> ScenarioDiff:
     """What changed between two versions, field by field and as a unified diff of the text."""
+    return version_diff(session, services, scenario_id, before, after)
+
+
+def version_diff(
+    session: Any, services: Services, scenario_id: int, before: int, after: int
+) -> ScenarioDiff:
+    """Two versions of a stored scenario compared (the diff endpoint, and a 409's body)."""
     old = get_scenario(session, scenario_id=scenario_id, version=before)
     new = get_scenario(session, scenario_id=scenario_id, version=after)
     flat_old = _flatten(_public(old, services).scenario)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from ... import models as model_registry
 from ...errors import DetenteError, ModelError, ScenarioError
@@ -17,6 +18,7 @@ from ...report import outcome_table, panel_html, report_figures
 from ...scenario import builtin_names
 from ...store import (
     TERMINAL,
+    ConflictError,
     NotFoundError,
     add_scenario_version,
     create_scenario,
@@ -37,9 +39,9 @@ from .._deps import (
 )
 from .._kinds import KINDS
 from .._reports import report_for_run
-from .._schemas import RunCreate
+from .._schemas import MAX_SEED, RunCreate
 from ..routes.runs import read_result, start
-from ..routes.scenarios import read_upload
+from ..routes.scenarios import read_upload, version_diff
 from ._editor import apply_form, grid, problem_cells
 
 router = APIRouter(include_in_schema=False)
@@ -132,10 +134,25 @@ def editor(request: Request, ref: str, session: DbSession) -> HTMLResponse:
 
 @router.post("/scenarios/{ref}", response_class=HTMLResponse)
 async def save(request: Request, ref: str, services: ServicesDep, writer: Writer) -> Response:
-    """Save the grid as a new version (a built-in is saved as a new stored scenario)."""
+    """Save the grid as a new version of the version it was loaded from (``base_version``); a
+    built-in is saved as a new stored scenario. When someone saved meanwhile nothing is saved:
+    the page says what they changed and keeps this edit for a second look."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    base_text = form.get("base_version", "")
+    base = int(base_text) if base_text.isdigit() and len(base_text) <= 10 else None
     with services.store.session() as session:
-        scenario, canonical, version = resolve_scenario(session, ref, scenarios=services.scenarios)
+        scenario, canonical, version = resolve_scenario(
+            session, ref, base, scenarios=services.scenarios
+        )
+        if version is not None and base is None:
+            return _editor(
+                request,
+                session,
+                ref,
+                422,
+                save_error="this form does not say which version it edits; reload the page "
+                "and make the edit again",
+            )
         try:
             changed, text = apply_form(scenario, form)
         except ScenarioError as exc:
@@ -148,27 +165,38 @@ async def save(request: Request, ref: str, services: ServicesDep, writer: Writer
                 cells_problems=problem_cells(exc, scenario),
                 form=form,
             )
-        who = author_name(form.get("author"), writer)
-        note = form.get("note", "")[:2000]
-        if version is None:
-            record = create_scenario(
-                session,
-                slug=changed.id,
-                title=changed.title,
-                content=text,
-                format="yaml",
-                author=who,
-                note=note or f"edited from the built-in {canonical}",
+    who = author_name(form.get("author"), writer)
+    note = form.get("note", "")[:2000]
+    try:
+        with services.store.session() as session:
+            if version is None:
+                record = create_scenario(
+                    session,
+                    slug=changed.id,
+                    title=changed.title,
+                    content=text,
+                    format="yaml",
+                    author=who,
+                    note=note or f"edited from the built-in {canonical}",
+                )
+            else:
+                record = add_scenario_version(
+                    session,
+                    scenario_id=int(canonical),
+                    base_version=version,
+                    title=changed.title,
+                    content=text,
+                    format="yaml",
+                    author=who,
+                    note=note,
+                )
+    except ConflictError as exc:
+        with services.store.session() as session:
+            since = version_diff(
+                session, services, exc.scenario_id, exc.base_version, exc.latest_version
             )
-        else:
-            record = add_scenario_version(
-                session,
-                scenario_id=int(canonical),
-                title=changed.title,
-                content=text,
-                format="yaml",
-                author=who,
-                note=note,
+            return _editor(
+                request, session, ref, 409, conflict=exc, conflict_changes=since, form=form
             )
     return RedirectResponse(
         f"/scenarios/{record.id}?saved={record.latest_version}", status_code=303
@@ -215,7 +243,7 @@ def run(
     kind: Annotated[str, Form()] = "forecast",
     model: Annotated[str, Form()] = "compromise",
     draws: Annotated[int, Form(ge=1)] = 1,
-    seed: Annotated[int, Form(ge=0)] = 0,
+    seed: Annotated[int, Form(ge=0, le=MAX_SEED)] = 0,
     extra: Annotated[str, Form()] = "",
 ) -> Response:
     """Start a run of this scenario and go to its page.
@@ -234,6 +262,10 @@ def run(
     except DetenteError as exc:
         with services.store.session() as session:
             return _editor(request, session, ref, 422, run_error=str(exc))
+    except ValidationError as exc:  # e.g. NaN among the JSON parameters
+        message = "; ".join(e["msg"] for e in exc.errors())
+        with services.store.session() as session:
+            return _editor(request, session, ref, 422, run_error=message)
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
