@@ -44,7 +44,14 @@ def test_every_error_class_is_in_the_documented_tree() -> None:
     classes = {
         v for v in vars(errors).values() if isinstance(v, type) and issubclass(v, BaseException)
     }
-    assert classes == {DetenteError, ModelError, NotFoundError, ReportError, ScenarioError}
+    assert classes == {
+        ConflictError,
+        DetenteError,
+        ModelError,
+        NotFoundError,
+        ReportError,
+        ScenarioError,
+    }
     for cls in classes:
         assert issubclass(cls, DetenteError) and issubclass(cls, ValueError)
         assert cls.__name__ in (errors.__doc__ or "")
