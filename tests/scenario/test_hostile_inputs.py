@@ -29,7 +29,10 @@ from typer.testing import CliRunner
 
 from detente import Scenario, ScenarioError, load_scenario
 from detente.cli import app
+from detente.errors import MAX_PER_KIND
 from detente.scenario import write_decide, write_ktab_csv, write_long_csv
+from detente.scenario._limits import MAX_ACTORS, MAX_ISSUES, MAX_STANCES
+from detente.scenario._yaml_loader import MAX_ALIAS_NODES
 
 HOSTILE = Path(__file__).parents[1] / "assets" / "hostile"
 SMALL_YAML = (HOSTILE / "small.yaml").read_text(encoding="utf-8")
@@ -191,6 +194,17 @@ def test_more_issues_than_the_limit_is_refused_by_count(tmp_path: Path) -> None:
     issues = "".join(f"  - {{id: i{k}, name: I}}\n" for k in range(1001))
     path.write_text(f"id: x\ntitle: X\nissues:\n{issues}actors: []\n", encoding="utf-8")
     assert "the scenario has 1,001 issues; a scenario may have at most 1,000" in str(refused(path))
+
+
+def test_the_limits_section_of_the_docs_shows_what_the_loader_says() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    limits = docs.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    example = limits.split("```\n", 2)[1].split("```", 1)[0].splitlines()
+    err = refused(HOSTILE / "duplicate_key.yaml")
+    assert example[0] == "ScenarioError: 1 problem in duplicate_key.yaml"
+    assert example[1:] == str(err).splitlines()[1:]
+    for limit in (MAX_ACTORS, MAX_ISSUES, MAX_STANCES, MAX_ALIAS_NODES, MAX_PER_KIND):
+        assert f"{limit:,}" in limits
 
 
 @pytest.mark.parametrize(
