@@ -1,8 +1,9 @@
 """Hostile input gets a clear ScenarioError, fast: never a traceback, a hang or a memory blow-up.
 
 Each file of the hostile-input probe (issue 12) is a fixture here with the message it must get;
-the hypothesis tests then push over 20,000 generated files (random bytes in every format and
-structured mutations of a valid YAML, CSV, decide, KTAB and XLSX scenario) through
+the hypothesis tests then push 20,300 generated files (random bytes and text in every format,
+structured mutations of a valid YAML, cell swaps in a valid CSV and workbook, and text edits of
+valid CSV, decide, KTAB CSV and workbook sheet XML) through
 :func:`detente.load_scenario` and accept only a scenario or a :class:`ScenarioError`. Each input's
 wall-clock time is bounded inside the test: a hang guard, not a benchmark.
 """
@@ -10,10 +11,15 @@ wall-clock time is bounded inside the test: a hang guard, not a benchmark.
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
+import html
+import io
 import json
+import re
 import tempfile
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +35,10 @@ from typer.testing import CliRunner
 
 from detente import Scenario, ScenarioError, load_scenario
 from detente.cli import app
+from detente.errors import MAX_PER_KIND
 from detente.scenario import write_decide, write_ktab_csv, write_long_csv
+from detente.scenario._limits import MAX_ACTORS, MAX_ISSUES, MAX_STANCES
+from detente.scenario._yaml_loader import MAX_ALIAS_NODES
 
 HOSTILE = Path(__file__).parents[1] / "assets" / "hostile"
 SMALL_YAML = (HOSTILE / "small.yaml").read_text(encoding="utf-8")
@@ -84,7 +93,7 @@ XLSX = [
     (hostile_xlsx.far_cells, "a cell in column 16,384 of row 4; sheets are read up to column 64"),
     (hostile_xlsx.malformed_xml, "sheet 'positions' cannot be read after row 2 (unclosed token"),
     (hostile_xlsx.bad_reference, "sheet 'positions' cannot be read after row 2 (invalid literal"),
-    (hostile_xlsx.entity_bomb, "this is not a readable XLSX workbook"),
+    (hostile_xlsx.entity_bomb, "not a readable XLSX workbook (EntitiesForbidden(name='a'"),
 ]
 
 
@@ -193,9 +202,18 @@ def test_more_issues_than_the_limit_is_refused_by_count(tmp_path: Path) -> None:
     assert "the scenario has 1,001 issues; a scenario may have at most 1,000" in str(refused(path))
 
 
-@pytest.mark.parametrize(
-    "name", ["billion_laughs.yaml", "duplicate_key.yaml", "stray_cr.csv", "ktab_entities.xml"]
-)
+def test_the_limits_section_of_the_docs_shows_what_the_loader_says() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    limits = docs.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    example = limits.split("```\n", 2)[1].split("```", 1)[0].splitlines()
+    err = refused(HOSTILE / "duplicate_key.yaml")
+    assert example[0] == "ScenarioError: 1 problem in duplicate_key.yaml"
+    assert example[1:] == str(err).splitlines()[1:]
+    for limit in (MAX_ACTORS, MAX_ISSUES, MAX_STANCES, MAX_ALIAS_NODES, MAX_PER_KIND):
+        assert f"{limit:,}" in limits
+
+
+@pytest.mark.parametrize("name", [name for name, _ in FILES])
 def test_validate_exits_2_with_one_clear_message(name: str) -> None:
     result = CliRunner().invoke(app, ["validate", str(HOSTILE / name)])
     assert result.exit_code == 2, result.output
@@ -218,7 +236,7 @@ GENERATED_AT_LEAST = 20_000
 def _enough_generated_inputs() -> Iterator[None]:
     """After the module: when every property test ran, together they loaded 20,000 inputs."""
     yield
-    if set(RUNS) == {"bytes", "text", "structured", "edits", "workbook"}:
+    if set(RUNS) == {"bytes", "text", "structured", "edits", "workbook", "cells", "sheet cells"}:
         assert sum(RUNS.values()) >= GENERATED_AT_LEAST, RUNS
 
 
@@ -252,13 +270,13 @@ FUZZ = settings(
 SUFFIXES = ["yaml", "csv", "xml", "decide", "txt", "xlsx"]
 
 
-@settings(FUZZ, max_examples=7_000)
+@settings(FUZZ, max_examples=6_000)
 @given(data=st.binary(max_size=300), suffix=st.sampled_from(SUFFIXES))
 def test_random_bytes_in_every_format(data: bytes, suffix: str) -> None:
     _load_bytes(data, suffix, generator="bytes")
 
 
-@settings(FUZZ, max_examples=4_000)
+@settings(FUZZ, max_examples=3_500)
 @given(text=st.text(max_size=200), suffix=st.sampled_from(SUFFIXES[:5]))
 def test_random_text_in_every_text_format(text: str, suffix: str) -> None:
     _load_bytes(text.encode("utf-8"), suffix, generator="text")
@@ -395,3 +413,41 @@ def test_edits_of_a_valid_workbooks_sheet(at: float, cut: int, insert: str) -> N
 
     data = hostile_xlsx.edited(XLSX_BASE, hostile_xlsx.POSITIONS, edit)
     _load_bytes(data, "xlsx", generator="workbook")
+
+
+LONG_ROWS = [row.split(",") for row in VALID_TEXTS["csv"].splitlines()]
+CELLS = st.one_of(SCALARS, st.text(max_size=30).map(lambda t: "=" + t))
+
+
+@settings(FUZZ, max_examples=1_000)
+@given(row=st.integers(0, len(LONG_ROWS) - 1), col=st.integers(0, 20), value=CELLS)
+def test_cell_swaps_in_a_valid_long_csv(row: int, col: int, value: Any) -> None:
+    rows = [list(r) for r in LONG_ROWS]
+    cells = rows[row]
+    cells[min(col, len(cells)) : col + 1] = [str(value)]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    _load_bytes(out.getvalue().encode("utf-8"), "csv", generator="cells")
+
+
+SHEET_XML = zipfile.ZipFile(io.BytesIO(XLSX_BASE)).read(hostile_xlsx.POSITIONS).decode("utf-8")
+SHEET_CELLS = re.findall(r'<c r="[A-Z]+[0-9]+".*?</c>', SHEET_XML)
+TYPED_CELLS = st.one_of(
+    st.tuples(st.just("n"), st.one_of(st.floats(), st.integers()).map(str)),
+    st.tuples(st.just("b"), st.sampled_from(["0", "1", "2", "true", ""])),
+    st.tuples(st.just("d"), st.sampled_from(["2026-01-01", "2026-13-45", "x"])),
+    st.tuples(st.just("s"), st.sampled_from(["0", "1", "99", "-1", "x"])),  # shared string index
+    st.tuples(st.just("inlineStr"), st.text(max_size=20).map(html.escape)),
+    st.tuples(st.just("e"), st.just("#DIV/0!")),
+)
+
+
+@settings(FUZZ, max_examples=500)
+@given(cell=st.sampled_from(SHEET_CELLS), typed=TYPED_CELLS)
+def test_cell_swaps_in_a_valid_workbook(cell: str, typed: tuple[str, str]) -> None:
+    kind, value = typed
+    ref = cell.split('"')[1]
+    body = f"<is><t>{value}</t></is>" if kind == "inlineStr" else f"<v>{value}</v>"
+    new = f'<c r="{ref}" t="{kind}">{body}</c>'
+    data = hostile_xlsx.edited(XLSX_BASE, hostile_xlsx.POSITIONS, lambda x: x.replace(cell, new))
+    _load_bytes(data, "xlsx", generator="sheet cells")

@@ -1,12 +1,10 @@
-"""The table formats: the literature's flat CSV (one issue) and the long CSV; table rows to a
-scenario (shared with the XLSX reader in :mod:`._xlsx`).
+"""The table formats: the literature's flat CSV (one issue) and the long CSV.
 
 Flat CSV: ``actor,capability,position,salience`` (optional ``name``), one row per actor, one
 issue. Long CSV: ``actor,issue,capability,position,salience`` (``power`` is accepted for
 ``capability``), one row per actor–issue pair, optional ``*_low``/``*_high`` columns for
-ranges and an optional ``name`` column. XLSX: a ``positions`` sheet in the long layout, and
-optional ``issues`` (id, name, description, scale_min, scale_max, unit, status_quo) and
-``actors`` (id, name, description, capability, veto) sheets. Saliences are on 0–100.
+ranges and an optional ``name`` column. Saliences are on 0–100. The long layout's rows become a
+scenario in :func:`rows_to_scenario`, which the XLSX reader (:mod:`._xlsx`) shares.
 """
 
 from __future__ import annotations

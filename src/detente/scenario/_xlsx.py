@@ -58,8 +58,11 @@ def read_xlsx(
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (*_BROKEN, OSError) as exc:
+        # openpyxl wraps the real failure (bad XML, an entity declaration) in a three-line
+        # ValueError; the cause says what is wrong.
+        reason = str(exc.__cause__ or exc).splitlines()[0]
         raise ScenarioError.single(
-            "not_a_scenario", f"this is not a readable XLSX workbook ({exc})", file=file
+            "not_a_scenario", f"this is not a readable XLSX workbook ({reason})", file=file
         ) from None
     try:
         sheets = {ws.title: ws for ws in workbook.worksheets}
