@@ -155,7 +155,7 @@ def _geometry(x: Float, span: float, d: Float, log_d: Float, log_lo: Float, log_
             log_d[i, j] = log_d[j, i] = np.log(dist)  # log 0 = -inf: exp(r log 0) = 0
             # dist > 1 only in dyads with an actor off the issue (filler position): never used.
             log_lo[i, j] = log_lo[j, i] = np.log(max(0.5 - 0.5 * dist, 0.0))
-            log_hi[i, j] = log_hi[j, i] = np.log1p(dist) + _LOG_HALF
+            log_hi[i, j] = log_hi[j, i] = math.log1p(dist) + _LOG_HALF
 
 
 @njit(cache=True)
@@ -175,19 +175,20 @@ def _sort_by_position(x: Float, order: Int) -> None:
 
 @njit(cache=True)
 def _midpoint_counts(x: Float, by_position: Int, counts: Int) -> None:
-    """``counts[i, j]``: actors strictly left of the midpoint of ``x_i`` and ``x_j`` (bisection)."""
+    """``counts[i, j]``: actors strictly left of the midpoint of ``x_i`` and ``x_j``.
+
+    For a fixed ``i`` the midpoints grow with ``x_j`` (rounding is monotone), so one pointer
+    walks the sorted positions once per ``i``: ``O(N^2)`` per row.
+    """
     n = x.shape[0]
     for i in range(n):
-        for j in range(n):
+        left = 0
+        for q in range(n):
+            j = by_position[q]
             mid = (x[i] + x[j]) * 0.5
-            lo, hi = 0, n
-            while lo < hi:
-                half = (lo + hi) // 2
-                if x[by_position[half]] < mid:
-                    lo = half + 1
-                else:
-                    hi = half
-            counts[i, j] = lo
+            while left < n and x[by_position[left]] < mid:
+                left += 1
+            counts[i, j] = left
 
 
 @njit(cache=True)

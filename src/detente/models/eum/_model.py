@@ -19,7 +19,6 @@ from ...errors import ModelError
 from ...scenario._arrays import ScenarioArrays
 from .._contract import Forecast, make_forecast
 from .._weighted import weighted_mean, weighted_median
-from ._kernel import play_round_kernel
 from ._offers import OFFER_NAMES, Moves
 from ._params import CONSTANTS, Conventions, EumParams
 from ._round import play_round
@@ -118,7 +117,11 @@ def _loop(
     active = np.arange(m)
     stable = np.full(m, -1, dtype=np.int64)
     stop_rule = f"fixed rounds: {rounds}"
-    play = play_round_kernel if params.engine == "kernel" else _play_in_blocks
+    play = _play_in_blocks
+    if params.engine == "kernel":
+        # Imported here: numba and the kernel's dispatchers take about a second of CPU to load,
+        # which only runs of this model should pay (not every `import detente`).
+        from ._kernel import play_round_kernel as play
     for t in range(1, rounds + 1):
         xa = x[active]
         span = span0[active] if conv.range_source == "initial_positions" else None
