@@ -198,8 +198,11 @@ def run() -> str:
         "(halved by symmetry) and three exponentials (the voter-powered distances and the two "
         "utilities with the evaluator's exponent), scalar calls into the C library because "
         "numba cannot vectorize them without Intel's SVML. First use compiles the kernel "
-        "(about 6–10 s of CPU); it is cached beside the source (or in `NUMBA_CACHE_DIR`), "
-        "so later processes load it in about 0.3 s.",
+        "(about 8 s of CPU); it is cached beside the source (or in `NUMBA_CACHE_DIR`), so "
+        "later processes load it, with numba itself, in about 0.5 s of CPU. numba's scalar "
+        "exp and log are the C library's, while numpy's are AVX-512 vector code on this "
+        "machine: that is why the kernel is only about 3 times faster in CPU time. The PyPI "
+        "build of llvmlite has no SVML, so numba cannot vectorize them.",
         "",
         f"Machine load check: one `ones(10^6) * 2 + 1` took {calm * 1e3:.1f} ms during this run "
         "(about 1 ms on an idle core); wall-clock times above scale with that factor.",
