@@ -7,17 +7,21 @@ is computed start to finish in registers and a few ``N × N`` scratch arrays, an
 parallel (``prange``). The reference stays the definition: ``tests/models/test_eum_kernel.py``
 runs both on the spec vectors and on random cases and requires agreement to 1e-9.
 
-Every formula below mirrors the reference term by term and in the same order of operations, so
-the two differ only by the last bits of ``exp``/``log`` (numpy's vectorized versions against the
-C library's); the discrete choices (signs, keys within 1e-9) then agree.
+Every formula below mirrors the reference term by term, in the same order of operations where
+it matters (the sums over voters differ only in order), so the two differ by the last bits of
+``exp``/``log`` (numpy's vectorized versions against the C library's). The discrete choices
+(exact signs, keys within 1e-9) then agree, except for a pair whose ``a + b`` or ``a`` is zero
+within that rounding, where either class is an equally valid reading of the model (spec §6; a
+test pins the one such case the spec's runs reach).
 
 Results do not depend on the thread count or the chunking: rows are independent, blocks of rows
 have a fixed size, and nothing is reduced across rows.
 
-Compiled code is cached (``cache=True``) in ``__pycache__`` beside this file, or under
-``NUMBA_CACHE_DIR`` when that is set (e.g. for a read-only install). numba checks only this
+Compiled code is cached (``cache=True``) in ``__pycache__`` beside this file, in the per-user
+cache when that is not writable, or under ``NUMBA_CACHE_DIR`` when set. numba checks only this
 file's time stamp, so the tolerances from :mod:`._offers` and :mod:`._round` are passed in as
-arguments rather than read as globals, which would be frozen into the cache.
+arguments rather than read as globals, which would be frozen into the cache; the offer codes
+(``NONE``, ``STALEMATE``) are globals, fixed by the order of ``OFFER_NAMES``.
 """
 
 from __future__ import annotations

@@ -137,8 +137,8 @@ class EumParams(DynamicParams):
     engine: Engine = param(
         "kernel",
         "how a round is computed: 'kernel' (compiled with numba, parallel over draws; the "
-        "default) or 'numpy' (the vectorized reference the kernel is tested against); both "
-        "give the same results to 1e-9",
+        "default) or 'numpy' (the vectorized reference the kernel is tested against); they "
+        "agree to 1e-9 on the spec's test vectors",
     )
 
     conventions: ConventionSet = param(
