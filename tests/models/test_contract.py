@@ -22,6 +22,17 @@ from detente.uncertainty import sample_uniforms
 
 SCENARIO = load_scenario(Path(__file__).parents[1] / "assets" / "contract.yaml")
 DRAWS = 12
+# Every registered model with its defaults, plus the eum's numpy reference path (issue 14: the
+# suite runs on both the compiled kernel and the reference).
+CONFIGURATIONS = {name: (name, {}) for name in models.names()} | {
+    "eum-numpy": ("eum", {"engine": "numpy"}),
+}
+
+
+def spec_and_params(config: str) -> tuple[models.ModelSpec, object]:
+    name, values = CONFIGURATIONS[config]
+    spec = models.get(name)
+    return spec, spec.make_params(**values)
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +41,11 @@ def batch() -> ScenarioArrays:
 
 
 def run(name: str, arrays: ScenarioArrays) -> np.ndarray:
-    spec = models.get(name)
-    return spec(arrays, spec.make_params()).outcome
+    spec, params = spec_and_params(name)
+    return spec(arrays, params).outcome
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_chunking_the_draws_changes_nothing(name: str, batch: ScenarioArrays) -> None:
     whole = run(name, batch)
     parts = np.concatenate(
@@ -43,17 +54,16 @@ def test_chunking_the_draws_changes_nothing(name: str, batch: ScenarioArrays) ->
     np.testing.assert_array_equal(whole, parts)
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_permuting_draws_permutes_outcomes(name: str, batch: ScenarioArrays) -> None:
     order = np.random.default_rng(0).permutation(DRAWS)
     np.testing.assert_array_equal(run(name, batch)[order], run(name, batch.take(order)))
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_inputs_and_params_are_not_modified(name: str, batch: ScenarioArrays) -> None:
     before = copy.deepcopy(batch)
-    spec = models.get(name)
-    params = spec.make_params()
+    spec, params = spec_and_params(name)
     params_before = copy.deepcopy(params)
     spec(batch, params)
     for field in ("positions", "salience", "capability", "status_quo", "walk_away"):
@@ -61,12 +71,12 @@ def test_inputs_and_params_are_not_modified(name: str, batch: ScenarioArrays) ->
     assert params == params_before
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_same_inputs_give_byte_identical_results(name: str, batch: ScenarioArrays) -> None:
     assert run(name, batch).tobytes() == run(name, batch).tobytes()
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_point_run_is_a_batch_of_one(name: str) -> None:
     point = SCENARIO.to_arrays()
     outcome = run(name, point)
@@ -75,16 +85,16 @@ def test_point_run_is_a_batch_of_one(name: str) -> None:
     np.testing.assert_array_equal(run(name, point.take(np.array([0]))), outcome)
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_outcome_stays_on_the_issue_scale(name: str, batch: ScenarioArrays) -> None:
     outcome = run(name, batch)
     assert np.all((outcome[:, 0] >= 0) & (outcome[:, 0] <= 100))
     assert np.all((outcome[:, 1] >= 0) & (outcome[:, 1] <= 10))
 
 
-@pytest.mark.parametrize("name", models.names())
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_every_parameter_is_documented(name: str) -> None:
-    for pname, _default, doc in models.get(name).parameters():
+    for pname, _default, doc in spec_and_params(name)[0].parameters():
         assert doc, f"parameter '{pname}' of model '{name}' has no documentation"
 
 

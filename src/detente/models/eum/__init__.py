@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from .._contract import ModelSpec
 from ._model import eum
-from ._params import CONVENTION_SETS, Conventions, EumParams
+from ._params import CONSTANTS, CONVENTION_SETS, Conventions, EumParams
 from ._tables import conventions_table, moves_table, rounds_table
 
 __all__ = [
+    "CONSTANTS",
     "CONVENTION_SETS",
     "EUM",
     "Conventions",

@@ -20,7 +20,7 @@ from ...scenario._arrays import ScenarioArrays
 from .._contract import Forecast, OnRound, make_forecast
 from .._weighted import weighted_mean, weighted_median
 from ._offers import OFFER_NAMES, Moves
-from ._params import Conventions, EumParams
+from ._params import CONSTANTS, Conventions, EumParams
 from ._round import play_round
 
 __all__ = ["eum"]
@@ -118,6 +118,11 @@ def _loop(
     active = np.arange(m)
     stable = np.full(m, -1, dtype=np.int64)
     stop_rule = f"fixed rounds: {rounds}"
+    play = _play_in_blocks
+    if params.engine == "kernel":
+        # Imported here: numba and the kernel's dispatchers take about a second of CPU to load,
+        # which only runs of this model should pay (not every `import detente`).
+        from ._kernel import play_round_kernel as play
     for t in range(1, rounds + 1):
         if on_round is not None:
             on_round(t)
@@ -125,7 +130,7 @@ def _loop(
         span = span0[active] if conv.range_source == "initial_positions" else None
         if span is None:
             span = _span(xa, valid[active])
-        moves, round_security, round_risk = _play_in_blocks(
+        moves, round_security, round_risk = play(
             xa, w[active], s[active], valid[active], span, conv
         )
         new = moves.position
@@ -311,7 +316,7 @@ def eum(arrays: ScenarioArrays, params: EumParams, *, on_round: OnRound | None =
     mean = _unfold(run.mean, b, d)
     median = _unfold(run.median, b, d)
     outcome = (median if conv.forecast_statistic == "median" else mean)[:, -1, :]
-    extras: dict[str, Any] = {"conventions": dataclasses.asdict(conv)}
+    extras: dict[str, Any] = {"conventions": dataclasses.asdict(conv), "constants": dict(CONSTANTS)}
     if run.security is not None and run.risk_exponent is not None:
         extras["security"] = _unfold(run.security, b, d)
         extras["risk_exponent"] = _unfold(run.risk_exponent, b, d)

@@ -18,18 +18,18 @@ from numpy.typing import NDArray
 
 from ._params import Conventions
 
-__all__ = ["OFFER_NAMES", "Moves", "choose_moves"]
+__all__ = ["KEY_ATOL", "NONE", "OFFER_NAMES", "STALEMATE", "Moves", "choose_moves"]
 
 Float = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 
 #: Offer class codes used in :class:`Moves`; codes 3 (stalemate) and 4 (no offer) do not move.
 OFFER_NAMES = ("confrontation", "compromise", "capitulation", "stalemate", "none")
-_STALEMATE = 3
-_NONE = 4
+STALEMATE = 3
+NONE = 4
 # Keys (positions and distances on the 0–100 scale, utilities) this close count as equal, so that
 # a tie in the file's units (NL and FR both 3 years from Greece) survives the mapping to 0–100.
-_KEY_ATOL = 1e-9
+KEY_ATOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,12 @@ def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventio
     yields = negative_a & (b > 0)
     margin = a + b  # b > |a| ⇔ a + b > 0 when a < 0
     compromise = yields & (margin > 0)
-    offer = np.where(negative_a & (b < 0), _STALEMATE, _NONE).astype(np.int8)
+    offer = np.where(negative_a & (b < 0), STALEMATE, NONE).astype(np.int8)
     if conv.capitulation == "figure6":
         offer[yields & (margin < 0)] = 2
     offer[compromise] = 1
     offer[(a > 0) & (b > a)] = 0
-    offer[~partner_ok] = _NONE
+    offer[~partner_ok] = NONE
 
     distance = np.abs(xj - xi)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -83,8 +83,8 @@ def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventio
     if conv.offer_tie_break == "enforceability_then_input_order":
         eligible &= _is_min(np.where(eligible, -b, np.inf))
     partner = np.argmax(eligible, axis=2)
-    moving = best_class < _STALEMATE
-    listed = best_class != _NONE
+    moving = best_class < STALEMATE
+    listed = best_class != NONE
     pick = partner[:, :, None]
     a_pick = np.take_along_axis(a, pick, axis=2)[:, :, 0]
     b_pick = np.take_along_axis(b, pick, axis=2)[:, :, 0]
@@ -104,6 +104,6 @@ def choose_moves(x: Float, a: Float, b: Float, partner_ok: Bool, conv: Conventio
 
 
 def _is_min(values: Float) -> Bool:
-    """Where each row of ``values`` (last axis) attains its minimum (within ``_KEY_ATOL``)."""
-    at_min: Bool = values <= values.min(axis=2, keepdims=True) + _KEY_ATOL
+    """Where each row of ``values`` (last axis) attains its minimum (within ``KEY_ATOL``)."""
+    at_min: Bool = values <= values.min(axis=2, keepdims=True) + KEY_ATOL
     return at_min

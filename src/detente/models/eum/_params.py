@@ -1,5 +1,9 @@
 """Parameters of the expected-utility model: the 25 fields of ``specs/eum.md`` §7.
 
+Twelve fields have alternatives and are parameters. The other thirteen have a single value in
+both convention sets (the spec marks them "fixed"); they are :data:`CONSTANTS`, recorded with
+every run in ``Forecast.extras["constants"]``, as the SMP records its fixed constants.
+
 Every convention field defaults to ``None``, meaning "take it from the named convention set"
 (``conventions = "replication"`` or ``"paper"``); giving a value overrides that one field.
 :meth:`EumParams.resolve` returns the concrete values the engine uses.
@@ -21,7 +25,14 @@ from typing import Any, Literal
 from ...errors import ModelError
 from .._contract import DynamicParams, check_maximums, param
 
-__all__ = ["CONVENTION_SETS", "Conventions", "EumParams"]
+__all__ = [
+    "CONSTANTS",
+    "CONVENTION_SETS",
+    "FIXED_CONVENTIONS",
+    "Conventions",
+    "Engine",
+    "EumParams",
+]
 
 ConventionSet = Literal["replication", "paper"]
 RangeSource = Literal["initial_positions", "current_positions"]
@@ -34,11 +45,38 @@ CompromiseChoice = Literal["min_weighted_position", "least_move"]
 TieBreak = Literal["input_order", "enforceability_then_input_order"]
 MedianTie = Literal["lower", "midpoint", "upper"]
 Statistic = Literal["median", "mean"]
+Engine = Literal["kernel", "numpy"]
+
+#: The spec §7 fields with one value in both sets, with their meaning: how the engine always
+#: works, not options (kept by name so that every run records them and the tables list them).
+FIXED_CONVENTIONS: dict[str, tuple[str | int | bool, str]] = {
+    "better_worse_rule": ("unified", "T switch between U^b and U^w (§3.3; only when Q < 1)"),
+    "median_for_uw": ("weighted_median", "mu in U^b/U^w: the weighted median at round start"),
+    "risk_passes": (2, "two passes per round: r = 1, then the new exponents"),
+    "risk_reset_each_round": (True, "exponents restart at 1 every round"),
+    "risk_update": ("simultaneous", "all exponents assigned at once from pass-1 values"),
+    "security_zero_range": ("r_one", "all security levels equal: every r = 1 (guard)"),
+    "offer_class_order": (
+        "confrontation>compromise>capitulation",
+        "class priority when choosing an offer",
+    ),
+    "confrontation_choice": ("least_move", "among lost confrontations, the nearest partner"),
+    "capitulation_choice": ("least_move", "among capitulations, the nearest partner"),
+    "position_update": ("simultaneous", "all moves applied at once from round-start positions"),
+    "mean_weights": ("capability_salience", "weights of the reported mean: capability × salience"),
+    "median_weights": ("capability_salience", "weights of the median: capability × salience"),
+    "salience_input_scale": (
+        "unit",
+        "the engine always sees salience in [0, 1] (files on 0–100 are divided by 100 on load)",
+    ),
+}
+#: Their values, recorded with every run in ``Forecast.extras["constants"]``.
+CONSTANTS: dict[str, str | int | bool] = {k: v for k, (v, _) in FIXED_CONVENTIONS.items()}
 
 
 @dataclass(frozen=True)
 class Conventions:
-    """The concrete convention values one run uses (every field of §7 resolved)."""
+    """The concrete convention values one run uses (every optional field of §7 resolved)."""
 
     range_source: RangeSource
     p_denominator: PDenominator
@@ -47,46 +85,20 @@ class Conventions:
     challenge_salience: ChallengeSalience
     other_eu_risk: OtherEuRisk
     status_quo_prob: float
-    better_worse_rule: Literal["unified"]
-    median_for_uw: Literal["weighted_median"]
-    risk_passes: Literal[2]
-    risk_reset_each_round: Literal[True]
-    risk_update: Literal["simultaneous"]
-    security_zero_range: Literal["r_one"]
     capitulation: Capitulation
-    offer_class_order: Literal["confrontation>compromise>capitulation"]
-    confrontation_choice: Literal["least_move"]
     compromise_choice: CompromiseChoice
-    capitulation_choice: Literal["least_move"]
     offer_tie_break: TieBreak
-    position_update: Literal["simultaneous"]
     median_tie: MedianTie
-    mean_weights: Literal["capability_salience"]
-    median_weights: Literal["capability_salience"]
     forecast_statistic: Statistic
-    salience_input_scale: Literal["unit"]
 
 
 _SHARED: dict[str, Any] = {
     "range_source": "initial_positions",
     "challenge_salience": "target",
     "status_quo_prob": 1.0,
-    "better_worse_rule": "unified",
-    "median_for_uw": "weighted_median",
-    "risk_passes": 2,
-    "risk_reset_each_round": True,
-    "risk_update": "simultaneous",
-    "security_zero_range": "r_one",
     "capitulation": "figure6",
-    "offer_class_order": "confrontation>compromise>capitulation",
-    "confrontation_choice": "least_move",
-    "capitulation_choice": "least_move",
-    "position_update": "simultaneous",
     "median_tie": "lower",
-    "mean_weights": "capability_salience",
-    "median_weights": "capability_salience",
     "forecast_statistic": "median",
-    "salience_input_scale": "unit",
 }
 
 #: The two named convention sets of spec §7.
@@ -121,6 +133,13 @@ class EumParams(DynamicParams):
     ``until_stable`` is a tolerance on the engine's 0–100 scale of each issue (percentage points
     of the issue's scale), so one tolerance means the same on every issue.
     """
+
+    engine: Engine = param(
+        "kernel",
+        "how a round is computed: 'kernel' (compiled with numba, parallel over draws; the "
+        "default) or 'numpy' (the vectorized reference the kernel is tested against); they "
+        "agree to 1e-9 on the spec's test vectors",
+    )
 
     conventions: ConventionSet = param(
         "replication",
@@ -160,71 +179,30 @@ class EumParams(DynamicParams):
         "Q, probability that the status quo holds if nobody challenges (1.0 in both sets; BDM "
         f"and Lalman 1986 use 0.5); {_FROM_SET}",
     )
-    better_worse_rule: Literal["unified"] | None = param(
-        None, f"T switch between U^b and U^w (§3.3; only when Q < 1); fixed; {_FROM_SET}"
-    )
-    median_for_uw: Literal["weighted_median"] | None = param(
-        None, f"mu in U^b/U^w: the weighted median at round start; fixed; {_FROM_SET}"
-    )
-    risk_passes: Literal[2] | None = param(
-        None, f"two passes per round: r = 1, then the new exponents; fixed; {_FROM_SET}"
-    )
-    risk_reset_each_round: Literal[True] | None = param(
-        None, f"exponents restart at 1 every round; fixed; {_FROM_SET}"
-    )
-    risk_update: Literal["simultaneous"] | None = param(
-        None, f"all exponents assigned at once from pass-1 values; fixed; {_FROM_SET}"
-    )
-    security_zero_range: Literal["r_one"] | None = param(
-        None, f"all security levels equal: every r = 1 (guard); fixed; {_FROM_SET}"
-    )
     capitulation: Capitulation | None = param(
         None,
         "'figure6' lets an actor capitulate (a < 0 < b, b < |a|); 'disabled' reproduces one "
         f"replication's unreachable branch (§9.8); {_FROM_SET}",
-    )
-    offer_class_order: Literal["confrontation>compromise>capitulation"] | None = param(
-        None, f"class priority when choosing an offer; fixed; {_FROM_SET}"
-    )
-    confrontation_choice: Literal["least_move"] | None = param(
-        None, f"among lost confrontations, the nearest partner; fixed; {_FROM_SET}"
     )
     compromise_choice: CompromiseChoice | None = param(
         None,
         "among compromises: 'min_weighted_position' (smallest (|a|x_i+|b|x_j)/(|a|+|b|); "
         f"replication) or 'least_move' (paper); {_FROM_SET}",
     )
-    capitulation_choice: Literal["least_move"] | None = param(
-        None, f"among capitulations, the nearest partner; fixed; {_FROM_SET}"
-    )
     offer_tie_break: TieBreak | None = param(
         None,
         "equal keys: 'input_order' (lowest actor index; replication) or "
         f"'enforceability_then_input_order' (larger b, then index; paper); {_FROM_SET}",
-    )
-    position_update: Literal["simultaneous"] | None = param(
-        None, f"all chosen moves applied at once from round-start positions; fixed; {_FROM_SET}"
     )
     median_tie: MedianTie | None = param(
         None,
         "weighted median when the cumulative weight is exactly half: 'lower', 'midpoint' or "
         f"'upper'; {_FROM_SET}",
     )
-    mean_weights: Literal["capability_salience"] | None = param(
-        None, f"weights of the reported mean: capability × salience; fixed; {_FROM_SET}"
-    )
-    median_weights: Literal["capability_salience"] | None = param(
-        None, f"weights of the median: capability × salience; fixed; {_FROM_SET}"
-    )
     forecast_statistic: Statistic | None = param(
         None,
         "the point forecast: the 'median' after the last round (BDM's dominant outcome) or the "
         f"'mean'; {_FROM_SET}",
-    )
-    salience_input_scale: Literal["unit"] | None = param(
-        None,
-        "the engine always sees salience in [0, 1] (files on 0–100 are divided by 100 on "
-        f"load); fixed; {_FROM_SET}",
     )
 
     def __post_init__(self) -> None:

@@ -17,13 +17,13 @@ from ._offers import Moves, choose_moves
 from ._params import Conventions
 from ._probability import Voters, probabilities
 
-__all__ = ["RoundResult", "play_round", "risk_exponents"]
+__all__ = ["ZERO_RANGE_RTOL", "RoundResult", "play_round", "risk_exponents"]
 
 Float = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 
 # Relative size below which the security levels count as all equal (spec §3.6 guard).
-_ZERO_RANGE_RTOL = 1e-12
+ZERO_RANGE_RTOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def risk_exponents(security: Float, valid: Bool) -> Float:
     s_max = np.where(valid, security, -np.inf).max(axis=1, keepdims=True)
     s_min = np.where(valid, security, np.inf).min(axis=1, keepdims=True)
     width = s_max - s_min
-    flat = width <= _ZERO_RANGE_RTOL * np.maximum(1.0, np.abs(s_max))
+    flat = width <= ZERO_RANGE_RTOL * np.maximum(1.0, np.abs(s_max))
     acceptance = np.where(flat, 0.0, (2 * security - s_max - s_min) / np.where(flat, 1.0, width))
     return np.where(valid, (1 - acceptance / 3) / (1 + acceptance / 3), 1.0)
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...errors import ModelError, NotFoundError
 from .._contract import Forecast
-from ._params import CONVENTION_SETS, EumParams
+from ._params import CONVENTION_SETS, FIXED_CONVENTIONS, EumParams
 
 __all__ = ["conventions_table", "moves_table", "rounds_table"]
 
@@ -68,7 +68,8 @@ def moves_table(forecast: Forecast, issue: str | None = None) -> str:
 
 
 def conventions_table() -> str:
-    """The 25 convention fields with their values in both sets and their documentation."""
+    """The 25 convention fields with their values in both sets and their documentation: the 12
+    parameters, then the 13 constants."""
     rep, pap = CONVENTION_SETS["replication"], CONVENTION_SETS["paper"]
     docs = {f.name: str(f.metadata["doc"]) for f in dataclasses.fields(EumParams)}
     lines = [
@@ -79,4 +80,6 @@ def conventions_table() -> str:
         doc = docs[f.name].split("; None = from")[0]
         values = f"`{getattr(rep, f.name)!r}` | `{getattr(pap, f.name)!r}`"
         lines.append(f"| `{f.name}` | {values} | {doc} |")
+    for name, (value, meaning) in FIXED_CONVENTIONS.items():
+        lines.append(f"| `{name}` | `{value!r}` | `{value!r}` | {meaning}; fixed (a constant) |")
     return "\n".join(lines)
