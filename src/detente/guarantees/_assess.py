@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import ModelError, did_you_mean
 from ..estimative import range_words
-from ..scenario import GuaranteePackage, Quantity, Scenario, load_scenario
+from ..scenario import DEFAULT_KAPPA, GuaranteePackage, Quantity, Scenario, load_scenario
 from ._montecarlo import DeterrenceResult, GuarantorInput, Uncertain, simulate_deterrence
 from ._package import GuaranteeParams
 from ._priors import ReliabilityPrior, prior
@@ -61,7 +61,7 @@ def _prior(ref: Any, kappa: float) -> ReliabilityPrior:
 
 
 def guarantor_inputs(
-    package: GuaranteePackage, *, kappa: float = 20.0, all_priors: str | None = None
+    package: GuaranteePackage, *, kappa: float = DEFAULT_KAPPA, all_priors: str | None = None
 ) -> list[GuarantorInput]:
     """The package's guarantors as Monte Carlo inputs; ``all_priors`` replaces every prior."""
     return [
