@@ -11,7 +11,15 @@ published alliance-reliability rates, and a Monte Carlo estimate of P(deterrence
 
 from __future__ import annotations
 
-from ._assess import CAVEATS, GuaranteeAssessment, assess_guarantees, guarantor_inputs
+from ._assess import (
+    CAVEATS,
+    CONTESTED_ATTRIBUTION,
+    CORRELATED_SIGMA,
+    GuaranteeAssessment,
+    Variant,
+    assess_guarantees,
+    guarantor_inputs,
+)
 from ._games import (
     BargainingRange,
     CommitmentVerdict,
@@ -36,6 +44,8 @@ from ._priors import DEFAULT_KAPPA, PRIORS, ReliabilityPrior, prior
 
 __all__ = [
     "CAVEATS",
+    "CONTESTED_ATTRIBUTION",
+    "CORRELATED_SIGMA",
     "DEFAULT_KAPPA",
     "LEVELS",
     "MEASURES",
@@ -52,6 +62,7 @@ __all__ = [
     "RudimentaryVerdict",
     "Uncertain",
     "UnilateralVerdict",
+    "Variant",
     "assess_guarantees",
     "bargaining_range",
     "commitment_problem",
