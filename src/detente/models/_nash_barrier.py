@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from ..errors import ModelError
 
-__all__ = ["Pairs", "solve_package", "solve_pairs"]
+__all__ = ["Pairs", "PairsSolution", "solve_package", "solve_pairs"]
 
 Float = NDArray[np.float64]
 Bool = NDArray[np.bool_]
@@ -204,17 +204,29 @@ def solve_package(
     that it never binds at the optimum (``baselines.md`` §4.1).
     """
     pairs = Pairs.dense(x, s, weighted=np.asarray((c > 0).any(axis=0), dtype=bool))
-    return solve_pairs(pairs, c, u0, fallback, lower - 1.0, upper + 1.0)
+    solution = solve_pairs(pairs, c, u0, fallback, lower - 1.0, upper + 1.0)
+    return solution.point, solution.degenerate
+
+
+@dataclass(frozen=True)
+class PairsSolution:
+    """The Nash point ``float[B, D]`` (``fallback`` where degenerate), ``degenerate`` ``bool[B]``,
+    and ``maximin`` ``float[B, D]``: the phase-I point, which maximises the smallest gain (where
+    no point gives everyone a gain, the package that comes closest: equal shortfall)."""
+
+    point: Float
+    degenerate: Bool
+    maximin: Float
 
 
 def solve_pairs(
     pairs: Pairs, c: Float, u0: Float, fallback: Float, lower: Float, upper: Float
-) -> tuple[Float, Bool]:
+) -> PairsSolution:
     """Maximise ``Σ_i c_i log(u_i(z) − u0_i)`` over ``lower <= z <= upper`` for every draw.
 
     ``c``/``u0`` ``float[B, P]``, ``fallback``/``lower``/``upper`` ``float[B, D]`` with
-    ``lower < upper``. Returns ``(point [B, D], degenerate [B])``: degenerate where no ``z`` in
-    the box gives every weighted player a gain above 1e-9 (the point is then ``fallback``).
+    ``lower < upper``. Degenerate where no ``z`` in the box gives every weighted player a gain
+    above 1e-9 (the point is then ``fallback``).
     This is the project's one Nash bargaining solver: the ``nash`` model and the deal's Nash
     package (:func:`detente.deal.nash_bargaining`) both call it.
     """
@@ -251,6 +263,7 @@ def solve_pairs(
         if feasible.all():
             break
     tau = v1[:, -1]
+    maximin = v1[:, :d].copy()
     degenerate = ~(tau > _GAIN_TOL)
     if not np.isfinite(v1).all():
         raise ModelError("model 'nash': the feasibility search failed (non-finite values)")
@@ -271,4 +284,4 @@ def solve_pairs(
             "(a player's gain did not stay positive)"
         )
     point = np.where(degenerate[:, None], fallback, v[:, :d])
-    return point, degenerate
+    return PairsSolution(point, degenerate, maximin)
