@@ -105,15 +105,19 @@ class DealReport:
         if self.zone_exists:
             return ""
         row = self.row(self.headline)
+        point = self.draws == 1  # one draw: no probability, not even as a share of draws
         parts = []
         if row.red_lines:
-            lines = ", ".join(f"{k} ({v:.0%} of draws)" for k, v in row.red_lines.items())
+            lines = ", ".join(
+                k if point else f"{k} ({v:.0%} of draws)" for k, v in row.red_lines.items()
+            )
             parts.append(f"red lines close the zone: {lines}")
         for b in self.blockers():
             where = f" on {b['issue']}" if b["issue"] else ""
+            often = "" if point else f" in {b['p_blocks']:.0%} of draws"
             parts.append(
-                f"{b['actor']} blocks in {b['p_blocks']:.0%} of draws ({b['reason']}{where}: "
-                "without its veto the others would agree)"
+                f"{b['actor']} blocks{often} ({b['reason']}{where}: without its veto the others "
+                "would agree)"
             )
         if not parts:
             return (
