@@ -105,3 +105,13 @@ def test_demo_text_covers_guarantees_and_deals(mini_path: Path) -> None:
     assert "Deal check — ukraine-mini (1 draw, linear utility)" in text
     assert "paris-2026: every veto player accepts; if signed, deterrence holds" in text
     assert "trades every veto player prefers to the status quo" in text
+
+
+def test_walk_aways_across_the_break_even_exit_0_with_a_result() -> None:
+    # Issue 13: russia=-0.28476 was the break-even point of the built-in and raised
+    # "ModelError: ... infeasible"; on either side and on it, the command gives a result.
+    for value in ("-0.2847", "-0.28476", "-0.2848"):
+        code, out = _run("deal", "ukraine-2026", "--walk-away", f"russia={value}", "--json")
+        assert code == 0, out
+        data = json.loads(out)
+        assert data["zone_exists"] or data["reason"]

@@ -11,7 +11,7 @@ from ..errors import ModelError
 from ..models._nash_barrier import Pairs, solve_pairs
 from ..scenario import ScenarioArrays
 from ._lp import Form, loss_pieces, solve_blocks
-from ._utility import veto_index, walk_away_utility, weights
+from ._utility import TOL, veto_index, walk_away_utility, weights
 
 __all__ = ["closest_acceptable", "nash_bargaining", "nash_exponents"]
 
@@ -51,7 +51,9 @@ def closest_acceptable(
     if draws.size == 0:
         return out
     rep = np.repeat(draws, m)
-    floor = wa[:, veto][rep] - 1e-7  # the zone may be a single point: allow solver round-off
+    # The zone may be a single point, and "exists" allows a shortfall up to TOL: relax the floors
+    # by twice that, so that a zone at the break-even point stays feasible for the solver.
+    floor = wa[:, veto][rep] - 2.0 * TOL
     sol = solve_blocks(
         arrays.positions[:, veto][rep],
         weights(arrays)[:, veto][rep],
