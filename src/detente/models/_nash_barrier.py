@@ -132,66 +132,79 @@ def _rows_times(a: Float, v: Float) -> Float:
     return out
 
 
+def _objective(
+    a: Float, h: Float, w: Float, lin: Float, quad: Float, centre: Float, v: Float
+) -> Float:
+    """``lin·v − Σ w log(h − a v) + Σ quad (v − centre)²`` per draw (``inf`` outside)."""
+    slack = h - _rows_times(a, v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.where(slack > 0, np.log(np.where(slack > 0, slack, 1.0)), -np.inf)
+    total: Float = (
+        (lin * v).sum(axis=1) - (w * logs).sum(axis=1) + (quad * (v - centre) ** 2).sum(axis=1)
+    )
+    return total
+
+
 def _newton(
     a: Float, h: Float, w: Float, lin: Float, quad: Float, centre: Float, v: Float, done: Bool
 ) -> Float:
     """Minimize ``lin·v − Σ w log(h − a v) + Σ quad (v − centre)²`` from a strictly feasible ``v``.
 
     ``a`` ``[B, R, n]``, ``h``/``w`` ``[B, R]``, ``lin``/``quad``/``centre``/``v`` ``[B, n]``.
-    Draws flagged ``done`` are left unchanged.
+    Draws flagged ``done`` are left unchanged. Each step works on the draws still active only
+    (most converge in a few steps), which changes no draw's arithmetic.
     """
-
-    def value(vv: Float) -> Float:
-        slack = h - _rows_times(a, vv)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.where(slack > 0, np.log(np.where(slack > 0, slack, 1.0)), -np.inf)
-        total: Float = (
-            (lin * vv).sum(axis=1)
-            - (w * logs).sum(axis=1)
-            + (quad * (vv - centre) ** 2).sum(axis=1)
-        )
-        return total
-
+    v = v.copy()
     active = ~done
+    eye = np.eye(v.shape[1])[None]
     for _ in range(_NEWTON_STEPS):
-        if not active.any():
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
             break
-        slack = h - _rows_times(a, v)
-        # Draws already done may sit on the boundary; their step is discarded below.
-        slack = np.where(active[:, None], slack, 1.0)
+        a_, h_, w_, lin_, quad_, centre_, v_ = (
+            a[idx],
+            h[idx],
+            w[idx],
+            lin[idx],
+            quad[idx],
+            centre[idx],
+            v[idx],
+        )
+
+        slack = h_ - _rows_times(a_, v_)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            grad = lin + np.einsum("br,brn->bn", w / slack, a) + 2.0 * quad * (v - centre)
+            grad = lin_ + np.einsum("br,brn->bn", w_ / slack, a_) + 2.0 * quad_ * (v_ - centre_)
             # A stacked matmul runs the same BLAS product on every draw's own matrices, so a
-            # draw's Hessian does not depend on the batch either (a 3-operand einsum was 10x
-            # slower).
-            hess = np.matmul(a.transpose(0, 2, 1), a * (w / slack**2)[:, :, None])
+            # draw's Hessian does not depend on the batch (a 3-operand einsum was 10x slower).
+            hess = np.matmul(a_.transpose(0, 2, 1), a_ * (w_ / slack**2)[:, :, None])
         # A slack rounded to zero (a draw already at the boundary) stops that draw where it is.
         finite = np.isfinite(grad).all(axis=1) & np.isfinite(hess).all(axis=(1, 2))
-        broken: Bool = np.asarray(~finite, dtype=bool)
-        active &= ~broken
-        grad = np.where(broken[:, None], 0.0, grad)
-        hess = np.where(broken[:, None, None], np.eye(v.shape[1])[None], hess)
-        hess += 2.0 * quad[:, :, None] * np.eye(v.shape[1])[None]
+        going = np.asarray(finite, dtype=bool)
+        grad = np.where(going[:, None], grad, 0.0)
+        hess = np.where(going[:, None, None], hess, eye)
+        hess += 2.0 * quad_[:, :, None] * eye
         # A tiny ridge keeps the system solvable when slacks vanish (degenerate draws).
         scale = np.abs(np.diagonal(hess, axis1=1, axis2=2)).max(axis=1)
-        hess += (1e-14 * scale)[:, None, None] * np.eye(v.shape[1])[None]
+        hess += (1e-14 * scale)[:, None, None] * eye
         step = -np.linalg.solve(hess, grad[..., None])[..., 0]
         decrement = -(grad * step).sum(axis=1)
-        active &= decrement > 1e-14
-        rate = _rows_times(a, step)
+        going &= decrement > 1e-14
+        rate = _rows_times(a_, step)
         with np.errstate(divide="ignore", invalid="ignore"):
             room = np.where(rate > 0, slack / rate, np.inf).min(axis=1)
         alpha = np.minimum(1.0, 0.99 * room)
-        base = value(v)
+        args = (a_, h_, w_, lin_, quad_, centre_)
+        base = _objective(*args, v_)
         # Near the minimum the decrease is below rounding of the value: take the Newton step.
-        near = (decrement < 1e-8) | ~active
+        near = (decrement < 1e-8) | ~going
         for _ in range(40):
-            trial = v + alpha[:, None] * step
-            ok = near | (value(trial) <= base - 0.25 * alpha * decrement)
+            trial = v_ + alpha[:, None] * step
+            ok = near | (_objective(*args, trial) <= base - 0.25 * alpha * decrement)
             if ok.all():
                 break
             alpha = np.where(ok, alpha, alpha / 2.0)
-        v = np.where(active[:, None], v + alpha[:, None] * step, v)
+        v[idx] = np.where(going[:, None], v_ + alpha[:, None] * step, v_)
+        active[idx] = going
     return v
 
 
