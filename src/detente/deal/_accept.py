@@ -39,7 +39,7 @@ class Acceptance:
     @property
     def all_accept(self) -> NDArray[np.bool_]:
         """``bool[B, P]``: every veto player signs."""
-        out: NDArray[np.bool_] = self.accepts.all(axis=-1)
+        out: NDArray[np.bool_] = np.asarray(self.accepts.all(axis=-1), dtype=bool)
         return out
 
 

@@ -74,17 +74,17 @@ def nash_package(
     lo = np.repeat(lower[None], k, axis=0)
     hi = np.repeat(upper[None], k, axis=0)
     for n, bounds in enumerate(branches):
-        for j, (a, c) in bounds.items():
-            lo[n, :, j] = np.maximum(lo[n, :, j], a)
-            hi[n, :, j] = np.minimum(hi[n, :, j], c)
-    lo, hi = lo.reshape(k * b, d)[:, free], hi.reshape(k * b, d)[:, free]
-    open_box = (hi - lo > 1e-9).all(-1)
+        for j, (bottom, top) in bounds.items():
+            lo[n, :, j] = np.maximum(lo[n, :, j], bottom)
+            hi[n, :, j] = np.minimum(hi[n, :, j], top)
+    low, high = lo.reshape(k * b, d)[:, free], hi.reshape(k * b, d)[:, free]
+    open_box: NDArray[np.bool_] = np.asarray((high - low > 1e-9).all(-1), dtype=bool)
     # An empty box still needs a valid one for the solver; its draws are discarded.
-    lo, hi = np.where(open_box[:, None], lo, 0.0), np.where(open_box[:, None], hi, 100.0)
+    low = np.where(open_box[:, None], low, 0.0)
+    high = np.where(open_box[:, None], high, 100.0)
     pairs, u0 = _pairs(question, terms, rows, free, relax, k)
     c = np.tile(np.where(relax[None], 0.0, question.exponents[rows]), (k, 1))
-    start = (lo + hi) / 2.0
-    solution = solve_pairs(pairs, c, u0, start, lo, hi)
+    solution = solve_pairs(pairs, c, u0, (low + high) / 2.0, low, high)
     found = ~solution.degenerate & open_box
     point = np.where(found[:, None], solution.point, solution.maximin)
     # The best branch per draw: the largest Nash product among those found, else the largest
@@ -99,7 +99,7 @@ def nash_package(
         )
     closeness = np.where(open_box, np.where(active, gains, np.inf).min(-1), -np.inf)
     score, closeness = score.reshape(k, b), closeness.reshape(k, b)
-    any_found = found.reshape(k, b).any(0)
+    any_found: NDArray[np.bool_] = np.asarray(found.reshape(k, b).any(0), dtype=bool)
     pick = np.where(any_found, score.argmax(0), closeness.argmax(0))
     chosen = point.reshape(k, b, free.size)[pick, np.arange(b)]
     x = np.zeros((b, d))

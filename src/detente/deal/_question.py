@@ -159,7 +159,9 @@ def build_question(
         path = arrays.status_quo
         drift = np.zeros((b, d))
         war_cost = np.zeros((b, arrays.n_actors))
-    has_positions = ~np.isnan(arrays.walk_away).all(axis=(0, 2))
+    has_positions: NDArray[np.bool_] = np.asarray(
+        ~np.isnan(arrays.walk_away).all(axis=(0, 2)), dtype=bool
+    )
     legacy = walk_away_utility(arrays, form=form, values=explicit)
     stated = deal is not None and deal.stated
     if stated:

@@ -96,8 +96,8 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
             binding[closed, i] = np.where(others.found, verdict.binding[:, 0, i], -1)
         free = nash_package(question, terms, relax_red_lines=np.ones(v, dtype=bool), draws=closed)
         verdict = accept(_rows(question, closed), free.x[:, None], _terms_rows(terms, closed))
-        for k in np.flatnonzero(free.found):
-            for i in np.flatnonzero(verdict.reason[k, 0] == REASONS.index("red line")):
+        for k in np.flatnonzero(free.found).tolist():
+            for i in np.flatnonzero(verdict.reason[k, 0] == REASONS.index("red line")).tolist():
                 issue = issues[int(verdict.binding[k, 0, i])]
                 red_lines[f"{question.veto_players[i]}'s red line on {issue}"] += 1
     shares, why, where = {}, {}, {}
