@@ -90,7 +90,11 @@ def _most_salient(question: DealQuestion, actor: str) -> str:
 
 
 def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability]) -> list[Lever]:
-    """The levers that open (or, for an open deal, close) ``row``'s deal, smallest change first."""
+    """The levers that open (or, for an open deal, close) ``row``'s deal, smallest change first.
+
+    The state a lever flips is the one with the input pinned at its most likely value; a switch
+    of guarantee package flips the run's own state.
+    """
     n = min(question.draws, SEARCH_DRAWS)
     opening = row.p_accept < _OPEN
     terms = replace(question.packages[row.package], kept=row.kept[:n])
@@ -108,21 +112,25 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
         )
         return float(accept(asked, x, terms).all_accept.mean())
 
-    def reached(p: float) -> bool:
-        return p >= _OPEN if opening else p < _OPEN
-
     out: list[Lever] = []
     for ref in _levers(question, row):
         name, unit, (lo, hi) = _describe(question, ref)
         start = ref.mode
+        # With the input pinned at its most likely value the deal may be open or closed (an
+        # input's range can be what opens it): search for the change that flips that state.
+        was_open = p_accept(ref, start) >= _OPEN
+
+        def flips(value: float, ref: InputRef = ref, was_open: bool = was_open) -> bool:
+            return (p_accept(ref, value) >= _OPEN) != was_open
+
         ends = sorted((lo, hi), key=lambda e: abs(e - start))
-        end = next((e for e in ends if e != start and reached(p_accept(ref, e))), None)
+        end = next((e for e in ends if e != start and flips(e)), None)
         if end is None:
             continue
         near, far = start, end
         for _ in range(_BISECTIONS):
             mid = (near + far) / 2.0
-            if reached(p_accept(ref, mid)):
+            if flips(mid):
                 far = mid
             else:
                 near = mid
@@ -136,11 +144,11 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
                 round(far, 4),
                 within,
                 relative,
-                _sentence(opening, name, start, far, unit, ref, within),
+                _sentence(not was_open, name, start, far, unit, ref, within),
             )
         )
     for other in others:
-        if other.package != row.package and reached(other.p_accept):
+        if other.package != row.package and (other.p_accept >= _OPEN) == opening:
             verb = "opens" if opening else "closes"
             out.append(
                 Lever(
