@@ -18,6 +18,7 @@ __all__ = [
     "CAVEATS",
     "CONTESTED_ATTRIBUTION",
     "CORRELATED_SIGMA",
+    "PRIOR_SETS",
     "GuaranteeAssessment",
     "Variant",
     "assess_guarantees",
@@ -35,8 +36,8 @@ CAVEATS = (
     "does.",
     "Guarantors' decisions are correlated in practice (spec section 6.4).",
 )
-# Spec §7.3: reports show the verdict under the pessimistic, default and optimistic priors.
-_PRIOR_SETS = {"pessimistic": "bf2018_post1945", "optimistic": "llm2000"}
+#: Spec §7.3: reports show the verdict under the pessimistic, default and optimistic priors.
+PRIOR_SETS = {"pessimistic": "bf2018_post1945", "optimistic": "llm2000"}
 #: The attribution probability of the "slow or contested attribution" variant (case brief §(f):
 #: "runs with a = 0.8 test a slow or contested attribution"); a package already below it keeps
 #: its own value.
@@ -248,7 +249,7 @@ def assess_guarantees(
     result = run(None, pkg.attribution, chosen.sigma_c)
     variants = [Variant("default", pkg.attribution, chosen.sigma_c, result.p_deterrence)]
     if sensitivity:
-        priors: dict[str, str | None] = {"default": None, **_PRIOR_SETS}
+        priors: dict[str, str | None] = {"default": None, **PRIOR_SETS}
         attributions = sorted({pkg.attribution, min(pkg.attribution, CONTESTED_ATTRIBUTION)})[::-1]
         # The run's own correlation first, then the other structural choice.
         sigmas = [chosen.sigma_c, 0.0 if chosen.sigma_c > 0 else CORRELATED_SIGMA]

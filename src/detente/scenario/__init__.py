@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._deal_arrays import DealArrays
 from ._deal_schema import Bound, Condition, NoDeal, Proposal, RedLine
 from ._decide import read_decide, write_decide
 from ._guarantees import (
@@ -41,6 +42,7 @@ __all__ = [
     "Bound",
     "ChallengerPayoffs",
     "Condition",
+    "DealArrays",
     "GuaranteePackage",
     "Guarantor",
     "InputRef",
