@@ -71,7 +71,7 @@ def test_no_deal_path_follows_the_addendum() -> None:
 
 def test_red_lines_code_the_stated_positions_as_ranges() -> None:
     lines = ukraine().red_lines
-    assert triple(lines["russia"]["TERR"].min) == (70, 75, 80)
+    assert triple(lines["russia"]["TERR"].min) == (55, 70, 80)
     assert triple(lines["russia"]["GUAR"].min) == (20, 50, 70)
     assert triple(lines["ukraine"]["TERR"].max) == (40, 50, 60)
     assert triple(lines["ukraine"]["CRIM"].max) == (60, 80, 95)
