@@ -102,7 +102,7 @@ def test_red_lines_may_sit_in_the_positions_sheet_but_not_also_in_their_own(
         read_xlsx(path, file="deal.xlsx")
     assert _problem(exc) | {"message": ""} == {
         "code": "duplicate_id",
-        "location": "red_lines.b.land",
+        "location": "red_lines[b].land",
         "message": "",
         "given": None,
         "expected": None,
@@ -148,7 +148,7 @@ def test_a_meaning_problem_points_at_the_row_it_came_from(tmp_path: Path, deal: 
     with pytest.raises(ScenarioError) as exc:
         read_xlsx(_workbook(tmp_path, deal, red_lines=rows), file="deal.xlsx")
     p = _problem(exc)
-    assert p["location"] == "red_lines.b.years.min"
+    assert p["location"] == "red_lines[b].years.min"
     assert "red line min must lie" in p["message"] or "scale" in p["message"], p["message"]
     assert (p["line"], p["column"]) == (3, "red_lines!min")
 
@@ -183,6 +183,19 @@ def test_a_meaning_problem_points_at_the_row_it_came_from(tmp_path: Path, deal: 
             "proposals!issue",
         ),
         (
+            "no_deal",
+            [["field", "id", "mode"], ["horizon_years", None, 2], ["discount", None, 0.9],
+             ["discount", None, 0.8]],
+            "no_deal 'discount' is given twice",
+            "no_deal!field",
+        ),
+        (
+            "proposals",
+            [["proposal", "issue", "mode"], ["p", "land", 50], ["p", "land", 60]],
+            "proposal 'p' gives 'land' twice",
+            "proposals!issue",
+        ),
+        (
             "red_lines",
             [["actor", "issue", "min"], [None, "land", 50]],
             "the 'actor' cell is empty",
@@ -214,7 +227,7 @@ def test_a_bad_csv_red_line_points_at_its_row_and_column() -> None:
         read_csv(text, file="x.csv")
     p = _problem(exc)
     assert (p["file"], p["line"], p["column"]) == ("x.csv", 2, "red_line_min")
-    assert p["location"] == "red_lines.a.land.min"
+    assert p["location"] == "red_lines[a].land.min"
     assert p["message"] == "expected a number; got 'abc'"
 
 

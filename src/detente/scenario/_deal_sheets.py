@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem, ScenarioError, did_you_mean
+from ._parse import display_path
 from ._quantity import Quantity
 from ._schema import Scenario
 
@@ -101,7 +102,7 @@ class Sections:
                             "red_lines sheet and in the positions columns)",
                             row,
                             "red_lines!issue",
-                            f"red_lines.{actor}.{issue}",
+                            display_path(self.raw, ("red_lines", actor, issue)),
                         )
                         raise exc.with_file(self.file) if self.file else exc
                 raw[key].setdefault(actor, {}).update(per_issue)
@@ -207,10 +208,10 @@ def _no_deal(rows: Rows, out: Sections) -> None:
         if (key or fld) in target:
             raise _error(
                 "duplicate_id",
-                f"no_deal '{fld}' {key} is given twice".rstrip(),
+                f"no_deal '{fld}'{f' {key}' if key else ''} is given twice",
                 row,
                 "no_deal!id" if key else "no_deal!field",
-                f"no_deal.{fld}.{key}" if key else f"no_deal.{fld}",
+                display_path({"no_deal": section}, path),
             )
         target[key or fld] = _quantity(out, cells, ("low", "mode", "high"), path, row, "no_deal")
         out.lines.setdefault(("no_deal",), row)
@@ -242,7 +243,7 @@ def _red_lines(rows: Rows, out: Sections, names: Sequence[str], sheet: str | Non
                 f"'{actor}' has a second red line on '{issue}'",
                 row,
                 _column(sheet, "issue"),
-                f"red_lines.{actor}.{issue}",
+                display_path({"red_lines": lines}, path),
             )
         lines.setdefault(actor, {})[issue] = line
         out.at(path, row, _column(sheet, names[1]))
@@ -310,7 +311,7 @@ def _proposals(rows: Rows, out: Sections) -> None:
                 f"proposal '{pid}' gives '{issue}' twice",
                 row,
                 "proposals!issue",
-                f"proposals[{pid}].issues[{issue}]",
+                display_path({"proposals": list(proposals.values())}, path),
             )
         p["issues"][issue] = q
     out.raw["proposals"] = list(proposals.values())
