@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +45,8 @@ __all__ = [
 
 Path = tuple[str | int, ...]
 Rows = list[tuple[int, dict[str, Any]]]
-# Reads one sheet: (header, [(row number, {column: cell})]).
-SheetReader = Callable[[str], tuple[list[str], Rows]]
+# A workbook's sheets by name: (header, [(row number, {column: cell})]).
+Tables = Mapping[str, tuple[list[str], Rows]]
 
 _BOUNDS = ("min", "max")
 _COLUMNS: dict[str, list[str]] = {
@@ -317,14 +317,14 @@ def _proposals(rows: Rows, out: Sections) -> None:
     out.raw["proposals"] = list(proposals.values())
 
 
-def read_deal_sheets(table: SheetReader, names: Collection[str], *, file: str | None) -> Sections:
-    """The deal sections of a workbook whose sheets are ``names``; ``table`` reads one sheet."""
+def read_deal_sheets(tables: Tables, *, file: str | None) -> Sections:
+    """The deal sections of a workbook, from its sheets read as ``tables`` (others ignored)."""
     out = Sections(file)
     try:
         for sheet in SHEETS:
-            if sheet not in names:
+            if sheet not in tables:
                 continue
-            header, rows = table(sheet)
+            header, rows = tables[sheet]
             if not rows:
                 continue
             _check_columns(sheet, header)

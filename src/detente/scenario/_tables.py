@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import Problem, ScenarioError, did_you_mean
 from ._deal_sheets import (
     RED_LINE_COLUMNS,
+    SHEETS,
     Sections,
     read_deal_sheets,
     red_line_cells,
@@ -337,7 +338,7 @@ def read_xlsx(path: FsPath, *, file: str | None = None, scenario_id: str = "scen
         ah, arows = table("actors")
         _check_sheet(ah, _ACTOR_COLUMNS, file, "actors")
         actors_meta = [_actor_from_row(r, file, n) for n, r in arows]
-    deal = read_deal_sheets(table, sheets, file=file)
+    deal = read_deal_sheets({n: table(n) for n in sheets if n in SHEETS}, file=file)
     workbook.close()
     return _rows_to_scenario(
         header,
