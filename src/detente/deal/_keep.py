@@ -29,8 +29,8 @@ class KeepChoices:
     """The structural choices of the keep step the inputs cannot settle (spec §7).
 
     ``all_priors`` gives every guarantor one published prior (None: the package's own);
-    ``attribution`` replaces the package's (None: its own); ``sigma_c`` > 0 correlates the
-    guarantors through a common log-odds shock.
+    ``attribution`` caps the package's (a package already below it keeps its own; None: no
+    cap); ``sigma_c`` > 0 correlates the guarantors through a common log-odds shock.
     """
 
     all_priors: str | None = None
@@ -88,7 +88,11 @@ def kept_probability(
         else np.zeros((draws, inner))
     )
     shifts = np.array([params.shift(g.level, g.presence) + g.extra_shift for g in inputs])
-    attribution = package.attribution if choices.attribution is None else choices.attribution
+    attribution = (
+        package.attribution
+        if choices.attribution is None
+        else min(package.attribution, choices.attribution)
+    )
     theta_prime = honour_probability(
         theta.reshape(draws * inner, n_g),
         shifts,

@@ -83,6 +83,8 @@ class DealQuestion:
     drift: Float
     war_cost: Float
     rules: tuple[Rule, ...]
+    seed: int | None = 0
+    explicit: dict[str, float] = field(default_factory=dict)
     packages: dict[str, PackageTerms] = field(default_factory=dict)
 
     @property
@@ -126,10 +128,13 @@ def build_question(
     seed: int | None = 0,
     explicit: Mapping[str, float] | None = None,
     keep: KeepChoices = KeepChoices(),
+    packages: Mapping[str, PackageTerms] | None = None,
 ) -> DealQuestion:
     """The deal question of ``scenario`` on ``arrays`` (drawn from it with ``seed``).
 
     ``explicit`` gives walk-away utilities by actor id (they override everything else).
+    ``packages`` reuses the guarantee packages' terms of another question on the same draws
+    (``q_d`` does not depend on the scenario's arrays), instead of running the keep step again.
     """
     veto = veto_index(arrays)
     ids = tuple(arrays.actor_ids[i] for i in veto)
@@ -193,7 +198,12 @@ def build_question(
         drift=drift,
         war_cost=war_cost[:, veto],
         rules=_rules(scenario, arrays, ids),
+        seed=seed,
+        explicit=explicit,
     )
+    if packages is not None:
+        question.packages.update(packages)
+        return question
     for package in _packages(scenario):
         question.packages[package.id] = _terms(question, package, seed, keep)
     if not question.packages:

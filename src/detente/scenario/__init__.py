@@ -8,7 +8,14 @@
 
 from __future__ import annotations
 
-from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._arrays import (
+    InputRef,
+    ScenarioArrays,
+    scenario_inputs,
+    to_arrays,
+    triangular_ppf,
+    uncertain_inputs,
+)
 from ._deal_arrays import DealArrays
 from ._deal_schema import Bound, Condition, NoDeal, Proposal, RedLine
 from ._decide import read_decide, write_decide
@@ -68,6 +75,7 @@ __all__ = [
     "read_scenario_bytes",
     "read_xlsx",
     "read_yaml",
+    "scenario_inputs",
     "to_arrays",
     "triangular_ppf",
     "uncertain_inputs",

@@ -19,7 +19,14 @@ from ._deal_arrays import DealArrays
 if TYPE_CHECKING:
     from ._schema import Quantity, Scenario
 
-__all__ = ["InputRef", "ScenarioArrays", "to_arrays", "triangular_ppf", "uncertain_inputs"]
+__all__ = [
+    "InputRef",
+    "ScenarioArrays",
+    "scenario_inputs",
+    "to_arrays",
+    "triangular_ppf",
+    "uncertain_inputs",
+]
 
 Float = NDArray[np.float64]
 Field = Literal[
@@ -268,6 +275,12 @@ def _inputs(scenario: Scenario) -> list[tuple[InputRef, Quantity, bool]]:
             ref = InputRef("proposal", None, issue_id, q.low, q.mode, q.high, proposal.id)
             out.append((ref, q, True))
     return out
+
+
+def scenario_inputs(scenario: Scenario) -> list[InputRef]:
+    """Every number of the scenario that enters the arrays (point values too), in sampling order;
+    any of them may be pinned with ``to_arrays(overrides=...)``."""
+    return [ref for ref, _, _ in _inputs(scenario)]
 
 
 def uncertain_inputs(scenario: Scenario) -> list[InputRef]:
