@@ -31,7 +31,14 @@ from ._games import (
     rudimentary_deterrence,
     unilateral_deterrence,
 )
-from ._montecarlo import DeterrenceResult, GuarantorInput, Uncertain, simulate_deterrence
+from ._montecarlo import (
+    DeterrenceResult,
+    GuarantorInput,
+    Uncertain,
+    requirements,
+    simulate_deterrence,
+    with_requirements,
+)
 from ._package import (
     LEVELS,
     MEASURES,
@@ -72,7 +79,9 @@ __all__ = [
     "honour_probability",
     "package_outcome",
     "prior",
+    "requirements",
     "rudimentary_deterrence",
     "simulate_deterrence",
     "unilateral_deterrence",
+    "with_requirements",
 ]

@@ -73,6 +73,7 @@ def guarantor_inputs(
             level=g.level,
             presence=g.presence,
             extra_shift=g.extra_shift,
+            requires=g.requires,
         )
         for g in package.guarantors
     ]
