@@ -47,7 +47,8 @@ class DealReport:
     The headline, over the run's draws: ``viability`` (one row per guarantee package, the Nash
     package under it as the deal on the table), ``variants`` (per package, the structural
     variants of spec §7), ``proposals`` and ``levers`` (what it would take, for the ``headline``
-    package: the one asked for, else the most viable). ``definitions`` says per veto player which
+    package: the one asked for, else the most viable; where no single lever moves that one, the
+    next package in order of P(kept) that has one). ``definitions`` says per veto player which
     walk-away was used. The zone's geometry — ``zone`` and the arrays after it, ``closest`` (per
     model), ``frontier`` and ``trades`` — is computed on the most likely inputs (one draw).
     ``skipped_models`` names models that could not run on this scenario, with the reason.
@@ -332,8 +333,15 @@ def check_deal(
             f"of '{sc.id}' are: {', '.join(ids)}"
         )
     rows = [viability(question, terms) for terms in question.packages.values()]
-    headline = package or max(rows, key=lambda r: (r.p_viable, r.p_accept)).package
-    levers = what_it_takes(question, next(r for r in rows if r.package == headline), rows)
+    headline = package or max(rows, key=lambda r: (r.p_viable, r.p_accept, r.p_kept)).package
+    # What it would take: for the headline package, or where no single lever moves it, for the
+    # next packages in order of P(kept) (each lever names its package).
+    order = sorted(rows, key=lambda r: (r.package != headline, -r.p_kept))
+    levers: list[Lever] = []
+    for row in order if package is None else order[:1]:
+        levers = what_it_takes(question, row, rows)
+        if levers:
+            break
     proposals = [proposal_result(question, k) for k in range(len(sc.proposals))]
     variants = structural_variants(question, rows)
 

@@ -74,7 +74,7 @@ def structural_variants(question: DealQuestion, rows: list[Viability]) -> dict[s
         )
         for row in rows:
             terms = variant.packages[row.package]
-            accepted = accept(variant, row.nash[:, None], terms).all_accept[:, 0]
+            accepted = accept(variant, row.table[:, None], terms).all_accept[:, 0]
             out[row.package].append(
                 Variant(
                     label,

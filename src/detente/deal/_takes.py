@@ -14,13 +14,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..scenario import InputRef, scenario_inputs, to_arrays
 from ._accept import accept
+from ._nash import nash_package
 from ._question import DealQuestion, build_question
 from ._viability import Viability
 
 __all__ = ["Lever", "what_it_takes"]
+
+Float = NDArray[np.float64]
 
 # Draws the search judges each value on (the first ones of the run: the same draws).
 SEARCH_DRAWS = 100
@@ -30,10 +34,11 @@ _OPEN = 0.5
 
 @dataclass(frozen=True)
 class Lever:
-    """One change and what it does: ``from_value`` → ``to_value`` (on the input's own scale, or
+    """One change to the deal under ``package`` and what it does: ``from_value`` → ``to_value`` (on the input's own scale, or
     package ids for a switch), whether ``to_value`` lies within the input's range, the change
     relative to that range, and the sentence an analyst reads."""
 
+    package: str
     lever: str
     from_value: float | str
     to_value: float | str
@@ -43,6 +48,7 @@ class Lever:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "package": self.package,
             "lever": self.lever,
             "from": self.from_value,
             "to": self.to_value,
@@ -98,7 +104,20 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
     n = min(question.draws, SEARCH_DRAWS)
     opening = row.p_accept < _OPEN
     terms = replace(question.packages[row.package], kept=row.kept[:n])
-    x = row.nash[:n, None]
+    tables: dict[str | None, Float] = {None: row.table[:n, None]}
+
+    def table(ref: InputRef) -> Float:
+        """The deal on the table for a lever: for a red line of veto player i, the package the
+        others would agree on with i's red lines set aside (where there is one)."""
+        if ref.field not in ("red_line_min", "red_line_max"):
+            return tables[None]
+        if ref.actor not in tables:
+            off = np.array([a == ref.actor for a in question.veto_players])
+            free = nash_package(
+                question, question.packages[row.package], relax_red_lines=off, draws=np.arange(n)
+            )
+            tables[ref.actor] = np.where(free.found[:, None], free.x, row.table[:n])[:, None]
+        return tables[ref.actor]
 
     def p_accept(ref: InputRef, value: float) -> float:
         arrays = to_arrays(question.scenario, draws=n, seed=question.seed, overrides={ref: value})
@@ -110,7 +129,7 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
             explicit=question.explicit,
             packages={terms.id: terms},
         )
-        return float(accept(asked, x, terms).all_accept.mean())
+        return float(accept(asked, table(ref), terms).all_accept.mean())
 
     out: list[Lever] = []
     for ref in _levers(question, row):
@@ -139,12 +158,14 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
         within = ref.low <= far <= ref.high
         out.append(
             Lever(
+                row.package,
                 name,
                 round(start, 4),
                 round(far, 4),
                 within,
                 relative,
-                _sentence(not was_open, name, start, far, unit, ref, within),
+                f"Under '{row.package}': "
+                + _sentence(not was_open, name, start, far, unit, ref, within),
             )
         )
     for other in others:
@@ -152,6 +173,7 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
             verb = "opens" if opening else "closes"
             out.append(
                 Lever(
+                    row.package,
                     "the guarantee package",
                     row.package,
                     other.package,

@@ -36,6 +36,10 @@ def mean_kept(kept: Float, accepted: NDArray[np.bool_]) -> float:
 class Viability:
     """One guarantee package's row of the headline table, with its per-draw arrays.
 
+    ``nash`` is the Nash package per draw (where none suits everyone, the closest one);
+    ``table`` is the deal on the table that the structural variants and "what it would take"
+    judge: the Nash package, or where no package suits everyone, the Nash package without the red
+    lines when that exists (so that moving a red line can open the deal), else the closest one.
     ``blockers`` maps a veto player to the share of draws on which it alone blocks (without it
     the others would agree); ``reasons`` says why it blocks (red line, condition, utility,
     breach risk) and ``issues`` on which issue it binds most often. ``red_lines`` is the share of
@@ -47,6 +51,7 @@ class Viability:
     accepted: NDArray[np.bool_]
     kept: Float
     nash: Float
+    table: Float
     found: NDArray[np.bool_]
     blockers: dict[str, float]
     reasons: dict[str, str]
@@ -84,6 +89,7 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
     binding[refused] = acc.binding[refused, 0]
     closed = np.flatnonzero(~n.found & ~accepted)
     red_lines: Counter[str] = Counter()
+    table = n.x.copy()
     if closed.size:
         for i in range(v):
             alone = np.zeros(v, dtype=bool)
@@ -95,6 +101,7 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
             reason[closed, i] = np.where(others.found, verdict.reason[:, 0, i], 0)
             binding[closed, i] = np.where(others.found, verdict.binding[:, 0, i], -1)
         free = nash_package(question, terms, relax_red_lines=np.ones(v, dtype=bool), draws=closed)
+        table[closed] = np.where(free.found[:, None], free.x, n.x[closed])
         verdict = accept(_rows(question, closed), free.x[:, None], _terms_rows(terms, closed))
         for k in np.flatnonzero(free.found).tolist():
             for i in np.flatnonzero(verdict.reason[k, 0] == REASONS.index("red line")).tolist():
@@ -113,6 +120,7 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
         accepted=accepted,
         kept=terms.kept,
         nash=n.x,
+        table=table,
         found=n.found,
         blockers=dict(sorted(shares.items(), key=lambda kv: -kv[1])),
         reasons=why,
