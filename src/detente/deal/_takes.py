@@ -34,9 +34,9 @@ _OPEN = 0.5
 
 @dataclass(frozen=True)
 class Lever:
-    """One change to the deal under ``package`` and what it does: ``from_value`` → ``to_value`` (on the input's own scale, or
-    package ids for a switch), whether ``to_value`` lies within the input's range, the change
-    relative to that range, and the sentence an analyst reads."""
+    """One change to the deal under ``package`` and what it does: ``from_value`` → ``to_value``
+    (on the input's own scale, or package ids for a switch), whether ``to_value`` lies within
+    the input's range, the change relative to that range, and the sentence an analyst reads."""
 
     package: str
     lever: str
