@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 
 from ..errors import did_you_mean
-from ._deal_checks import check_deal
+from ._deal_checks import check_deal_sections
 from ._guarantee_checks import check_guarantees
 from ._problems import Path, RawProblem, duplicates, fmt, quantity_problems
 from ._schema import Scale, Scenario
@@ -168,5 +168,5 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                 )
             )
     problems.extend(check_guarantees(s, scales))
-    problems.extend(check_deal(s, scales))
+    problems.extend(check_deal_sections(s, scales))
     return problems
