@@ -10,6 +10,7 @@ from pytest import approx
 import detente
 from detente import ModelError, Scenario
 from detente.deal import check_deal, utility, walk_away_utility
+from detente.deal._utility import TOL
 
 PACKAGES = ("none", "paris-2026", "paris-2026-us-backstop")
 
@@ -100,7 +101,8 @@ def test_closest_package_to_each_forecast_is_acceptable(
     wa = r.zone.walk_away[0]
     for values in r.closest.values():
         u = utility(arrays, arrays.to_internal_scale(values[0]))[0, 0, [0, 1, 2]]
-        assert (u >= wa - 1e-6).all()
+        # Within the tolerance that lets a zone at its break-even point count as existing.
+        assert (u >= wa - 2 * TOL).all()
 
 
 def test_probability_of_a_deal_over_draws_is_reproducible(mini: Scenario) -> None:

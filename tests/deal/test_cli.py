@@ -39,7 +39,7 @@ def test_a_one_draw_run_prints_no_probability(mini_path: Path) -> None:
     code, out = _run("deal", str(mini_path), "--walk-away", "russia=0")
     assert code == 0, out
     assert "P(" not in out and "%" not in out
-    assert "none (headline): russia (utility on " in out
+    assert "paris-2026-us-backstop (headline): russia (utility on " in out
 
 
 def test_deal_over_draws_reports_a_probability(mini_path: Path) -> None:

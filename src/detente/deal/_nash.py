@@ -13,7 +13,7 @@ to :func:`detente.models._nash_barrier.solve_pairs` in one stacked solve.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,14 +79,19 @@ def nash_package(
             hi[n, :, j] = np.minimum(hi[n, :, j], top)
     low, high = lo.reshape(k * b, d)[:, free], hi.reshape(k * b, d)[:, free]
     open_box: NDArray[np.bool_] = np.asarray((high - low > 1e-9).all(-1), dtype=bool)
-    # An empty box still needs a valid one for the solver; its draws are discarded.
-    low = np.where(open_box[:, None], low, 0.0)
-    high = np.where(open_box[:, None], high, 100.0)
     pairs, u0 = _pairs(question, terms, rows, free, relax, k)
     c = np.tile(np.where(relax[None], 0.0, question.exponents[rows]), (k, 1))
-    solution = solve_pairs(pairs, c, u0, (low + high) / 2.0, low, high)
-    found = ~solution.degenerate & open_box
-    point = np.where(found[:, None], solution.point, solution.maximin)
+    # Only the blocks whose box is not empty go to the solver; the others find nothing and
+    # stand at the middle of their (clipped) bounds.
+    found = np.zeros(k * b, dtype=bool)
+    point = np.clip((low + high) / 2.0, 0.0, 100.0)
+    solve = np.flatnonzero(open_box)
+    if solve.size:
+        sub = replace(pairs, position=pairs.position[solve], weight=pairs.weight[solve])
+        bounds = (low[solve], high[solve])
+        solution = solve_pairs(sub, c[solve], u0[solve], (bounds[0] + bounds[1]) / 2.0, *bounds)
+        found[solve] = ~solution.degenerate
+        point[solve] = np.where(found[solve][:, None], solution.point, solution.maximin)
     # The best branch per draw: the largest Nash product among those found, else the largest
     # smallest gain.
     gains = pairs.utility(point, v) - u0
@@ -153,7 +158,8 @@ def _branches(rules: list[Rule], terms: PackageTerms, pinned: NDArray[np.bool_])
             )
             if ok:
                 usable.append({j: bc for j, bc in option.items() if not pinned[j]})
-        choices.append(usable)
+        # An option that asks nothing (met by the pins) contains every other: keep it alone.
+        choices.append([{}] if {} in usable else usable)
     for combo in itertools.islice(itertools.product(*choices), _MAX_BRANCHES):
         merged: Bounds = {}
         for option in combo:

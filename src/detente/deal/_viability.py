@@ -5,7 +5,7 @@ For a guarantee package ``g`` the deal on the table is, per draw, the Nash packa
 share of draws on which every veto player signs it, ``P(kept | accepted)`` the mean of ``q_d``
 over those draws and ``P(viable)`` the mean of ``1[accepted] q_d``. Where nobody's package is
 signed, who blocks is found by dropping each veto player in turn: it blocks when the others
-would then agree.
+would then agree (asked on at most :data:`BLOCKER_DRAWS` such draws, each standing for its share).
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from ._nash import nash_package
 from ._question import DealQuestion, PackageTerms
 
 __all__ = ["ProposalResult", "Viability", "mean_kept", "proposal_result", "viability"]
+
+# Draws with no deal on which who blocks is asked (each such question is a solve per veto player).
+BLOCKER_DRAWS = 100
 
 Float = NDArray[np.float64]
 
@@ -87,7 +90,16 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
     blocks[refused] = ~acc.accepts[refused, 0]
     reason[refused] = acc.reason[refused, 0]
     binding[refused] = acc.binding[refused, 0]
+    # Where no package suits everyone, who blocks is asked on the first BLOCKER_DRAWS such
+    # draws (the draws are independent: a random sample), each standing for its share.
     closed = np.flatnonzero(~n.found & ~accepted)
+    weight = np.ones(b)
+    weight[closed] = 0.0
+    closed, scale = (
+        closed[:BLOCKER_DRAWS],
+        max(closed.size, 1) / max(closed[:BLOCKER_DRAWS].size, 1),
+    )
+    weight[closed] = scale
     red_lines: Counter[str] = Counter()
     table = n.x.copy()
     if closed.size:
@@ -106,11 +118,11 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
         for k in np.flatnonzero(free.found).tolist():
             for i in np.flatnonzero(verdict.reason[k, 0] == REASONS.index("red line")).tolist():
                 issue = issues[int(verdict.binding[k, 0, i])]
-                red_lines[f"{question.veto_players[i]}'s red line on {issue}"] += 1
+                red_lines[f"{question.veto_players[i]}'s red line on {issue}"] += scale
     shares, why, where = {}, {}, {}
     for i, actor in enumerate(question.veto_players):
         if blocks[:, i].any():
-            shares[actor] = float(blocks[:, i].mean())
+            shares[actor] = float((weight * blocks[:, i]).sum() / b)
             why[actor] = REASONS[Counter(reason[blocks[:, i], i].tolist()).most_common(1)[0][0]]
             top = Counter(binding[blocks[:, i], i].tolist()).most_common(1)[0][0]
             where[actor] = issues[top] if top >= 0 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from ._deal_checks import check_deal
+from ._deal_checks import check_deal_sections
 from ._guarantee_checks import check_guarantees
 from ._problems import Hints, Path, RawProblem, duplicates, fmt, quantity_problems
 from ._schema import Scale, Scenario
@@ -179,5 +179,5 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                 )
             )
     problems.extend(check_guarantees(s, scales))
-    problems.extend(check_deal(s, scales))
+    problems.extend(check_deal_sections(s, scales))
     return problems

@@ -18,13 +18,13 @@ from ._problems import (
 from ._quantity import Quantity
 from ._schema import Scale, Scenario
 
-__all__ = ["check_deal"]
+__all__ = ["check_deal_sections"]
 
 # The id a condition or proposal uses for "no guarantee package".
 NO_PACKAGE = "none"
 
 
-def check_deal(s: Scenario, scales: dict[str, Scale | None]) -> list[RawProblem]:
+def check_deal_sections(s: Scenario, scales: dict[str, Scale | None]) -> list[RawProblem]:
     """Every meaning problem of the deal sections; ``scales`` holds each issue's sound scale."""
     problems: list[RawProblem] = []
     actors = set(s.actor_ids)
