@@ -3,6 +3,8 @@ run page with its progress fragment, results, comparison, and assets served from
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from pathlib import Path
 
 import pytest
@@ -14,16 +16,23 @@ DATA = Path(__file__).parent / "data"
 CASE = "emission-standards-1994"
 
 
+def _fields(html: str) -> dict[str, str]:
+    """A builder page's form values, as the browser would post them (inputs, text areas,
+    the selected options, ticked boxes)."""
+    editor = html.split('id="editor"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'<input[^>]*? name="([^"]+)"[^>]*value="([^"]*)"', editor))
+    fields.update(re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', editor))
+    for name, options in re.findall(r'<select name="([^"]+)">(.*?)</select>', editor, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', options)
+        fields[name] = chosen.group(1) if chosen else ""
+    for name in re.findall(r'<input type="checkbox" name="([^"]+)"[^>]*checked', editor):
+        fields[name] = "on"
+    return {k: html_lib.unescape(v) for k, v in fields.items()}
+
+
 def _form(client: TestClient, ref: str) -> dict[str, str]:
     """The editor's current values, as the browser would post them."""
-    import re
-
-    html = client.get(f"/scenarios/{ref}").text
-    fields = dict(re.findall(r'name="([^"]+:[^"]+)"[^>]*value="([^"]*)"', html))
-    fields.update(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
-    for name in re.findall(r'name="(veto:\d+)"[^>]*checked', html):
-        fields[name] = "on"
-    return fields
+    return _fields(client.get(f"/scenarios/{ref}").text)
 
 
 def test_the_list_shows_builtins_and_stored_scenarios(client: TestClient) -> None:
@@ -89,7 +98,7 @@ def test_invalid_grid_values_are_shown_in_their_cell_and_nothing_is_saved(
 def test_run_page_polls_until_done_then_shows_results(client: TestClient) -> None:
     started = client.post(
         f"/scenarios/{CASE}/run",
-        data={"kind": "forecast", "model": "median", "draws": "50", "seed": "1"},
+        data={"choice": "montecarlo", "montecarlo.model": "median", "montecarlo.draws": "50"},
         follow_redirects=False,
     )
     assert started.status_code == 303
@@ -106,20 +115,23 @@ def test_run_page_polls_until_done_then_shows_results(client: TestClient) -> Non
 def test_a_bad_run_request_from_the_page_says_why(client: TestClient) -> None:
     page = client.post(
         f"/scenarios/{CASE}/run",
-        data={"kind": "forecast", "model": "nope", "draws": "1", "seed": "0"},
+        data={"choice": "point", "point.model": "nope", "seed": "7"},
     )
     assert page.status_code == 422 and "unknown model &#39;nope&#39;" in page.text
+    # The form comes back as typed (a typo never resets it).
+    assert 'id="choice-point" checked' in page.text and 'value="7"' in page.text
 
 
 def test_the_run_form_takes_a_kinds_own_parameters(client: TestClient) -> None:
     started = client.post(
         "/scenarios/ukraine-2026/run",
         data={
-            "kind": "levers",
-            "model": "compromise",
-            "draws": "50",
-            "seed": "0",
-            "extra": '{"actor": "ukraine", "issue": "TERR", "toward": "low"}',
+            "choice": "levers",
+            "levers.model": "compromise",
+            "levers.actor": "ukraine",
+            "levers.issue": "TERR",
+            "levers.toward": "low",
+            "levers.draws": "50",
         },
         follow_redirects=False,
     )
@@ -128,15 +140,10 @@ def test_the_run_form_takes_a_kinds_own_parameters(client: TestClient) -> None:
     assert run["status"] == "done" and run["result"]["levers"]
     bad = client.post(
         "/scenarios/ukraine-2026/run",
-        data={
-            "kind": "levers",
-            "model": "compromise",
-            "draws": "1",
-            "seed": "0",
-            "extra": "actor=x",
-        },
+        data={"choice": "levers", "levers.actor": "ukraine", "levers.draws": "1o0"},
     )
-    assert bad.status_code == 422 and "more parameters must be a JSON object" in bad.text
+    assert bad.status_code == 422 and "draws must be a whole number; got &#39;1o0&#39;" in bad.text
+    assert 'value="1o0"' in bad.text
 
 
 def test_compare_shows_two_runs_side_by_side(client: TestClient) -> None:
