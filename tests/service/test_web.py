@@ -213,3 +213,129 @@ def test_a_kind_without_an_outcome_table_still_shows_its_result(
     page = client.get(f"/runs/{rid}").text
     assert "Full result (JSON" in page and "&#34;zone&#34;" in page
     assert client.get(f"/api/runs/{rid}/report").status_code == 200
+
+
+def _post_page(client: TestClient, url: str, form: dict[str, str]) -> str:
+    page = client.post(url, data=form)
+    assert page.status_code == 200, page.text[-2000:]
+    return page.text
+
+
+def test_a_case_is_built_from_nothing_and_saved(client: TestClient) -> None:
+    form = _fields(client.get("/new").text)
+    form["action"] = "add_actor"
+    form = _fields(_post_page(client, "/new", form))
+    form["action"] = "add_actor"
+    form = _fields(_post_page(client, "/new", form))
+    form["action"] = "add_issue"
+    form = _fields(_post_page(client, "/new", form))
+    assert {k for k in form if k.startswith(("actor_id:", "issue_id:"))} == {
+        "actor_id:0", "actor_id:1", "actor_id:2", "issue_id:0", "issue_id:1"
+    }  # fmt: skip
+    form.update({"meta:id": "talks", "meta:title": "Three-party talks"})
+    form.update({"issue_id:0": "land", "issue_name:0": "Land", "scale_max:0": "50"})
+    form.update({"unit:0": "km", "anchors:0": "0 = none; 50 = all", "sq:0": "20"})
+    form.update({"issue_id:1": "money", "issue_name:1": "Money", "no_deal:0": "25"})
+    form.update({"nd_horizon": "2", "veto:1": "on", "nd_cost:1": "3"})
+    for a, name in enumerate(["North", "South", "Broker"]):
+        form[f"actor_id:{a}"], form[f"actor_name:{a}"], form[f"cap:{a}"] = name.lower(), name, "1"
+        for d in range(2):
+            form[f"pos:{a}.{d}"], form[f"sal:{a}.{d}"] = str(10 + 15 * a), "60"
+    form["red_min:1.0"] = "15"
+    form.update({"action": "add_source"})
+    form = _fields(_post_page(client, "/new", form))
+    form.update({"source_id:0": "S1", "title:0": "Talks memo", "quote:0": "We want the land."})
+    form.update({"src:0.0": "S1", "mark:0.0": "F", "pos_low:0.0": "5", "pos_high:0.0": "12"})
+    form.update({"author": "ana", "note": "first cut"})
+    saved = client.post("/new", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[-3000:]
+    sid = int(saved.headers["location"].split("/scenarios/")[1].split("?")[0])
+    stored = client.get(f"/api/scenarios/{sid}").json()
+    s = stored["scenario"]
+    assert (stored["author"], stored["note"], s["id"]) == ("ana", "first cut", "talks")
+    assert s["issues"][0]["scale"] == {
+        "min": 0.0, "max": 50.0, "unit": "km",
+        "anchors": [{"value": 0.0, "label": "none"}, {"value": 50.0, "label": "all"}],
+    }  # fmt: skip
+    assert s["actors"][1]["veto"] is True and s["red_lines"]["south"]["land"]["min"] == 15.0
+    assert s["no_deal"]["issues"] == {"land": 25.0} and s["no_deal"]["yearly_cost"] == {
+        "south": 3.0
+    }
+    assert s["actors"][0]["issues"]["land"]["position"] == {
+        "low": 5.0, "mode": 10.0, "high": 12.0, "source": "S1", "note": "[F]"
+    }  # fmt: skip
+    assert s["sources"][0]["quote"] == "We want the land."
+    page = client.get(f"/scenarios/{sid}").text
+    assert 'id="choice-deal"' in page and 'id="choice-guarantees"' not in page
+    assert 'id="choice-backtest"' not in page
+
+
+def test_removing_rows_and_bad_fields_are_shown_beside_them(client: TestClient) -> None:
+    form = _form(client, CASE)
+    form["action"] = "del_issue:0"
+    page = _post_page(client, f"/scenarios/{CASE}", form)
+    assert 'name="issue_id:0"' not in page and 'name="pos:0.0"' not in page
+    form = _form(client, CASE)
+    form.update({"anchors:0": "soon", "red_max:0.0": "99"})
+    bad = client.post(f"/scenarios/{CASE}", data=form)
+    assert bad.status_code == 422
+    assert "write anchors as &#39;value = label; value = label&#39;; got &#39;soon&#39;" in bad.text
+    assert 'value="99"' in bad.text and client.get("/api/scenarios").json()["count"] == 0
+
+
+def test_a_scenario_without_veto_players_offers_no_deal_check(client: TestClient) -> None:
+    page = client.get(f"/scenarios/{CASE}").text
+    assert 'id="choice-point"' in page and 'id="choice-montecarlo"' in page
+    assert ('id="choice-deal"' in page) == ('is a veto player" checked' in page)
+    refused = client.post(f"/scenarios/{CASE}/run", data={"choice": "backtest"})
+    assert refused.status_code == 422 and "this scenario offers the runs point" in refused.text
+
+
+def test_saving_a_builtin_twice_makes_versions_of_one_scenario(client: TestClient) -> None:
+    for salience in ("51", "52"):
+        form = _form(client, CASE)
+        form["sal:0.0"] = salience
+        assert client.post(f"/scenarios/{CASE}", data=form, follow_redirects=False).is_redirect
+    listed = client.get("/api/scenarios").json()
+    assert listed["count"] == 1
+    assert client.get(f"/api/scenarios/{listed['data'][0]['id']}").json()["version"] == 2
+
+
+def test_the_scenario_downloads_as_yaml_and_xlsx(client: TestClient, tmp_path: Path) -> None:
+    from detente.scenario import load_scenario, read_xlsx, read_yaml
+
+    yaml_file = client.get(f"/scenarios/{CASE}/download?format=yaml")
+    assert yaml_file.headers["content-disposition"].endswith(f'"{CASE}.yaml"')
+    assert read_yaml(yaml_file.text) == load_scenario(CASE)
+    xlsx = client.get(f"/scenarios/{CASE}/download?format=xlsx")
+    (tmp_path / "case.xlsx").write_bytes(xlsx.content)
+    back = read_xlsx(tmp_path / "case.xlsx")
+    assert back.actor_ids == load_scenario(CASE).actor_ids
+    assert client.get(f"/scenarios/{CASE}/download?format=exe").status_code == 422
+
+
+def test_compare_defaults_to_the_latest_finished_runs_with_differences(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detente.api import _kinds
+
+    def boom(scenario, model, params, seed, progress):  # type: ignore[no-untyped-def]
+        raise _kinds.ModelError("this run fails on purpose")
+
+    monkeypatch.setitem(_kinds.KINDS, "boom", boom)
+    ids = []
+    for model in ("median", "mean"):
+        rid = client.post(
+            "/api/runs", json={"kind": "forecast", "scenario": CASE, "model": model}
+        ).json()["id"]
+        wait_for_run(client, rid)
+        ids.append(rid)
+    failed = client.post("/api/runs", json={"kind": "boom", "scenario": CASE}).json()["id"]
+    assert wait_for_run(client, failed)["status"] == "failed"
+    page = client.get("/compare").text
+    assert f'aria-label="run {ids[0]}"' in page and f'aria-label="run {ids[1]}"' in page
+    assert f'aria-label="run {failed}"' not in page
+    assert 'id="differences"' in page and "<th>Δ</th>" in page
+    assert "European emission standards" in page or "emission" in page.lower()
+    three = client.get("/compare", params=[("run", ids[0]), ("run", ids[1]), ("run", ids[0])])
+    assert three.text.count("<th>Δ</th>") == 2

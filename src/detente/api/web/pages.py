@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from ... import models as model_registry
 from ...errors import DetenteError, ScenarioError
@@ -78,7 +78,14 @@ def index(request: Request, session: DbSession, services: ServicesDep) -> HTMLRe
     stored, _count = list_scenarios(session, limit=200)
     runs, _n = list_runs(session, limit=20)
     cases = [(name, services.scenarios.builtin(name).title) for name in builtin_names()]
-    return _page(request, "index.html", cases=cases, stored=stored, runs=runs)
+    return _page(
+        request,
+        "index.html",
+        cases=cases,
+        stored=stored,
+        runs=runs,
+        titles=_titles(session, services),
+    )
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -90,9 +97,17 @@ async def upload(request: Request, services: ServicesDep, writer: Writer) -> Res
         with services.store.session() as session:
             stored, _count = list_scenarios(session, limit=200)
             runs, _n = list_runs(session, limit=20)
+            titles = _titles(session, services)
         cases = [(name, services.scenarios.builtin(name).title) for name in builtin_names()]
         return _page(
-            request, "index.html", 422, cases=cases, stored=stored, runs=runs, upload_error=exc
+            request,
+            "index.html",
+            422,
+            cases=cases,
+            stored=stored,
+            runs=runs,
+            upload_error=exc,
+            titles=titles,
         )
     with services.store.session() as session:
         record = create_scenario(
@@ -405,27 +420,70 @@ def run_status(
     )
 
 
+def _titles(session: Any, services: Services) -> dict[str, str]:
+    """Scenario references (stored ids, built-in names) → titles, for lists of runs."""
+    stored, _count = list_scenarios(session, limit=200)
+    titles = {name: services.scenarios.builtin(name).title for name in builtin_names()}
+    titles.update({str(s.id): s.title for s in stored})
+    return titles
+
+
+def _differences(sides: list[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """One row per (model, issue) of the runs' outcome tables: each run's forecast and the
+    difference of each run from the first."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for k, (_run, results) in enumerate(sides):
+        for row in (results or {}).get("outcomes", []):
+            key = (str(row.get("model", "")), str(row["name"]))
+            entry = rows.setdefault(key, {"model": key[0], "issue": key[1], "values": {}})
+            entry["values"][k] = row["forecast"]
+    for entry in rows.values():
+        first = entry["values"].get(0)
+        entry["cells"] = [
+            (
+                entry["values"].get(k),
+                None if first is None or k not in entry["values"] else entry["values"][k] - first,
+            )
+            for k in range(len(sides))
+        ]
+    return list(rows.values())
+
+
 @router.get("/compare", response_class=HTMLResponse)
 def compare(
     request: Request,
     session: DbSession,
     services: ServicesDep,
+    run: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(max_length=6)] = None,
     a: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     b: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
-    """Two runs side by side (pick them from the list when not given)."""
+    """Runs side by side (``run`` repeated, or ``a`` and ``b``) with each run's panels and a
+    difference column per issue; with none given, the two latest finished runs."""
     runs, _n = list_runs(session, limit=100)
+    titles = _titles(session, services)
+    picked = [*(run or []), *(x for x in (a, b) if x is not None)]
+    if not picked:
+        picked = [r.id for r in runs if r.status == "done"][:2][::-1]
     sides = []
-    for run_id in (a, b):
-        if run_id is None:
-            continue
+    for run_id in picked:
         try:
             record = get_run(session, run_id=run_id)
         except NotFoundError as exc:
-            return _page(request, "compare.html", 404, runs=runs, sides=[], error=str(exc))
+            return _page(
+                request, "compare.html", 404, runs=runs, sides=[], error=str(exc), titles=titles
+            )
         results = _results(session, run_id, services) if record.status == "done" else None
         sides.append((record, results))
-    return _page(request, "compare.html", runs=runs, sides=sides, a=a, b=b)
+    return _page(
+        request,
+        "compare.html",
+        runs=runs,
+        sides=sides,
+        picked=picked,
+        titles=titles,
+        differences=_differences(sides),
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)
