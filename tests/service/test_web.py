@@ -339,3 +339,19 @@ def test_compare_defaults_to_the_latest_finished_runs_with_differences(
     assert "European emission standards" in page or "emission" in page.lower()
     three = client.get("/compare", params=[("run", ids[0]), ("run", ids[1]), ("run", ids[0])])
     assert three.text.count("<th>Δ</th>") == 2
+
+
+def test_a_simulation_page_shows_the_95_interval_and_histograms(client: TestClient) -> None:
+    started = client.post(
+        f"/scenarios/{CASE}/run",
+        data={"choice": "simulate", "simulate.model": "compromise", "simulate.draws": "300"},
+        follow_redirects=False,
+    )
+    run_id = int(started.headers["location"].rsplit("/", 1)[1])
+    result = wait_for_run(client, run_id)["result"]["issues"]["lag"]
+    page = client.get(f"/runs/{run_id}").text
+    assert 'id="distribution"' in page and "<th>95% interval</th>" in page
+    low, high = result["interval_95"]
+    assert f"{low:.4g} – {high:.4g}" in page
+    bars = page.split('aria-label="histogram of the outcome">', 1)[1].split("</svg>", 1)[0]
+    assert bars.count('fill="#0969da"') == len(result["histogram"]["counts"])

@@ -43,6 +43,7 @@ from .._reports import report_for_run
 from .._schemas import RunCreate
 from ..routes.runs import read_result, start
 from ..routes.scenarios import XLSX, read_upload, version_diff
+from ._distribution import distribution_rows
 from ._editor import apply_action, apply_form, draft, problem_cells, view
 from ._run_form import offered, run_request
 
@@ -375,6 +376,13 @@ async def run(ref: str, services: ServicesDep, writer: Writer, request: Request)
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
+def _issue_names(issues: Any) -> dict[str, str]:
+    """Issue ids → names, from the report's issues table."""
+    if issues is None or "issue" not in getattr(issues, "columns", ()):
+        return {}
+    return {str(i): str(n) for i, n in zip(issues["issue"], issues["name"], strict=True)}
+
+
 def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
     """What the results panel shows: tables, chart HTML and the full result JSON."""
     import json
@@ -394,6 +402,9 @@ def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
         "charts": html,
         "has_models": "model" in data.outcome.columns,
         "panel": panel_html(str(data.run.get("kind", "")), data.result, data.issues),
+        "distribution": distribution_rows(data.result, _issue_names(data.issues))
+        if data.run.get("kind") == "simulate"
+        else [],
         "json": json.dumps(result, indent=2, ensure_ascii=False),
     }
 
