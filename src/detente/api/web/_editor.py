@@ -161,7 +161,7 @@ def view(raw: Raw) -> dict[str, Any]:
     issues = []
     for issue in raw.get("issues") or []:
         scale = issue.get("scale") or {}
-        anchors = "; ".join(
+        anchors = "\n".join(
             f"{_text(a.get('value'))} = {a.get('label', '')}" for a in scale.get("anchors") or []
         )
         issues.append(
@@ -232,7 +232,8 @@ def _rows(form: Form, prefix: str) -> list[int]:
 
 def _anchors(text: str, problems: list[Problem], where: str) -> list[dict[str, Any]]:
     out = []
-    for piece in filter(None, (p.strip() for p in text.split(";"))):
+    # One anchor a line: labels quote texts, so they may hold ';' and '=' (split at the first).
+    for piece in filter(None, (p.strip() for p in text.splitlines())):
         value, sep, label = piece.partition("=")
         number = _number(value)
         if not sep or not isinstance(number, float):
@@ -240,7 +241,7 @@ def _anchors(text: str, problems: list[Problem], where: str) -> list[dict[str, A
                 Problem(
                     "bad_anchor",
                     where,
-                    f"write anchors as 'value = label; value = label'; got '{piece[:60]}'",
+                    f"write one anchor a line as 'value = label'; got '{piece[:60]}'",
                     piece[:60],
                 )
             )

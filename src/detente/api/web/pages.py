@@ -191,8 +191,14 @@ def new_case(request: Request) -> HTMLResponse:
     return _builder(request, json.loads(json.dumps(_EMPTY)), ref=None, version=None)
 
 
+# The builder posts about ten fields per actor × issue cell: a 30-issue × 15-actor case sends
+# some 5,000 (Starlette refuses more than 1,000 by default).
+MAX_FORM_FIELDS = 20_000
+
+
 async def _posted(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 @router.post("/new", response_class=HTMLResponse)
