@@ -6,7 +6,7 @@ a scenario and return readable words, so ``make demo`` can print the same as the
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -84,6 +84,16 @@ def _viability_lines(report: DealReport) -> list[str]:
     return lines
 
 
+def _why(verdict: dict[str, Any]) -> str:
+    """Why a veto player refuses a text: a red line or condition on an issue, or how far its
+    utility falls short (and the issue whose move would cure it most cheaply)."""
+    if verdict["reason"] in ("red line", "condition"):
+        return f"{verdict['reason']} on {verdict['binding_issue']}"
+    return (
+        f"{verdict['reason']}: short {verdict['shortfall']:.3f}, binding {verdict['binding_issue']}"
+    )
+
+
 def _proposal_lines(report: DealReport) -> list[str]:
     if not report.proposals:
         return []
@@ -95,16 +105,9 @@ def _proposal_lines(report: DealReport) -> list[str]:
             if r["p_accept"] >= 1.0 and point:
                 verdicts.append(f"{actor} accepts")
             elif point:
-                verdicts.append(
-                    f"{actor} blocks ({r['reason']}, short {r['shortfall']:.3f} "
-                    f"on {r['binding_issue']})"
-                )
+                verdicts.append(f"{actor} blocks ({_why(r)})")
             else:
-                extra = (
-                    f", short {r['shortfall']:.3f} on {r['binding_issue']}"
-                    if r["p_accept"] < 1.0
-                    else ""
-                )
+                extra = f" ({_why(r)})" if r["p_accept"] < 1.0 else ""
                 verdicts.append(f"{actor} {r['p_accept']:.2f}{extra}")
         head = (
             f"    {p.id} [{p.package}]: "
@@ -131,7 +134,7 @@ def deal_text(report: DealReport, *, trades: int = 3) -> str:
     lines += _viability_lines(report)
     lines += _proposal_lines(report)
     if report.levers:
-        lines.append(f"  what it would take (package '{report.headline}', one lever at a time):")
+        lines.append("  what it would take (one lever at a time):")
         lines += [f"    - {lever.text}" for lever in report.levers[:8]]
     if report.zone_exists:
         lines.append(

@@ -74,9 +74,9 @@ def nash_package(
     lo = np.repeat(lower[None], k, axis=0)
     hi = np.repeat(upper[None], k, axis=0)
     for n, bounds in enumerate(branches):
-        for j, (bottom, top) in bounds.items():
-            lo[n, :, j] = np.maximum(lo[n, :, j], bottom)
-            hi[n, :, j] = np.minimum(hi[n, :, j], top)
+        for j, (at_least, at_most) in bounds.items():
+            lo[n, :, j] = np.maximum(lo[n, :, j], at_least)
+            hi[n, :, j] = np.minimum(hi[n, :, j], at_most)
     low, high = lo.reshape(k * b, d)[:, free], hi.reshape(k * b, d)[:, free]
     open_box: NDArray[np.bool_] = np.asarray((high - low > 1e-9).all(-1), dtype=bool)
     pairs, u0 = _pairs(question, terms, rows, free, relax, k)
@@ -88,8 +88,8 @@ def nash_package(
     solve = np.flatnonzero(open_box)
     if solve.size:
         sub = replace(pairs, position=pairs.position[solve], weight=pairs.weight[solve])
-        bounds = (low[solve], high[solve])
-        solution = solve_pairs(sub, c[solve], u0[solve], (bounds[0] + bounds[1]) / 2.0, *bounds)
+        bottom, top = low[solve], high[solve]
+        solution = solve_pairs(sub, c[solve], u0[solve], (bottom + top) / 2.0, bottom, top)
         found[solve] = ~solution.degenerate
         point[solve] = np.where(found[solve][:, None], solution.point, solution.maximin)
     # The best branch per draw: the largest Nash product among those found, else the largest

@@ -100,7 +100,7 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
         max(closed.size, 1) / max(closed[:BLOCKER_DRAWS].size, 1),
     )
     weight[closed] = scale
-    red_lines: Counter[str] = Counter()
+    red_lines: dict[str, float] = {}
     table = n.x.copy()
     if closed.size:
         for i in range(v):
@@ -118,7 +118,8 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
         for k in np.flatnonzero(free.found).tolist():
             for i in np.flatnonzero(verdict.reason[k, 0] == REASONS.index("red line")).tolist():
                 issue = issues[int(verdict.binding[k, 0, i])]
-                red_lines[f"{question.veto_players[i]}'s red line on {issue}"] += scale
+                line = f"{question.veto_players[i]}'s red line on {issue}"
+                red_lines[line] = red_lines.get(line, 0.0) + scale
     shares, why, where = {}, {}, {}
     for i, actor in enumerate(question.veto_players):
         if blocks[:, i].any():
@@ -137,7 +138,7 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
         blockers=dict(sorted(shares.items(), key=lambda kv: -kv[1])),
         reasons=why,
         issues=where,
-        red_lines={k: c / b for k, c in red_lines.most_common()},
+        red_lines={k: c / b for k, c in sorted(red_lines.items(), key=lambda kv: -kv[1])},
     )
 
 
