@@ -108,6 +108,9 @@ def test_run_page_polls_until_done_then_shows_results(client: TestClient) -> Non
     assert 'data-status="done"' in fragment and "hx-get" not in fragment
     assert "standards in 7 years" in fragment and 'id="download-html"' in fragment
     page = client.get(f"/runs/{run_id}").text
+    assert (
+        "<h1>EC emission standards for medium-sized cars" in page
+    )  # the scenario's title, not its id
     assert '<script src="/vendor/plotly.min.js"></script>' in page
     assert page.count('class="plotly-graph-div"') == 2
 
@@ -336,7 +339,7 @@ def test_compare_defaults_to_the_latest_finished_runs_with_differences(
     assert f'aria-label="run {ids[0]}"' in page and f'aria-label="run {ids[1]}"' in page
     assert f'aria-label="run {failed}"' not in page
     assert 'id="differences"' in page and "<th>Δ</th>" in page
-    assert "European emission standards" in page or "emission" in page.lower()
+    assert "EC emission standards for medium-sized cars" in page  # titles, not ids
     three = client.get("/compare", params=[("run", ids[0]), ("run", ids[1]), ("run", ids[0])])
     assert three.text.count("<th>Δ</th>") == 2
 

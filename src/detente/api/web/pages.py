@@ -422,7 +422,8 @@ def run_page(
     """A run: parameters, a live progress bar, then its results and downloads."""
     record = get_run(session, run_id=run_id)
     results = _results(session, run_id, services) if record.status == "done" else None
-    return _page(request, "run.html", run=record, results=results)
+    title = _titles(session, services).get(record.scenario_ref, record.scenario_ref)
+    return _page(request, "run.html", run=record, results=results, title=title)
 
 
 @router.get("/runs/{run_id}/status", response_class=HTMLResponse)
