@@ -373,3 +373,25 @@ def test_the_largest_builtin_goes_through_the_form_unchanged(client: TestClient)
     sid = saved.headers["location"].split("/scenarios/")[1].split("?")[0]
     stored = client.get(f"/scenarios/{sid}/download?format=yaml").text
     assert read_yaml(stored) == load_scenario("ukraine-2026")
+
+
+def test_a_30_issue_15_actor_case_goes_through_the_builder(client: TestClient) -> None:
+    import yaml
+
+    issues = [{"id": f"i{d}", "name": f"Issue {d}"} for d in range(30)]
+    actors = [
+        {"id": f"a{a}", "name": f"Actor {a}", "capability": 1 + a,
+         "issues": {f"i{d}": {"position": (a * 7 + d) % 100, "salience": 50} for d in range(30)}}
+        for a in range(15)
+    ]  # fmt: skip
+    text = yaml.safe_dump({"id": "wide", "title": "Wide", "issues": issues, "actors": actors})
+    upload = client.post("/upload", files={"file": ("wide.yaml", text)}, follow_redirects=False)
+    sid = upload.headers["location"].rsplit("/", 1)[1]
+    form = _form(client, sid)
+    assert len(form) > 4000 and 'class="sticky"' in client.get(f"/scenarios/{sid}").text
+    form["sal:14.29"] = "51"
+    saved = client.post(f"/scenarios/{sid}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[-1500:]
+    stored = client.get(f"/api/scenarios/{sid}").json()
+    assert stored["version"] == 2
+    assert stored["scenario"]["actors"][14]["issues"]["i29"]["salience"] in (51.0, {"value": 51.0})
