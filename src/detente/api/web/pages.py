@@ -258,6 +258,8 @@ async def _save(
             since = version_diff(
                 session, services, exc.scenario_id, exc.base_version, exc.latest_version
             )
+        # The form now edits the latest version: saving again puts this edit on top of it.
+        again["version"] = exc.latest_version
         return _builder(
             request, raw, status_code=409, conflict=exc, conflict_changes=since, **again
         )
