@@ -29,7 +29,7 @@ def test_demo_says_whether_there_is_a_deal_and_how_likely_deterrence_holds() -> 
     for package in ("'none'", "'paris-2026'", "'paris-2026-us-backstop'"):
         assert f"Guarantee package {package}" in out
     assert "P(deterrence of russia holds)" in out
-    assert "a zone of possible agreement" in out
+    assert "per guarantee package, on the most likely inputs" in out
 
 
 def test_demo_simulates_and_names_the_inputs_that_matter() -> None:

@@ -27,12 +27,19 @@ def test_deal_json_reports_zone_binding_and_trades(mini_path: Path) -> None:
     assert data["trades"] and data["trades"][0]["rank"] == 1
 
 
-def test_deal_with_no_guarantee_explains_who_blocks(mini_path: Path) -> None:
-    code, out = _run("deal", str(mini_path), "--package", "none")
+def test_a_closed_deal_explains_who_blocks(mini_path: Path) -> None:
+    code, out = _run("deal", str(mini_path), "--walk-away", "russia=0", "--draws", "2")
     assert code == 0, out
-    assert "NO zone of possible agreement: P(a deal exists) = 0.00" in out
-    assert "russia blocks in 100% of draws" in out
-    assert "russia's walk-away = renewed conflict under 'none'" in out
+    assert "NO deal on the headline package: P(accept) = 0.00" in out
+    assert "russia blocks in 100% of draws (utility" in out
+    assert "walking away means: ukraine: its walk-away positions, russia: the walk-away " in out
+
+
+def test_a_one_draw_run_prints_no_probability(mini_path: Path) -> None:
+    code, out = _run("deal", str(mini_path), "--walk-away", "russia=0")
+    assert code == 0, out
+    assert "P(" not in out and "%" not in out
+    assert "paris-2026-us-backstop (headline): russia (utility on " in out
 
 
 def test_deal_over_draws_reports_a_probability(mini_path: Path) -> None:
@@ -95,5 +102,16 @@ def test_bad_input_gives_a_message_and_exit_2(mini_path: Path) -> None:
 def test_demo_text_covers_guarantees_and_deals(mini_path: Path) -> None:
     text = show_case(str(mini_path), guarantee_draws=5000)
     assert "P(deterrence of russia holds)" in text
-    assert "Deal check — ukraine-mini with guarantee package 'paris-2026'" in text
+    assert "Deal check — ukraine-mini (1 draw, linear utility)" in text
+    assert "paris-2026: every veto player accepts; if signed, deterrence holds" in text
     assert "trades every veto player prefers to the status quo" in text
+
+
+def test_walk_aways_across_the_break_even_exit_0_with_a_result() -> None:
+    # Issue 13: russia=-0.28476 was the break-even point of the built-in and raised
+    # "ModelError: ... infeasible"; on either side and on it, the command gives a result.
+    for value in ("-0.2847", "-0.28476", "-0.2848"):
+        code, out = _run("deal", "ukraine-2026", "--walk-away", f"russia={value}", "--json")
+        assert code == 0, out
+        data = json.loads(out)
+        assert data["zone_exists"] or data["reason"]

@@ -298,11 +298,17 @@ FORM_VALUES = st.sampled_from(
     form=st.dictionaries(
         st.sampled_from(
             [
-                "kind",
-                "model",
-                "draws",
+                "choice",
+                "point.model",
+                "montecarlo.draws",
+                "levers.actor",
                 "seed",
-                "extra",
+                "action",
+                "orig_actor:0",
+                "actor_id:0",
+                "issue_id:0",
+                "anchors:0",
+                "yaml:proposals",
                 "base_version",
                 "pos:0.0",
                 "sal:0.0",
@@ -313,7 +319,7 @@ FORM_VALUES = st.sampled_from(
             ]
         ),
         FORM_VALUES,
-        max_size=6,
+        max_size=8,
     ),
     accept=st.sampled_from(["text/html", "application/json", ""]),
 )

@@ -79,8 +79,8 @@ def test_non_finite_numbers_in_an_upload_are_the_documented_422(
     ("data", "message"),
     [
         ({"seed": "4294967296"}, "less than or equal to 4294967295"),
-        ({"extra": '{"draws": NaN}'}, "params.draws must hold finite numbers only"),
-        ({"draws": "NaN"}, "valid integer"),
+        ({"choice": "montecarlo", "montecarlo.draws": "NaN"}, "draws must be a whole number"),
+        ({"choice": "simulate", "simulate.draws": "1e999"}, "got &#39;1e999&#39;"),
     ],
 )
 def test_the_web_run_form_answers_bad_numbers_with_a_page(

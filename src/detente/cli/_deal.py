@@ -6,14 +6,14 @@ a scenario and return readable words, so ``make demo`` can print the same as the
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-import numpy as np
 import typer
 
 from ..deal import DealReport, check_deal
 from ..errors import ModelError
-from ..guarantees import CAVEATS, GuaranteeAssessment, assess_guarantees
+from ..estimative import range_words, words
+from ..guarantees import CAVEATS, GuaranteeAssessment, Variant, assess_guarantees
 from ..scenario import Scenario, load_scenario
 from ._app import app, console, handle_errors, print_json
 
@@ -24,95 +24,195 @@ ScenarioArg = Annotated[
 ]
 
 
+# How each veto player's walk-away was defined (deal spec §1), in words.
+_DEFINITIONS = {
+    "explicit": "the walk-away utility given",
+    "walk_away": "its walk-away positions",
+    "no_deal_path": "the no-deal path",
+    "status_quo": "the status quo",
+}
+
+
 def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
-def deal_text(report: DealReport, *, trades: int = 3) -> str:
-    """The deal check in words: is there a zone, who blocks or binds, which trades help."""
-    z = report.zone
-    head = f"Deal check — {report.scenario_id}"
-    if report.package is not None:
-        head += f" with guarantee package '{report.package}'"
-    lines = [head + f" ({report.draws} draw{'s' if report.draws != 1 else ''})"]
-    lines.append("  veto players: " + ", ".join(z.veto_players))
-    walk = ", ".join(
-        f"{a} {float(z.walk_away[:, i].mean()):+.3f}" for i, a in enumerate(z.veto_players)
+def _blocks(
+    blockers: dict[str, float], reasons: dict[str, str], issues: dict[str, str | None], point: bool
+) -> str:
+    parts = []
+    for actor, share in blockers.items():
+        where = f" on {issues[actor]}" if issues.get(actor) else ""
+        often = "" if point else f" {share:.0%}"
+        parts.append(f"{actor}{often} ({reasons[actor]}{where})")
+    return ", ".join(parts)
+
+
+def _viability_lines(report: DealReport) -> list[str]:
+    point = report.draws == 1
+    lines = []
+    if point:
+        lines.append(
+            "  per guarantee package, on the most likely inputs (one draw: no probabilities):"
+        )
+    else:
+        lines.append(
+            "  per guarantee package: P(accept) · P(kept | accepted) · P(viable), its structural "
+            "range and words:"
+        )
+    for row in report.viability:
+        mark = " (headline)" if row.package == report.headline else ""
+        blocks = _blocks(row.blockers, row.reasons, row.issues, point)
+        if point:
+            signed = (
+                "every veto player accepts"
+                if row.p_accept == 1.0
+                else f"{blocks or 'no package suits every veto player'} blocks"
+            )
+            kept = "deterrence holds" if row.kept[0] >= 0.5 else "deterrence fails"
+            lines.append(f"    {row.package}{mark}: {signed}; if signed, {kept}")
+            continue
+        lo, hi = report.range(row.package)
+        lines.append(
+            f"    {row.package}{mark}: {row.p_accept:.2f} · {row.p_kept:.2f} · {row.p_viable:.2f} "
+            f"— {range_words(lo, hi)}"
+        )
+        if blocks:
+            lines.append(f"      who blocks (share of draws): {blocks}")
+        for line, share in row.red_lines.items():
+            lines.append(f"      {line} closes the zone on {share:.0%} of draws")
+    return lines
+
+
+def _why(verdict: dict[str, Any]) -> str:
+    """Why a veto player refuses a text: a red line or condition on an issue, or how far its
+    utility falls short (and the issue whose move would cure it most cheaply)."""
+    if verdict["reason"] in ("red line", "condition"):
+        return f"{verdict['reason']} on {verdict['binding_issue']}"
+    return (
+        f"{verdict['reason']}: short {verdict['shortfall']:.3f}, binding {verdict['binding_issue']}"
     )
-    lines.append(f"  walk-away utilities (0 = own ideal, -1 = worst): {walk}")
-    if report.guarantee is not None:
-        g = report.guarantee
-        lines.append(
-            f"  {g.package.challenger}'s walk-away = renewed conflict under '{g.package.id}': "
-            f"P(deterrence holds) {g.p_deterrence:.2f}, expected gain of renewed attack "
-            f"{g.expected_attack_gain:+.3f}"
+
+
+def _proposal_lines(report: DealReport) -> list[str]:
+    if not report.proposals:
+        return []
+    point = report.draws == 1
+    lines = ["  named proposals (under their own guarantee package):"]
+    for p in report.proposals:
+        verdicts = []
+        for actor, r in p.by_actor.items():
+            if r["p_accept"] >= 1.0 and point:
+                verdicts.append(f"{actor} accepts")
+            elif point:
+                verdicts.append(f"{actor} blocks ({_why(r)})")
+            else:
+                extra = f" ({_why(r)})" if r["p_accept"] < 1.0 else ""
+                verdicts.append(f"{actor} {r['p_accept']:.2f}{extra}")
+        head = (
+            f"    {p.id} [{p.package}]: "
+            if point
+            else f"    {p.id} [{p.package}]: P(accept) {p.p_accept:.2f} ({words(p.p_accept)}), "
+            f"P(kept) {p.p_kept:.2f}; "
         )
+        lines.append(head + "; ".join(verdicts))
+    return lines
+
+
+def deal_text(report: DealReport, *, trades: int = 3) -> str:
+    """The deal check in words: per guarantee package whether the veto players sign and whether
+    it holds, who blocks, the named proposals, what it would take, and the zone's geometry."""
+    z = report.zone
+    point = report.draws == 1
+    n = f"{report.draws} draw{'s' if report.draws != 1 else ''}"
+    lines = [f"Deal check — {report.scenario_id} ({n}, {report.form} utility)"]
+    lines.append("  veto players: " + ", ".join(z.veto_players))
+    lines.append(
+        "  walking away means: "
+        + ", ".join(f"{a}: {_DEFINITIONS[d]}" for a, d in report.definitions.items())
+    )
+    lines += _viability_lines(report)
+    lines += _proposal_lines(report)
+    if report.levers:
+        lines.append("  what it would take (one lever at a time):")
+        lines += [f"    - {lever.text}" for lever in report.levers[:8]]
     if report.zone_exists:
         lines.append(
-            f"  a zone of possible agreement exists: P(a deal exists) = {report.p_deal:.2f}, "
-            f"every veto player gains at least {float(np.median(z.surplus)):.3f} at best"
+            "  on the most likely inputs, every veto player accepts the Nash package of "
+            f"'{report.headline}'" + ("" if point else f" (P(accept) = {report.p_deal:.2f})")
         )
     else:
-        lines.append(f"  NO zone of possible agreement: P(a deal exists) = {report.p_deal:.2f}")
+        lines.append(
+            "  NO deal on the headline package"
+            + ("" if point else f": P(accept) = {report.p_deal:.2f}")
+        )
         lines.append("  " + report.reason())
-    if report.zone_exists:
-        lines.append(
-            "  per issue: value in the Nash package; how far the issue alone can move from it "
-            "before a veto player walks away (who); the zone's full extent:"
-        )
-    else:
-        lines.append(
-            "  per issue: value in the package closest to agreement (equal shortfall); which "
-            "veto player stops it moving lower / higher:"
-        )
+    lines.append(
+        "  the zone on the most likely inputs (no-deal walk-aways; red lines, conditions and "
+        "breach risk are in the table above):"
+    )
     for row in report.binding():
         low_by = row["binds_low"] or "scale end"
         high_by = row["binds_high"] or "scale end"
-        if report.zone_exists:
-            lines.append(
-                f"    {row['issue']}: {_fmt(row['center'])}; {_fmt(row['around_low'])} "
-                f"({low_by}) to {_fmt(row['around_high'])} ({high_by}); extent "
-                f"{_fmt(row['low'])}–{_fmt(row['high'])}"
-            )
-        else:
-            lines.append(
-                f"    {row['issue']}: {_fmt(row['center'])}; lower blocked by {low_by}, higher "
-                f"by {high_by}"
-            )
-    nash = report.to_json()["nash"]
-    if nash is not None:
         lines.append(
-            "  Nash bargaining package: " + ", ".join(f"{k} {_fmt(v)}" for k, v in nash.items())
+            f"    {row['issue']}: {_fmt(row['center'])}; {_fmt(row['around_low'])} "
+            f"({low_by}) to {_fmt(row['around_high'])} ({high_by}); extent "
+            f"{_fmt(row['low'])}–{_fmt(row['high'])}"
         )
     if report.trades:
         lines.append("  trades every veto player prefers to the status quo (best joint gain):")
         for k, trade in enumerate(report.trades[:trades], start=1):
-            opens = (
-                "clears every walk-away"
-                if trade.p_acceptable >= 0.5
-                else "does not clear every walk-away"
-            )
-            lines.append(
-                f"    {k}. {trade.describe()} — joint gain {trade.joint_gain:.3f}, {opens} "
-                f"(P = {trade.p_acceptable:.2f})"
-            )
-    else:
-        lines.append(
-            "  no cross-issue trade makes every veto player better off than the status quo"
-        )
+            lines.append(f"    {k}. {trade.describe()} — joint gain {trade.joint_gain:.3f}")
     return "\n".join(lines)
 
 
+def _structural(a: GuaranteeAssessment) -> str:
+    """Which structural choices the headline range spans, in words."""
+    choices = ["reliability priors"]
+    if len({v.attribution for v in a.variants}) > 1:
+        choices.append("attribution")
+    if len({v.sigma_c for v in a.variants}) > 1:
+        choices.append("independent vs correlated guarantors")
+    return ", ".join(choices[:-1]) + (" and " if len(choices) > 1 else "") + choices[-1]
+
+
+def _variant(v: Variant) -> str:
+    correlation = "independent" if v.sigma_c == 0 else f"correlated (sigma_c {v.sigma_c:g})"
+    return f"{v.prior} prior, attribution {v.attribution:g}, {correlation}: {v.p_deterrence:.3f}"
+
+
 def guarantees_text(assessments: list[GuaranteeAssessment], *, caveats: bool = True) -> str:
-    """How likely deterrence holds under each package, with pivotal guarantors and caveats."""
+    """How likely deterrence holds under each package, with pivotal guarantors and caveats.
+
+    The headline is the range across the structural variants in estimative words (deal spec §7);
+    the Monte Carlo error, far smaller than that range, is a detail line. One draw prints no
+    probability.
+    """
     lines = []
     for a in assessments:
         r = a.result
         pkg = a.package
-        lines.append(
-            f"Guarantee package '{pkg.id}' ({pkg.name}): P(deterrence of {pkg.challenger} holds) "
-            f"= {r.p_deterrence:.3f} ± {r.standard_error:.3f}"
-        )
+        lines.append(f"Guarantee package '{pkg.id}' ({pkg.name}):")
+        if r.draws == 1:
+            verdict = "deterred" if bool(r.deterred[0]) else "not deterred"
+            lines.append(
+                f"  one draw gives no probability: on it, {pkg.challenger} is {verdict} "
+                "(use --draws 1000 or more)"
+            )
+        else:
+            lines.append(
+                f"  deterrence of {pkg.challenger} holds: {a.words} across {_structural(a)}"
+            )
+            lo, hi = a.range
+            if hi > lo:
+                low = next(v for v in a.variants if v.p_deterrence == lo)
+                high = next(v for v in a.variants if v.p_deterrence == hi)
+                lines.append(f"  lowest with {_variant(low)}; highest with {_variant(high)}")
+            lines.append(
+                f"  on the package's own inputs P(deterrence of {pkg.challenger} holds) = "
+                f"{r.p_deterrence:.3f} (Monte Carlo error ± {r.standard_error:.3f}, "
+                f"{r.draws:,} draws)"
+            )
         if not pkg.guarantors:
             lines.append("  no guarantor: nothing answers a renewed attack (capability fails)")
             continue
@@ -123,7 +223,8 @@ def guarantees_text(assessments: list[GuaranteeAssessment], *, caveats: bool = T
                 f"  q_eff (cost-weighted probability the defender side fights) mean "
                 f"{q['mean']:.3f}; threshold t_H mean {t['mean']:.3f}; P(capable) {r.p_capable:.2f}"
             )
-        lines.append("  by prior: " + ", ".join(f"{k} {v:.3f}" for k, v in a.by_prior.items()))
+        if r.draws > 1:
+            lines.append("  by prior: " + ", ".join(f"{k} {v:.3f}" for k, v in a.by_prior.items()))
         pivots = sorted(zip(r.guarantors, r.pivotal_effect, strict=True), key=lambda x: -x[1])
         lines.append(
             "  pivotal effect (P lost without the guarantor): "
@@ -138,19 +239,14 @@ def guarantees_text(assessments: list[GuaranteeAssessment], *, caveats: bool = T
 def show_case(
     scenario: Scenario | str, *, draws: int = 1, seed: int = 0, guarantee_draws: int = 100_000
 ) -> str:
-    """The demo's view of a case: deterrence under each package, then the deal without a package
-    and under each one."""
+    """The demo's view of a case: deterrence under each package, then the deal question across
+    the packages."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     parts = []
     if sc.guarantees:
         assessments = [assess_guarantees(sc, p.id, draws=guarantee_draws) for p in sc.guarantees]
         parts.append(guarantees_text(assessments))
     parts.append(deal_text(check_deal(sc, draws=draws, seed=seed)))
-    for p in sc.guarantees:
-        report = check_deal(
-            sc, package=p.id, draws=draws, seed=seed, guarantee_draws=min(guarantee_draws, 20_000)
-        )
-        parts.append(deal_text(report, trades=1))
     return "\n\n".join(parts)
 
 
@@ -162,8 +258,8 @@ def deal(
         str | None,
         typer.Option(
             "--package",
-            help="Guarantee package id: the challenger's walk-away becomes renewed conflict "
-            "under it.",
+            help="Headline guarantee package id (what it would take works on it; default: the "
+            "most viable). Every package gets a row.",
         ),
     ] = None,
     draws: Annotated[
@@ -183,7 +279,8 @@ def deal(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Is there a deal? Zone of agreement among veto players, who blocks, trades that help."""
+    """Would the veto players sign, would it hold? Per guarantee package, proposals, what it
+    would take."""
     if utility not in ("linear", "quadratic"):
         raise ModelError(f"unknown utility form '{utility}'; expected 'linear' or 'quadratic'")
     explicit: dict[str, float] = {}

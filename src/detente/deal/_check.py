@@ -1,9 +1,12 @@
-"""``check_deal``: the scenario-level door — is there a deal, who blocks, which trades open one.
+"""``check_deal``: the scenario-level door — would the veto players sign, would it hold, who
+blocks, what would it take (deal spec §1–§7).
 
-Couples the guarantee module (item 6 of the issue): with ``package=ID`` the challenger's
-walk-away utility becomes the expected value of renewed conflict under that guarantee package,
-``u(walk-away positions) + payoff_scale * E[EU_Ch(attack) - c_SQ]``: a package that makes renewed
-attack worse lowers the challenger's walk-away and widens the zone.
+The headline is the viability table: per guarantee package, P(accept), P(kept | accepted) and
+P(viable) with their structural range and estimative words (:mod:`._viability`,
+:mod:`._confidence`), the named proposals, and what it would take (:mod:`._takes`). The zone's
+geometry (extent per issue, who binds, trades, the Pareto frontier, the packages closest to each
+model's forecast) is described on the most likely inputs, with the no-deal utilities of §1 as
+walk-aways; guarantees no longer enter anybody's walk-away (spec §3).
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import models
-from ..errors import DetenteError, ModelError
-from ..guarantees import GuaranteeAssessment, assess_guarantees
+from ..errors import DetenteError, ModelError, did_you_mean
+from ..estimative import range_words, words
 from ..scenario import Scenario, ScenarioArrays, load_scenario
+from ._confidence import Variant, structural_variants
 from ._frontier import Frontier, pareto_frontier
 from ._lp import Form
 from ._points import closest_acceptable, nash_bargaining
+from ._question import build_question
+from ._takes import Lever, what_it_takes
 from ._trades import Trade, package_deals
 from ._utility import walk_away_utility
+from ._viability import ProposalResult, Viability, proposal_result, viability
 from ._zone import Zone, zone_of_agreement
 
 __all__ = ["DealReport", "check_deal"]
@@ -35,11 +42,15 @@ Float = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class DealReport:
-    """Everything :func:`check_deal` found, per draw and summarised (values on issue scales).
+    """Everything :func:`check_deal` found (values on issue scales).
 
-    ``closest`` maps a model name to ``float[B, D]`` (NaN on draws with no zone); ``nash`` is
-    ``float[B, D]``; ``frontier`` and ``trades`` are computed on the modal scenario (every
-    uncertain number at its mode; ``frontier_packages`` is on issue scales).
+    The headline, over the run's draws: ``viability`` (one row per guarantee package, the Nash
+    package under it as the deal on the table), ``variants`` (per package, the structural
+    variants of spec §7), ``proposals`` and ``levers`` (what it would take, for the ``headline``
+    package: the one asked for, else the most viable; where no single lever moves that one, the
+    next package in order of P(kept) that has one). ``definitions`` says per veto player which
+    walk-away was used. The zone's geometry — ``zone`` and the arrays after it, ``closest`` (per
+    model), ``frontier`` and ``trades`` — is computed on the most likely inputs (one draw).
     ``skipped_models`` names models that could not run on this scenario, with the reason.
     """
 
@@ -49,6 +60,12 @@ class DealReport:
     seed: int | None
     form: Form
     package: str | None
+    headline: str
+    definitions: dict[str, str]
+    viability: list[Viability]
+    variants: dict[str, list[Variant]]
+    proposals: list[ProposalResult]
+    levers: list[Lever]
     zone: Zone
     low: Float
     high: Float
@@ -60,13 +77,24 @@ class DealReport:
     frontier: Frontier
     frontier_packages: Float
     trades: list[Trade]
-    guarantee: GuaranteeAssessment | None = None
+    scale_min: Float
+    scale_max: Float
     skipped_models: dict[str, str] = field(default_factory=dict)
+
+    def row(self, package: str) -> Viability:
+        """The viability row of one guarantee package."""
+        return next(r for r in self.viability if r.package == package)
+
+    def range(self, package: str) -> tuple[float, float]:
+        """The structural range of P(viable) for ``package`` (baseline and every variant)."""
+        values = [v.p_viable for v in self.variants[package]]
+        return min(values), max(values)
 
     @property
     def p_deal(self) -> float:
-        """P(a deal exists): the share of draws where some package suits every veto player."""
-        return self.zone.p_exists
+        """P(accept) of the headline package: the share of draws on which every veto player
+        signs the deal on the table."""
+        return self.row(self.headline).p_accept
 
     @property
     def zone_exists(self) -> bool:
@@ -74,39 +102,43 @@ class DealReport:
         return self.p_deal >= 0.5
 
     def reason(self) -> str:
-        """Why no agreement is possible (empty when a zone exists on most draws)."""
+        """Why the headline deal is not signed on most draws (empty when it is)."""
         if self.zone_exists:
             return ""
-        blockers = self.blockers()
-        if not blockers:
+        row = self.row(self.headline)
+        point = self.draws == 1  # one draw: no probability, not even as a share of draws
+        parts = []
+        if row.red_lines:
+            lines = ", ".join(
+                k if point else f"{k} ({v:.0%} of draws)" for k, v in row.red_lines.items()
+            )
+            parts.append(f"red lines close the zone: {lines}")
+        for b in self.blockers():
+            where = f" on {b['issue']}" if b["issue"] else ""
+            often = "" if point else f" in {b['p_blocks']:.0%} of draws"
+            parts.append(
+                f"{b['actor']} blocks{often} ({b['reason']}{where}: without its veto the others "
+                "would agree)"
+            )
+        if not parts:
             return (
                 "no package satisfies every veto player, and no single veto player's veto alone "
                 "closes the zone: at least two would have to accept less than walking away"
             )
-        parts = [
-            f"{b['actor']} blocks in {b['p_blocks']:.0%} of draws (without its veto the others "
-            f"would agree, but the best package they accept leaves {b['actor']} "
-            f"{-b['shortfall']:.3f} below its walk-away utility)"
-            for b in blockers
-        ]
         return "no package satisfies every veto player: " + "; ".join(parts)
 
     def blockers(self) -> list[dict[str, Any]]:
-        """Veto players whose veto alone closes the zone, with how often and by how much."""
-        out = []
-        z = self.zone
-        for i, actor in enumerate(z.veto_players):
-            share = float(z.blockers[:, i].mean())
-            if share > 0:
-                short = z.shortfall[:, i]
-                out.append(
-                    {
-                        "actor": actor,
-                        "p_blocks": share,
-                        "shortfall": float(np.nanmedian(short)),
-                    }
-                )
-        return sorted(out, key=lambda b: -b["p_blocks"])
+        """Under the headline package: veto players whose veto alone blocks, how often, why."""
+        row = self.row(self.headline)
+        return [
+            {
+                "actor": actor,
+                "p_blocks": share,
+                "reason": row.reasons[actor],
+                "issue": row.issues[actor],
+            }
+            for actor, share in row.blockers.items()
+        ]
 
     def binding(self) -> list[dict[str, Any]]:
         """Per issue: the zone's extent, the range around the centre package and who binds.
@@ -134,6 +166,36 @@ class DealReport:
             out.append(row)
         return out
 
+    def _row_json(self, row: Viability, to_scale: Any) -> dict[str, Any]:
+        lo, hi = self.range(row.package)
+        nash = to_scale(row.nash[row.accepted]) if row.accepted.any() else None
+        return {
+            "package": row.package,
+            "name": row.name,
+            "p_accept": row.p_accept,
+            "p_kept": row.p_kept,
+            "p_viable": row.p_viable,
+            "range": [lo, hi],
+            "words": range_words(lo, hi),
+            "blockers": row.blockers,
+            "block_reasons": {
+                a: {"reason": row.reasons[a], "issue": row.issues[a]} for a in row.blockers
+            },
+            "red_lines": row.red_lines,
+            "variants": [
+                {
+                    "variant": v.label,
+                    "p_accept": v.p_accept,
+                    "p_kept": v.p_kept,
+                    "p_viable": v.p_viable,
+                }
+                for v in self.variants[row.package]
+            ],
+            "nash": None
+            if nash is None
+            else dict(zip(self.issue_ids, np.median(nash, axis=0).tolist(), strict=True)),
+        }
+
     def to_json(self) -> dict[str, Any]:
         def by_issue(values: Float) -> dict[str, float] | None:
             ok = ~np.isnan(values).any(-1)
@@ -144,13 +206,34 @@ class DealReport:
 
         z = self.zone
         frontier = self.frontier
+
+        def issue_scale(values: Float) -> Float:
+            out: Float = self.scale_min + values * (self.scale_max - self.scale_min) / 100.0
+            return out
+
         return {
             "scenario": self.scenario_id,
             "draws": self.draws,
             "seed": self.seed,
             "utility": self.form,
             "guarantee_package": self.package,
-            "p_deterrence": self.guarantee.p_deterrence if self.guarantee else None,
+            "headline_package": self.headline,
+            "walk_away_definition": self.definitions,
+            "viability": [self._row_json(r, issue_scale) for r in self.viability],
+            "proposals": [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "package": p.package,
+                    "p_accept": p.p_accept,
+                    "p_kept": p.p_kept,
+                    "words": words(p.p_accept),
+                    "by_actor": p.by_actor,
+                }
+                for p in self.proposals
+            ],
+            "what_it_takes": [lever.to_json() for lever in self.levers],
+            "p_deterrence": float(self.row(self.headline).kept.mean()),
             "veto_players": list(z.veto_players),
             "walk_away": {a: float(z.walk_away[:, i].mean()) for i, a in enumerate(z.veto_players)},
             "p_deal": self.p_deal,
@@ -227,51 +310,54 @@ def check_deal(
     seed: int | None = 0,
     form: Form = "linear",
     top: int = 10,
-    payoff_scale: float = 1.0,
-    guarantee_draws: int = 20_000,
     walk_away: Mapping[str, float] | None = None,
 ) -> DealReport:
-    """Is there a deal? The zone of possible agreement among veto players, and how to open it.
+    """Would the veto players sign, would it hold, who blocks and what would it take.
 
-    ``draws > 1`` samples the scenario's uncertain inputs (seeded), so ``p_deal`` is P(a deal
-    exists). ``package`` takes the challenger's walk-away from the guarantee module (see the
-    module docstring); ``payoff_scale`` converts its payoff units into deal utility (1: the
-    package's payoffs are already in the challenger's normalised utility); the expected value of
-    renewed conflict is a Monte Carlo mean over ``guarantee_draws`` draws of the package.
-    ``walk_away`` gives explicit walk-away utilities by actor id; they take precedence.
+    ``draws > 1`` samples the scenario's uncertain inputs (seeded). Every guarantee package of
+    the scenario (and "none") gets a viability row; ``package`` picks the headline package (the
+    one "what it would take" works on; default: the most viable). ``walk_away`` gives explicit
+    walk-away utilities by actor id; they override the no-deal path. "No deal" and boundary cases
+    are results with reasons, never exceptions.
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if draws < 1:
         raise ModelError(f"draws must be at least 1; got {draws}")
-    if not np.isfinite(payoff_scale) or payoff_scale <= 0:
-        raise ModelError(f"payoff_scale must be > 0; got {payoff_scale}")
+    explicit = {a: float(v) for a, v in (walk_away or {}).items()}
     arrays = sc.to_arrays(draws=draws, seed=seed)
-    modes = sc.to_arrays(draws=1)
-    values: dict[str, Float] = {}
-    modal_values: dict[str, float] = {}
-    guarantee = None
-    if package is not None:
-        guarantee = assess_guarantees(
-            sc, package, draws=guarantee_draws, seed=seed, sensitivity=False
+    question = build_question(sc, arrays, form=form, seed=seed, explicit=explicit)
+    if package is not None and package not in question.packages:
+        ids = list(question.packages)
+        raise ModelError(
+            f"unknown guarantee package '{package}'{did_you_mean(package, ids)}; the packages "
+            f"of '{sc.id}' are: {', '.join(ids)}"
         )
-        challenger = guarantee.package.challenger
-        col = arrays.actor_ids.index(challenger)
-        shift = payoff_scale * guarantee.expected_attack_gain
-        values[challenger] = walk_away_utility(arrays, form=form)[:, col] + shift
-        modal_values[challenger] = float(walk_away_utility(modes, form=form)[0, col] + shift)
-    for actor, value in (walk_away or {}).items():
-        values[actor] = np.full(arrays.draws, float(value))
-        modal_values[actor] = float(value)
-    wa = walk_away_utility(arrays, form=form, values=values)
-    wa_modes = walk_away_utility(modes, form=form, values=modal_values)
-    zone = zone_of_agreement(arrays, walk_away=wa, form=form)
-    names, targets, skipped = _forecast_targets(arrays)
+    rows = [viability(question, terms) for terms in question.packages.values()]
+    headline = package or max(rows, key=lambda r: (r.p_viable, r.p_accept, r.p_kept)).package
+    # What it would take: for the headline package, or where no single lever moves it, for the
+    # next packages in order of P(kept) (each lever names its package).
+    order = sorted(rows, key=lambda r: (r.package != headline, -r.p_kept))
+    levers: list[Lever] = []
+    for row in order if package is None else order[:1]:
+        levers = what_it_takes(question, row, rows)
+        if levers:
+            break
+    proposals = [proposal_result(question, k) for k in range(len(sc.proposals))]
+    variants = structural_variants(question, rows)
+
+    # The zone's geometry on the most likely inputs, with the same walk-away definitions.
+    modes = sc.to_arrays(draws=1)
+    modal = build_question(sc, modes, form=form, seed=seed, explicit=explicit, packages={})
+    wa = walk_away_utility(modes, form=form, values=explicit)
+    wa[:, modal.veto] = modal.no_deal
+    zone = zone_of_agreement(modes, walk_away=wa, form=form)
+    names, targets, skipped = _forecast_targets(modes)
     closest_internal = closest_acceptable(
-        arrays, targets, walk_away=wa, exists=zone.exists, form=form
+        modes, targets, walk_away=wa, exists=zone.exists, form=form
     )
-    nash = nash_bargaining(arrays, walk_away=wa, exists=zone.exists, form=form)
-    frontier = pareto_frontier(modes, walk_away=wa_modes, form=form)
-    trades = package_deals(arrays, walk_away=wa, top=top, form=form, ranking=modes)
+    nash = nash_bargaining(modes, walk_away=wa, exists=zone.exists, form=form)
+    frontier = pareto_frontier(modes, walk_away=wa, form=form)
+    trades = package_deals(modes, walk_away=wa, top=top, form=form, ranking=modes)
     return DealReport(
         scenario_id=sc.id,
         issue_ids=arrays.issue_ids,
@@ -279,17 +365,24 @@ def check_deal(
         seed=seed,
         form=form,
         package=package,
+        headline=headline,
+        definitions=dict(zip(question.veto_players, question.definitions, strict=True)),
+        viability=rows,
+        variants=variants,
+        proposals=proposals,
+        levers=levers,
         zone=zone,
-        low=arrays.to_issue_scale(zone.low),
-        high=arrays.to_issue_scale(zone.high),
-        center=arrays.to_issue_scale(zone.center),
-        around_low=arrays.to_issue_scale(zone.around_low),
-        around_high=arrays.to_issue_scale(zone.around_high),
-        closest={n: arrays.to_issue_scale(closest_internal[:, k]) for k, n in enumerate(names)},
-        nash=arrays.to_issue_scale(nash),
+        low=modes.to_issue_scale(zone.low),
+        high=modes.to_issue_scale(zone.high),
+        center=modes.to_issue_scale(zone.center),
+        around_low=modes.to_issue_scale(zone.around_low),
+        around_high=modes.to_issue_scale(zone.around_high),
+        closest={n: modes.to_issue_scale(closest_internal[:, k]) for k, n in enumerate(names)},
+        nash=modes.to_issue_scale(nash),
         frontier=frontier,
         frontier_packages=modes.to_issue_scale(frontier.packages),
         trades=trades,
-        guarantee=guarantee,
+        scale_min=arrays.scale_min,
+        scale_max=arrays.scale_max,
         skipped_models=skipped,
     )

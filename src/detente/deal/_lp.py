@@ -1,7 +1,7 @@
 """Many small linear programs over packages, solved as one sparse block-diagonal LP.
 
-Every deal question (is the zone empty, how far does it reach on an issue, which acceptable
-package is closest to a forecast, the Nash point, the Pareto frontier) is an LP in the package
+Every deal question of the zone (is it empty, how far does it reach on an issue, which acceptable
+package is closest to a forecast, the Pareto frontier) is an LP in the package
 ``x[D]`` and per-veto-player losses ``t[V, D]`` once the loss of an actor is written as the
 maximum of linear pieces: exact for the linear (absolute-distance) utility, a tangent outer
 approximation for the quadratic one. One LP per draw (and per objective) would mean a Python loop
@@ -29,8 +29,6 @@ Form = Literal["linear", "quadratic"]
 # Tangent points of the quadratic loss d² on d in [-1, 1]; the gap between d² and the envelope
 # of tangents spaced h apart is at most (h/2)², here 0.000625 * the issue's weight.
 _QUADRATIC_TANGENTS = np.linspace(-1.0, 1.0, 41)
-# Tangent points of log(g) for the Nash product, geometric so the relative error is uniform.
-_LOG_TANGENTS = np.geomspace(1e-4, 2.0, 80)
 # Blocks per solver call (see solve_blocks).
 _CHUNK = 64
 
@@ -62,8 +60,6 @@ def solve_blocks(
     direction: Float | None = None,
     cost_x: Float | None = None,
     target: Float | None = None,
-    nash_exponents: Float | None = None,
-    log_tangents: Float | None = None,
 ) -> LpSolution:
     """Solve K independent LPs (see :func:`_solve_chunk`), ``_CHUNK`` blocks per HiGHS call.
 
@@ -87,8 +83,6 @@ def solve_blocks(
                 direction=cut(direction),
                 cost_x=cut(cost_x),
                 target=cut(target),
-                nash_exponents=cut(nash_exponents),
-                log_tangents=cut(log_tangents),
             )
         )
     if not parts:
@@ -107,8 +101,6 @@ def _solve_chunk(
     direction: Float | None = None,
     cost_x: Float | None = None,
     target: Float | None = None,
-    nash_exponents: Float | None = None,
-    log_tangents: Float | None = None,
 ) -> LpSolution:
     """Solve K independent LPs, one per block, with HiGHS in a single call.
 
@@ -124,9 +116,6 @@ def _solve_chunk(
             Without it the constraints are ``u_i >= floor_i``.
         cost_x: ``float[K, D]`` linear cost on ``x`` to minimise (extent of the zone).
         target: ``float[K, D]``; minimise the L1 distance from ``x`` to it (closest package).
-        nash_exponents: ``float[K, V]``; maximise ``sum_i c_i log(u_i - floor_i)``, with ``log``
-            replaced by its envelope of tangents at ``log_tangents`` (``float[K, V, M]``, by
-            default a geometric grid over 1e-4..2).
     """
     k_blocks, v, d = positions.shape
     slopes, intercepts = loss_pieces(form)
@@ -134,7 +123,6 @@ def _solve_chunk(
     pos = np.where(weights > 0, np.nan_to_num(positions), 0.0)
     use_z = direction is not None
     use_e = target is not None
-    use_y = nash_exponents is not None
     # Variable layout inside a block.
     ix_x = np.arange(d)
     ix_t = d + np.arange(v * d).reshape(v, d)
@@ -143,8 +131,6 @@ def _solve_chunk(
     n_var += int(use_z)
     ix_e = n_var + np.arange(d)
     n_var += d * int(use_e)
-    ix_y = n_var + np.arange(v)
-    n_var += v * int(use_y)
 
     rows: list[NDArray[np.int64]] = []
     cols: list[NDArray[np.int64]] = []
@@ -191,24 +177,6 @@ def _solve_chunk(
         c_e = np.concatenate([ix_x, ix_e, ix_x, ix_e])
         v_e = np.concatenate([np.ones(d), -np.ones(d), -np.ones(d), -np.ones(d)])
         family(r_e, c_e, v_e, np.concatenate([target, -target], axis=1), 2 * d)
-    if use_y:
-        # y_i <= log a + (g_i - a) / a with g_i = -sum_j w_ij t_ij - floor_i, for each tangent a:
-        # y_i + (1/a) sum_j w_ij t_ij <= log a - 1 - floor_i / a.
-        a = (
-            np.broadcast_to(_LOG_TANGENTS, (k_blocks, v, _LOG_TANGENTS.size))
-            if log_tangents is None
-            else log_tangents
-        )
-        m = a.shape[-1]
-        r_y = np.arange(v * m).reshape(v, m)  # row of (i, tangent)
-        rr = np.concatenate([r_y.reshape(-1), np.repeat(r_y.reshape(-1), d)])
-        i_idx = np.repeat(np.arange(v), m)
-        cc = np.concatenate([ix_y[i_idx], ix_t[i_idx].reshape(-1)])
-        w_part = weights[:, i_idx, :] / a.reshape(k_blocks, v * m, 1)
-        vv = np.concatenate([np.ones((k_blocks, v * m)), w_part.reshape(k_blocks, -1)], axis=1)
-        b_y = np.log(a).reshape(k_blocks, -1) - 1.0 - floor[:, i_idx] / a.reshape(k_blocks, -1)
-        family(rr, cc, vv, b_y, v * m)
-
     # Objective.
     c = np.zeros((k_blocks, n_var))
     if use_z:
@@ -217,16 +185,11 @@ def _solve_chunk(
         c[:, ix_x] = cost_x
     if use_e:
         c[:, ix_e] = 1.0
-    if use_y:
-        assert nash_exponents is not None
-        c[:, ix_y] = -nash_exponents
     lower = np.zeros(n_var)
     upper = np.full(n_var, np.inf)
     upper[ix_x] = 100.0
     if use_z:
         lower[ix_z] = -np.inf
-    if use_y:
-        lower[ix_y] = -np.inf
     lower[ix_t.reshape(-1)] = -np.inf  # quadratic tangents may be negative near d = 0
 
     offset_r = (np.arange(k_blocks) * n_row)[:, None]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ModelError
+from ..models._nash_barrier import Pairs, solve_pairs
 from ..scenario import ScenarioArrays
-from ._lp import Form, solve_blocks
+from ._lp import Form, loss_pieces, solve_blocks
 from ._utility import TOL, veto_index, walk_away_utility, weights
 
 __all__ = ["closest_acceptable", "nash_bargaining", "nash_exponents"]
@@ -48,7 +51,9 @@ def closest_acceptable(
     if draws.size == 0:
         return out
     rep = np.repeat(draws, m)
-    floor = wa[:, veto][rep] - 1e-7  # the zone may be a single point: allow solver round-off
+    # The zone may be a single point, and "exists" allows a shortfall up to TOL: relax the floors
+    # by twice that, so that a zone at the break-even point stays feasible for the solver.
+    floor = wa[:, veto][rep] - 2.0 * TOL
     sol = solve_blocks(
         arrays.positions[:, veto][rep],
         weights(arrays)[:, veto][rep],
@@ -85,12 +90,13 @@ def nash_bargaining(
 
     Maximises ``prod_i (u_i(x) - walk_away_i) ** c_i`` over acceptable packages, with ``c_i`` the
     veto players' capability shares (:func:`nash_exponents`; multiplying a gain by a constant
-    would not move the maximiser, so capability enters as the exponent). Solved exactly as an LP
-    with ``log`` replaced by a dense tangent envelope. Returns ``float[B, D]``, NaN on draws with
-    no acceptable package.
+    would not move the maximiser, so capability enters as the exponent), with the project's one
+    Nash solver (:func:`detente.models._nash_barrier.solve_pairs`; the quadratic utility as
+    tangents). Where the zone is a single point (no package gives everyone a gain) that point is
+    returned. Returns ``float[B, D]``, NaN on draws with no acceptable package.
 
     >>> a = ScenarioArrays.build([[20.0], [60.0]], veto=[True, True], status_quo=[90.0])
-    >>> round(float(nash_bargaining(a)[0, 0]), 1)
+    >>> round(float(nash_bargaining(a)[0, 0]), 6)
     60.0
     """
     veto = veto_index(arrays)
@@ -105,31 +111,10 @@ def nash_bargaining(
     draws = np.flatnonzero(exists)
     if draws.size == 0:
         return out
-    pos = arrays.positions[:, veto][draws]
-    w = weights(arrays)[:, veto][draws]
-    floor = wa[:, veto][draws] - TOL
-    sol = solve_blocks(pos, w, floor, form=form, nash_exponents=c[draws])
-    # Refine: tangents of log packed ever more tightly around the gains just found (a cutting-
-    # plane method), so the log Nash product is exact to about 1e-6 at the end.
-    coarse = np.geomspace(1e-4, 2.0, 20)
-    for spread in _REFINE:
-        gains = np.maximum(_gains(pos, w, floor, sol.x, form), 1e-4)
-        local = gains[..., None] * np.geomspace(1.0 / spread, spread, 41)
-        tangents = np.concatenate(
-            [np.broadcast_to(coarse, (*gains.shape, coarse.size)), local], axis=-1
-        )
-        sol = solve_blocks(pos, w, floor, form=form, nash_exponents=c[draws], log_tangents=tangents)
-    out[draws] = sol.x
-    return out
-
-
-# Half-widths (as ratios) of the tangent grids of the successive refinement passes.
-_REFINE = (1.3, 1.03, 1.003)
-
-
-def _gains(pos: Float, w: Float, floor: Float, x: Float, form: Form) -> Float:
-    """``float[K, V]``: veto players' utility gains over their floors at packages ``x[K, D]``."""
-    d = (x[:, None, :] - np.nan_to_num(pos)) / 100.0
-    loss = np.abs(d) if form == "linear" else d**2
-    out: Float = -(w * loss).sum(-1) - floor
+    slopes, intercepts = loss_pieces(form)
+    dense = Pairs.dense(arrays.positions[:, veto][draws], weights(arrays)[:, veto][draws])
+    pairs = replace(dense, slopes=slopes / 100.0, intercepts=intercepts)
+    lower, upper = np.zeros((draws.size, d)), np.full((draws.size, d), 100.0)
+    solution = solve_pairs(pairs, c[draws], wa[:, veto][draws], lower + 50.0, lower, upper)
+    out[draws] = np.where(solution.degenerate[:, None], solution.maximin, solution.point)
     return out

@@ -8,9 +8,27 @@
 
 from __future__ import annotations
 
-from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._arrays import (
+    InputRef,
+    ScenarioArrays,
+    scenario_inputs,
+    to_arrays,
+    triangular_ppf,
+    uncertain_inputs,
+)
+from ._deal_arrays import DealArrays
+from ._deal_schema import Bound, Condition, NoDeal, Proposal, RedLine
 from ._decide import read_decide, write_decide
-from ._guarantees import ChallengerPayoffs, GuaranteePackage, Guarantor, PriorRef
+from ._guarantees import (
+    DEFAULT_KAPPA,
+    MEASURES,
+    PRIOR_NAMES,
+    PUBLISHED_RATES,
+    ChallengerPayoffs,
+    GuaranteePackage,
+    Guarantor,
+    PriorRef,
+)
 from ._ktab import read_ktab_csv, write_ktab_csv
 from ._ktab_xml import read_ktab_xml
 from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
@@ -21,18 +39,28 @@ from ._xlsx import read_xlsx, write_xlsx
 from ._yaml import dump_yaml, read_yaml
 
 __all__ = [
+    "DEFAULT_KAPPA",
     "MAX_FILE_BYTES",
+    "MEASURES",
+    "PRIOR_NAMES",
+    "PUBLISHED_RATES",
     "Actor",
     "ActorIssue",
     "Anchor",
+    "Bound",
     "ChallengerPayoffs",
+    "Condition",
+    "DealArrays",
     "GuaranteePackage",
     "Guarantor",
     "InputRef",
     "Issue",
     "Locator",
+    "NoDeal",
     "PriorRef",
+    "Proposal",
     "Quantity",
+    "RedLine",
     "Scale",
     "Scenario",
     "ScenarioArrays",
@@ -48,6 +76,7 @@ __all__ = [
     "read_scenario_bytes",
     "read_xlsx",
     "read_yaml",
+    "scenario_inputs",
     "to_arrays",
     "triangular_ppf",
     "uncertain_inputs",

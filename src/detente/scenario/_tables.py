@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import Problem, ScenarioError, did_you_mean, shown
 from ._csv_rows import csv_rows
+from ._deal_sheets import RED_LINE_COLUMNS, Sections, red_line_cells, red_lines_from_rows
 from ._parse import Locator, Path, parse_scenario
 from ._schema import Quantity, Scenario
 
@@ -33,7 +34,7 @@ __all__ = [
 _FLAT = ["actor", "capability", "position", "salience"]
 LONG_COLUMNS = ["actor", "issue", "capability", "position", "salience"]
 _RANGED = ["position", "salience", "capability"]
-_OPTIONAL = ["name", *(f"{f}_{end}" for f in _RANGED for end in ("low", "high"))]
+_OPTIONAL = ["name", *(f"{f}_{end}" for f in _RANGED for end in ("low", "high")), *RED_LINE_COLUMNS]
 
 
 def cell_number(text: Any, file: str | None, row: int, column: str) -> float:
@@ -100,6 +101,7 @@ def rows_to_scenario(
     file: str | None,
     issues_meta: list[dict[str, Any]] | None = None,
     actors_meta: list[dict[str, Any]] | None = None,
+    deal: Sections | None = None,
 ) -> Scenario:
     """Long-layout rows (row number, cells) to a checked scenario."""
     long = "issue" in header
@@ -190,6 +192,9 @@ def rows_to_scenario(
             meta = by_id.get(actor["id"], {})
             actor.update({k: v for k, v in meta.items() if k != "id"})
     raw = {"id": scenario_id, "title": scenario_id, "issues": issues, "actors": actor_list}
+    for part in (red_lines_from_rows(rows, file=file), deal):  # deal spec sections (_deal_sheets)
+        if part is not None:
+            part.merge_into(raw, lines, columns)
     return parse_scenario(raw, locator=Locator(file=file, lines=lines, columns=columns))
 
 
@@ -246,6 +251,7 @@ def long_rows(scenario: Scenario) -> tuple[list[str], list[dict[str, Any]]]:
             row.update(_stance_cells(stance.capability or actor.capability, "capability"))
             row.update(_stance_cells(stance.position, "position"))
             row.update(_stance_cells(stance.salience, "salience"))
+            row.update(red_line_cells(scenario, actor.id, issue.id))
             rows.append(row)
     extra = [c for c in _OPTIONAL if any(c in r for r in rows)]
     return [*LONG_COLUMNS, *extra], rows

@@ -2,7 +2,8 @@
 
 A ``positions`` sheet in the long layout (see :mod:`._tables`), and optional ``issues`` (id,
 name, description, scale_min, scale_max, unit, status_quo) and ``actors`` (id, name,
-description, capability, veto) sheets. Saliences are on 0–100.
+description, capability, veto) sheets, and the deal sections' sheets (:mod:`._deal_sheets`).
+Saliences are on 0–100.
 
 Why not openpyxl's ``iter_rows``: in read-only mode it trusts the sheet's declared dimension, so a
 6 KB file declaring ``A1:XFD1048576`` is padded out to 17 billion empty cells, and rows past a
@@ -22,6 +23,7 @@ from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 from ..errors import ScenarioError, did_you_mean
+from ._deal_sheets import RED_LINE_COLUMNS, SHEETS, read_deal_sheets, write_deal_sheets
 from ._limits import MAX_STANCES, MAX_UNZIPPED_BYTES
 from ._schema import Scenario
 from ._tables import LONG_COLUMNS, cell_number, check_header, long_rows, rows_to_scenario
@@ -91,6 +93,7 @@ def read_xlsx(
         ah, arows = tables["actors"]
         _check_sheet(ah, _ACTOR_COLUMNS, file, "actors")
         actors_meta = [_actor_from_row(r, file, n) for n, r in arows]
+    deal = read_deal_sheets({n: t for n, t in tables.items() if n in SHEETS}, file=file)
     return rows_to_scenario(
         header,
         rows,
@@ -98,6 +101,7 @@ def read_xlsx(
         file=file,
         issues_meta=issues_meta,
         actors_meta=actors_meta,
+        deal=deal,
     )
 
 
@@ -271,6 +275,7 @@ def write_xlsx(scenario: Scenario, path: FsPath | IO[bytes]) -> None:
     positions = workbook.create_sheet("positions", 0)
     del workbook[workbook.sheetnames[1]]
     header, rows = long_rows(scenario)
+    header = [h for h in header if h not in RED_LINE_COLUMNS]  # in their own sheet
     positions.append(header)
     for row in rows:
         positions.append([_cell(row.get(h, "")) for h in header])
@@ -294,6 +299,7 @@ def write_xlsx(scenario: Scenario, path: FsPath | IO[bytes]) -> None:
     for actor in scenario.actors:
         cap = actor.capability.mode if actor.capability is not None else None
         actors.append([actor.id, actor.name, actor.description or None, cap, actor.veto])
+    write_deal_sheets(workbook, scenario)
     workbook.save(path)
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "create_run",
     "create_scenario",
     "delete_scenario",
+    "find_scenario",
     "finish_run",
     "get_result",
     "get_run",
@@ -284,6 +285,16 @@ def list_scenarios(
         .limit(limit)
     ).all()
     return [get_scenario(session, scenario_id=i) for i in ids], int(count)
+
+
+def find_scenario(session: Session, *, slug: str) -> ScenarioRecord | None:
+    """The oldest live stored scenario with this slug (the web app saves an edited built-in
+    there, so saving it twice makes two versions of one scenario); None when there is none."""
+    live = ScenarioRow.deleted_at.is_(None)
+    found = session.scalar(
+        select(ScenarioRow.id).where(live, ScenarioRow.slug == slug).order_by(ScenarioRow.id)
+    )
+    return None if found is None else get_scenario(session, scenario_id=found)
 
 
 def list_versions(session: Session, *, scenario_id: int) -> list[VersionRecord]:
