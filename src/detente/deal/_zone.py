@@ -171,16 +171,21 @@ def _blockers(
     """Which single veto player's veto closes the zone, and by how much it falls short."""
     b, v, _ = pos.shape
     # Drop each veto player in turn (its floor can never bind) and ask if the rest agree.
-    drop = np.eye(v, dtype=bool)[None].repeat(b, 0).reshape(b * v, v)
-    floor_rep = np.where(drop, _NO_FLOOR, np.repeat(floor, v, axis=0))
-    without = solve_blocks(
-        np.repeat(pos, v, axis=0),
-        np.repeat(w, v, axis=0),
-        floor_rep,
-        form=form,
-        direction=np.where(drop, 0.0, 1.0),
-    ).z.reshape(b, v)
-    blockers = (without >= -TOL) & ~exists[:, None]
+    if v == 1:
+        # A lone veto player: without it nobody can refuse, so it blocks exactly when the zone
+        # is closed (asking the LP would maximise a surplus over nobody: unbounded).
+        blockers = ~exists[:, None]
+    else:
+        drop = np.eye(v, dtype=bool)[None].repeat(b, 0).reshape(b * v, v)
+        floor_rep = np.where(drop, _NO_FLOOR, np.repeat(floor, v, axis=0))
+        without = solve_blocks(
+            np.repeat(pos, v, axis=0),
+            np.repeat(w, v, axis=0),
+            floor_rep,
+            form=form,
+            direction=np.where(drop, 0.0, 1.0),
+        ).z.reshape(b, v)
+        blockers = (without >= -TOL) & ~exists[:, None]
     shortfall = np.full((b, v), np.nan)
     if blockers.any():
         bb, ii = np.nonzero(blockers)
