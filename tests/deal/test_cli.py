@@ -104,7 +104,7 @@ def test_demo_text_covers_guarantees_and_deals(mini_path: Path) -> None:
     assert "P(deterrence of russia holds)" in text
     assert "Deal check — ukraine-mini (1 draw, linear utility)" in text
     assert "paris-2026: every veto player accepts; if signed, deterrence holds" in text
-    assert "trades every veto player prefers to the status quo" in text
+    assert "trades every veto player prefers to the status quo, inside every red line" in text
 
 
 def test_walk_aways_across_the_break_even_exit_0_with_a_result() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from detente import ModelError, Scenario
@@ -56,3 +57,38 @@ def test_trades_need_a_status_quo_on_every_issue() -> None:
     a = ScenarioArrays.build([[20.0, 10.0], [60.0, 90.0]], veto=[True, True], issue_ids=["p", "q"])
     with pytest.raises(ModelError, match="issue 'p' has no status quo: package deals are trades"):
         package_deals(a)
+
+
+def test_a_trade_past_a_veto_players_red_line_is_not_offered() -> None:
+    # Deal spec §2.2: a package outside any red line is rejected whatever its utility. The best
+    # trade of this case takes x to 0 (see package_deals' docstring); a1's red line x >= 30 bars it.
+    import dataclasses
+
+    from detente.deal import package_deals
+    from detente.scenario import ScenarioArrays
+    from detente.scenario._deal_arrays import DealArrays
+
+    a = ScenarioArrays.build(
+        [[0.0, 100.0], [100.0, 0.0]],
+        salience=[[0.8, 0.2], [0.2, 0.8]],
+        veto=[True, True],
+        status_quo=[50.0, 50.0],
+        issue_ids=["x", "y"],
+    )
+    assert package_deals(a, top=1)[0].package == (0.0, 0.0)
+    red_min = np.full((1, 2, 2), -np.inf)
+    red_min[0, 1, 0] = 30.0
+    deal = DealArrays(
+        stated=False,
+        no_deal=a.status_quo.copy(),
+        horizon=np.zeros(1),
+        discount=np.ones(1),
+        yearly_cost=np.zeros((1, 2)),
+        red_min=red_min,
+        red_max=np.full((1, 2, 2), np.inf),
+        proposal_ids=(),
+        proposals=np.zeros((1, 0, 2)),
+    )
+    trades = package_deals(dataclasses.replace(a, deal=deal), top=10)
+    # Here no other trade remains: x can only stay at 50 or go to a1's 100, which a0 will not give.
+    assert trades == []

@@ -56,6 +56,7 @@ def test_batch_equals_one_draw_at_a_time() -> None:
         status_quo=np.repeat(arrays.status_quo, 4, axis=0),
         walk_away=np.repeat(arrays.walk_away, 4, axis=0),
         draw_index=np.arange(4),
+        deal=None,  # smp reads no deal inputs; the scenario's are for one draw only
     )
     together = SMP(batch)
     steps = together.rounds.stable_round

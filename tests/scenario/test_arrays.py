@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -85,3 +86,13 @@ def test_build_from_plain_numbers() -> None:
     a = ScenarioArrays.build([[4, 10]], capability=[1.0], scale_min=[0, 0], scale_max=[10, 20])
     assert a.positions[0, 0].tolist() == [40.0, 50.0]
     assert a.take(slice(0, 1)).draws == 1
+
+
+def test_arrays_refuse_deal_inputs_for_another_number_of_draws() -> None:
+    arrays = load_scenario("ukraine-2026").to_arrays()
+    with pytest.raises(ModelError, match=r"deal inputs must have one row per draw \(3\); got 1"):
+        dataclasses.replace(
+            arrays,
+            positions=np.repeat(arrays.positions, 3, axis=0),
+            draw_index=np.arange(3),
+        )

@@ -149,7 +149,8 @@ def test_compare_runs_every_model_asked(client: TestClient) -> None:
                 "scenario": "ukraine-2026",
                 "params": {"method": "sobol", "samples": 4096},
             },
-            "params.samples 4,096 needs 294,912 model draws for this scenario's uncertain "
+            # 4,096 × (91 uncertain inputs of ukraine-2026, its no-deal path included, + 2)
+            "params.samples 4,096 needs 380,928 model draws for this scenario's uncertain "
             "inputs; this server allows at most 200,000",
         ),
         (

@@ -160,7 +160,10 @@ def deal_text(report: DealReport, *, trades: int = 3) -> str:
             f"{_fmt(row['low'])}–{_fmt(row['high'])}"
         )
     if report.trades:
-        lines.append("  trades every veto player prefers to the status quo (best joint gain):")
+        lines.append(
+            "  trades every veto player prefers to the status quo, inside every red line "
+            "(best joint gain):"
+        )
         for k, trade in enumerate(report.trades[:trades], start=1):
             lines.append(f"    {k}. {trade.describe()} — joint gain {trade.joint_gain:.3f}")
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Package deals: cross-issue trades that every veto player prefers to the status quo.
+"""Package deals: cross-issue trades that every veto player prefers to the status quo, inside
+every veto player's red lines.
 
 Candidate packages move a few issues (at most ``max_moves``) away from the status quo, each to
 one of a few focal values: a veto player's position or the veto players' capability-weighted
@@ -133,6 +134,11 @@ def package_deals(
     further = np.abs(cand[:, None, :] - pos_rank) > np.abs(sq - pos_rank)[None] + 1e-9
     gives = (further & (w_rank > 0)[None] & moved[:, None, :]).any(-1)  # [K, V]
     trade = (moved.sum(-1) >= 2) & (gives.sum(-1) >= 2) & (gain_rank > MIN_GAIN).all(-1)
+    if rank.deal is not None:
+        # A trade past a veto player's red line is refused whatever its utility (deal spec §2.2).
+        low = rank.deal.red_min[0, veto].max(0)
+        high = rank.deal.red_max[0, veto].min(0)
+        trade &= ((cand >= low - 1e-9) & (cand <= high + 1e-9)).all(-1)
     idx = np.flatnonzero(trade)
     if idx.size == 0:
         return []

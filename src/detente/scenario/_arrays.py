@@ -90,6 +90,11 @@ class ScenarioArrays:
                 f"draw_index must have one entry per draw ({self.draws}); "
                 f"got shape {self.draw_index.shape}"
             )
+        if self.deal is not None and self.deal.no_deal.shape[0] != self.draws:
+            raise ModelError(
+                f"the deal inputs must have one row per draw ({self.draws}); "
+                f"got {self.deal.no_deal.shape[0]}"
+            )
 
     @property
     def draws(self) -> int:

@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 from .._weighted import weighted_median
 from ._offers import KEY_ATOL, NONE, STALEMATE, Moves
 from ._params import Conventions
-from ._round import ZERO_RANGE_RTOL
+from ._round import SAME_POSITION_RTOL, ZERO_RANGE_RTOL
 
 __all__ = ["play_round_kernel"]
 
@@ -82,7 +82,13 @@ def play_round_kernel(
         conv.compromise_choice == "min_weighted_position",
         conv.offer_tie_break == "enforceability_then_input_order",
     )
-    numbers = (float(conv.p_zero_denominator), float(q), KEY_ATOL, ZERO_RANGE_RTOL)
+    numbers = (
+        float(conv.p_zero_denominator),
+        float(q),
+        KEY_ATOL,
+        ZERO_RANGE_RTOL,
+        SAME_POSITION_RTOL,
+    )
     x, w, s, span, mu = (np.ascontiguousarray(v, dtype=np.float64) for v in (x, w, s, span, mu))
     valid = np.ascontiguousarray(valid, dtype=np.bool_)
     _play_rows(x, w, s, span, mu, valid, flags, numbers,
@@ -91,7 +97,7 @@ def play_round_kernel(
 
 
 Flags = tuple[bool, bool, bool, bool, bool, bool, bool]
-Numbers = tuple[float, float, float, float]
+Numbers = tuple[float, float, float, float, float]
 
 
 @njit(parallel=True, cache=True)
@@ -102,7 +108,7 @@ def _play_rows(
 ) -> None:  # fmt: skip
     """The round for every row, in parallel over fixed blocks of rows; writes the outputs."""
     global_den, powered = flags[0], flags[1]
-    zero_value, q, key_atol, zero_range_rtol = numbers
+    zero_value, q, key_atol, zero_range_rtol, same_rtol = numbers
     m, n = x.shape
     for block in prange((m + _BLOCK_ROWS - 1) // _BLOCK_ROWS):
         d, log_d, log_lo, log_hi = (
@@ -146,9 +152,9 @@ def _play_rows(
                         u[k, j] = np.exp(r[k] * log_d[k, j])
                 _probabilities(xr, wr, u, nv, order, global_den, zero_value, prefix, margin, p2)
                 p = p2
-            _decide(xr, sr, vr, active, r, log_lo, log_hi, p, bch, toward, q, flags, key_atol,
-                    a, b, classes, keys, offer[row], partner[row], view_a[row], view_b[row],
-                    position[row])  # fmt: skip
+            _decide(xr, sr, vr, active, d, r, log_lo, log_hi, p, bch, toward, q, flags,
+                    key_atol, same_rtol, a, b, classes, keys, offer[row], partner[row],
+                    view_a[row], view_b[row], position[row])  # fmt: skip
 
 
 @njit(cache=True)
@@ -333,10 +339,10 @@ def _risk_exponents(security: Float, valid: Bool, zero_range_rtol: float, out: F
 
 @njit(cache=True)
 def _decide(
-    x: Float, s: Float, valid: Bool, active: bool, r: Float, log_lo: Float, log_hi: Float,
-    p: Float, bch: Float, toward: Bool, q: float, flags: Flags, key_atol: float, a: Float,
-    b: Float, classes: Int, keys: Float, offer: NDArray[np.int8], partner: Int, view_a: Float,
-    view_b: Float, position: Float,
+    x: Float, s: Float, valid: Bool, active: bool, d: Float, r: Float, log_lo: Float,
+    log_hi: Float, p: Float, bch: Float, toward: Bool, q: float, flags: Flags, key_atol: float,
+    same_rtol: float, a: Float, b: Float, classes: Int, keys: Float, offer: NDArray[np.int8],
+    partner: Int, view_a: Float, view_b: Float, position: Float,
 ) -> None:  # fmt: skip
     """Every actor's pass-2 view, offer and move (§3.5, §4; reference: ``choose_moves``).
 
@@ -351,7 +357,7 @@ def _decide(
         q_sq_i = q * (2 - 4 * np.exp2(-r_i))
         best = NONE
         for j in range(n):
-            allowed = active and valid[i] and valid[j] and x[i] != x[j]
+            allowed = active and valid[i] and valid[j] and d[i, j] > same_rtol
             if not allowed:
                 classes[j] = NONE
                 a[j] = b[j] = np.nan

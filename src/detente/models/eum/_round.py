@@ -17,13 +17,17 @@ from ._offers import Moves, choose_moves
 from ._params import Conventions
 from ._probability import Voters, probabilities
 
-__all__ = ["ZERO_RANGE_RTOL", "RoundResult", "play_round", "risk_exponents"]
+__all__ = ["SAME_POSITION_RTOL", "ZERO_RANGE_RTOL", "RoundResult", "play_round", "risk_exponents"]
 
 Float = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 
 # Relative size below which the security levels count as all equal (spec §3.6 guard).
 ZERO_RANGE_RTOL = 1e-12
+# Two actors closer than this share of the range hold one position and form no dyad: actors who
+# converged by different arithmetic (a midpoint, a compromise) differ only in the last bits, and
+# their "offers" to each other would be rounding noise (EUs of 1e-15) that decide nothing real.
+SAME_POSITION_RTOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def play_round(
     s_b = s[:, :, None] if conv.challenge_salience == "target" else s_j
     b = _utilities(terms_b, r_b, np.swapaxes(p2, 1, 2), s_b, q, bw_t)
 
-    partner_ok = pair & (x[:, :, None] != x[:, None, :]) & active[:, None, None]
+    partner_ok = pair & (geo.d > SAME_POSITION_RTOL) & active[:, None, None]
     moves = choose_moves(x, a, b, partner_ok, conv)
     return RoundResult(
         moves=moves,
