@@ -15,7 +15,8 @@ the constraint rows. The result is accurate to about 1e-7 on the 0–100 scale (
 are pinned to 1e-6) where the objective curves at its maximum; where the maximum sits on a kink
 with a flat side (a player's ideal exactly at the smooth optimum), the last barrier weight (1e-10)
 leaves the point about 3e-4 inside the flat side, a loss of about 1e-10 in the objective.
-The deal module builds its own pairs (breach paths, red lines as the box) and calls :func:`solve_pairs`, so the project has one Nash solver.
+The deal module builds its own pairs (breach paths, red lines as the box) and calls
+:func:`solve_pairs`, so the project has one Nash solver.
 """
 
 from __future__ import annotations
