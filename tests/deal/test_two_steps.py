@@ -99,3 +99,11 @@ def test_proposals_report_each_veto_player_and_the_binding_issue() -> None:
     assert [p["id"] for p in data["proposals"]] == ["text-1", "text-2"]
     assert data["proposals"][1]["by_actor"]["b"]["binding_issue"] == "TERR"
     assert data["proposals"][1]["p_accept"] == approx(0.0)
+
+
+def test_p_kept_says_which_draws_it_averages_over() -> None:
+    # ukraine-2026: red lines close the zone on every draw, so P(kept) is "if signed".
+    report = check_deal("ukraine-2026", draws=20, seed=1)
+    rows = report.to_json()["viability"]
+    assert all(r["p_accept"] == 0.0 for r in rows)
+    assert {r["p_kept_over"] for r in rows} == {"all draws, none accepted (P(kept) if signed)"}

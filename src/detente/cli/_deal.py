@@ -79,6 +79,8 @@ def _viability_lines(report: DealReport) -> list[str]:
         )
         if blocks:
             lines.append(f"      who blocks (share of draws): {blocks}")
+        if not row.accepted.any():
+            lines.append("      P(kept) is over all draws: no draw accepts (P(kept) if signed)")
         for line, share in row.red_lines.items():
             lines.append(f"      {line} closes the zone on {share:.0%} of draws")
     return lines

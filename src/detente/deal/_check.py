@@ -32,7 +32,7 @@ from ._question import build_question
 from ._takes import Lever, what_it_takes
 from ._trades import Trade, package_deals
 from ._utility import walk_away_utility
-from ._viability import ProposalResult, Viability, proposal_result, viability
+from ._viability import ProposalResult, Viability, kept_over, proposal_result, viability
 from ._zone import Zone, zone_of_agreement
 
 __all__ = ["DealReport", "check_deal"]
@@ -174,6 +174,7 @@ class DealReport:
             "name": row.name,
             "p_accept": row.p_accept,
             "p_kept": row.p_kept,
+            "p_kept_over": kept_over(row.accepted),
             "p_viable": row.p_viable,
             "range": [lo, hi],
             "words": range_words(lo, hi),
@@ -227,6 +228,7 @@ class DealReport:
                     "package": p.package,
                     "p_accept": p.p_accept,
                     "p_kept": p.p_kept,
+                    "p_kept_over": kept_over(p.accepted),
                     "words": words(p.p_accept),
                     "by_actor": p.by_actor,
                 }

@@ -21,7 +21,14 @@ from ._accept import REASONS, accept
 from ._nash import nash_package
 from ._question import DealQuestion, PackageTerms
 
-__all__ = ["ProposalResult", "Viability", "mean_kept", "proposal_result", "viability"]
+__all__ = [
+    "ProposalResult",
+    "Viability",
+    "kept_over",
+    "mean_kept",
+    "proposal_result",
+    "viability",
+]
 
 # Draws with no deal on which who blocks is asked (each such question is a solve per veto player).
 BLOCKER_DRAWS = 100
@@ -33,6 +40,11 @@ def mean_kept(kept: Float, accepted: NDArray[np.bool_]) -> float:
     """P(kept | accepted); on no accepted draw, P(kept) if it were signed (q does not depend on
     the acceptance inputs, so the two estimate the same number)."""
     return float(kept[accepted].mean() if accepted.any() else kept.mean())
+
+
+def kept_over(accepted: NDArray[np.bool_]) -> str:
+    """Which draws :func:`mean_kept` averaged over, in words (a reader must know)."""
+    return "accepted draws" if accepted.any() else "all draws, none accepted (P(kept) if signed)"
 
 
 @dataclass(frozen=True)
