@@ -148,8 +148,10 @@ def run_deal(
 ) -> RunOutput:
     """``detente deal``: params.draws, params.package (a guarantee package id), params.top."""
     report = detente.check_deal(scenario, seed=seed, **params)
-    # Per issue: the zone, the Nash package and the range around it, who binds (medians).
-    return RunOutput(report.to_json(), {"zone": pd.DataFrame(report.binding())})
+    # Per package: the viability row; per issue: the zone, the Nash package and the range
+    # around it, who binds (on the most likely inputs).
+    tables = {"viability": report.viability_frame(), "zone": pd.DataFrame(report.binding())}
+    return RunOutput(report.to_json(), tables)
 
 
 def run_guarantees(

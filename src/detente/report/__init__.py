@@ -27,6 +27,7 @@ from ._panels import (
     panel_html,
     sobol_figure,
     tornado_figure,
+    viability_figure,
     zone_figure,
 )
 from ._pdf import ReportError, find_chromium, html_to_pdf
@@ -56,6 +57,7 @@ __all__ = [
     "sobol_figure",
     "tornado_figure",
     "trajectory_figure",
+    "viability_figure",
     "write_report",
     "zone_figure",
 ]
