@@ -23,9 +23,21 @@ def test_forecast_json_contract_median() -> None:
     code, out, err = invoke("forecast", "emission-standards-1994", "--model", "median", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) == {"scenario", "model", "params", "outcomes", "rounds"}
+    assert set(data) == {"scenario", "model", "params", "outcomes", "rounds", "intervals"}
     assert data["outcomes"] == {"lag": 7.0}
     assert data["rounds"] == []
+
+
+def test_forecast_json_carries_calibrated_and_inputs_only_intervals() -> None:
+    code, out, err = invoke("forecast", "emission-standards-1994", "--json")
+    assert code == 0, err
+    iv = json.loads(out)["intervals"]
+    assert iv["calibrated"]["kind"] == "calibrated"
+    assert iv["inputs_only"]["kind"] == "inputs only"
+    low, high = iv["calibrated"]["levels"]["0.8"]["lag"]
+    # The compromise model's DEU error is far wider than one point draw (no input spread).
+    assert 0.0 <= low < 7.39 < high <= 12.0 and high - low > 5
+    assert iv["inputs_only"]["levels"]["0.8"]["lag"] == pytest.approx([7.389956, 7.389956])
 
 
 def test_forecast_json_compromise_value() -> None:

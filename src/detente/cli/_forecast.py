@@ -7,14 +7,17 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from .. import models as model_registry
+from .._compare import Comparison
 from .._compare import compare as compare_models
 from .._forecast import as_scenario
 from .._forecast import forecast as run_forecast
+from .._intervals import Intervals, intervals
 from ..errors import ModelError
-from ..scenario import builtin_names, load_scenario
+from ..scenario import Scenario, builtin_names, load_scenario
 from ._app import app, console, handle_errors, print_json
 
 ScenarioArg = Annotated[
@@ -83,32 +86,42 @@ def forecast(
         if until_stable is not None:
             params["until_stable"] = until_stable
     result = run_forecast(scenario, model, draws=draws, seed=seed, **params)
+    s = as_scenario(scenario)
+    calibrated = intervals(result, s)
+    inputs = intervals(result, s, calibrated=False)
     if as_json:
-        print_json(result.to_json())
+        intervals_json = {"calibrated": calibrated.to_json(), "inputs_only": inputs.to_json()}
+        print_json({**result.to_json(), "intervals": intervals_json})
         return
-    _print_forecast(result, scenario)
+    _print_forecast(result, s, calibrated, inputs)
     if events:
         _print_events(result)
 
 
-def _print_forecast(result: Any, scenario: str) -> None:
-    s = as_scenario(scenario)
+def _print_forecast(result: Any, s: Scenario, calibrated: Intervals, inputs: Intervals) -> None:
     table = Table(title=f"{result.model} forecast — {s.title}")
     table.add_column("issue")
     table.add_column("forecast", justify="right")
+    table.add_column("80% calibrated", justify="right")
     if result.draws > 1:
-        table.add_column("80% interval", justify="right")
+        table.add_column("80% inputs only", justify="right")
     table.add_column("nearest anchor")
-    for j, (issue_id, value) in enumerate(result.outcomes.items()):
+    for issue_id, value in result.outcomes.items():
         issue = s.issue(issue_id)
         unit = f" {issue.scale.unit}" if issue.scale.unit else ""
-        row = [issue.name, f"{value:.4g}{unit}"]
+        low, high = calibrated.interval(issue_id)
+        row = [issue.name, f"{value:.4g}{unit}", f"{low:.4g} – {high:.4g}"]
         if result.draws > 1:
-            lo, hi = np.quantile(result.outcome[:, j], [0.1, 0.9])
-            row.append(f"{lo:.4g} – {hi:.4g}")
+            row.append("{:.4g} – {:.4g}".format(*inputs.interval(issue_id)))
         row.append(issue.scale.words(value) or "")
         table.add_row(*row)
     console.print(table)
+    console.print(
+        "[dim]calibrated = this model's error on real outcomes (DEU backtest) added to the "
+        "forecast"
+        + (", inputs only = the spread of the draws alone" if result.draws > 1 else "")
+        + "; see docs/backtest.md.[/]"
+    )
     if result.rounds is not None:
         rounds = result.rounds
         # Mean and median per issue while they fit; medians only for many issues (--json has both).
@@ -163,17 +176,60 @@ def compare(
     if as_json:
         print_json(result.to_json())
         return
-    s = as_scenario(scenario)
+    _print_comparison(result, as_scenario(scenario))
+
+
+def _print_comparison(result: Comparison, s: Scenario) -> None:
     table = Table(title=f"Forecasts — {s.title}")
     table.add_column("issue")
     for name in result.forecasts:
-        table.add_column(name, justify="right")
+        table.add_column(escape(result.label(name)), justify="right")
+    ens = result.ensemble
+    if ens is not None:
+        table.add_column("ensemble", justify="right", style="bold")
+        table.add_column("80% calibrated", justify="right")
     for issue in s.issues:
         cells = [issue.id]
-        for fc in result.forecasts.values():
-            cells.append(f"{fc.outcomes[issue.id]:.1f}" if fc is not None else "—")
+        for name, fc in result.forecasts.items():
+            c = result.convergence.get(name)
+            moving = c is not None and not c.converged[c.issue_ids.index(issue.id)]
+            cells.append(f"{fc.outcomes[issue.id]:.1f}" + ("*" if moving else ""))
+        if ens is not None:
+            cells.append(f"{ens.outcomes[issue.id]:.1f}")
+            cells.append("{:.0f} – {:.0f}".format(*ens.intervals.interval(issue.id)))
         table.add_row(*cells)
+    flags = ["converged"]
+    for name in result.forecasts:
+        c = result.convergence.get(name)
+        if c is None:
+            flags.append("static")
+        elif c.all_converged:
+            flags.append("yes")
+        else:
+            flags.append(f"no: {int((~c.converged).sum())} of {len(c.issue_ids)}")
+    table.add_row(*flags, *([""] * (2 if ens is not None else 0)), end_section=True)
     console.print(table)
+    if ens is not None:
+        weights = ", ".join(f"{escape(result.label(k))} {w:.0%}" for k, w in ens.weights.items())
+        console.print(
+            f"Ensemble weights (∝ 1/MSE² on the DEU backtest; out-of-sample MAE {ens.mae:.1f} "
+            f"on {ens.n} issues): {weights}"
+        )
+    for name, c in result.convergence.items():
+        if not c.all_converged:
+            late = ", ".join(i for k, i in enumerate(c.issue_ids) if not c.converged[k])
+            console.print(
+                f"* {escape(result.label(name))} did not settle by round {c.rounds_run} "
+                f"(the cap) on {late}; its last round is shown."
+            )
+    console.print("[bold]Why they disagree[/]")
+    for sentence in result.why.values():
+        if sentence:
+            console.print(f"  {escape(sentence)}")
+    console.print(
+        "[dim]80% calibrated = the ensemble's error on real outcomes (DEU backtest) added to "
+        "its forecast; every model's calibrated intervals: --json.[/]"
+    )
     for name, reason in result.skipped.items():
         console.print(f"[dim]{name}: not run — {reason}[/]")
 
