@@ -114,7 +114,24 @@ def test_compare_json_shape() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["scenario"] == "emission-standards-1994"
-    assert data["models"]["median"] == {
-        "params": {"weights": "capability_salience", "tie": "lower"},
-        "outcomes": {"lag": 7.0},
-    }
+    median = data["models"]["median"]
+    assert median["label"] == "median"
+    assert median["params"] == {"weights": "capability_salience", "tie": "lower"}
+    assert median["outcomes"] == {"lag": 7.0}
+    assert median["intervals"]["kind"] == "calibrated"
+    assert median["convergence"] is None  # a static model
+    assert set(data["ensemble"]["weights"]) == {"compromise", "median"}
+    assert data["why"]["lag"].startswith("lag: ")
+
+
+def test_compare_shows_ensemble_weights_intervals_and_convergence() -> None:
+    # Issue 16's acceptance: the ensemble with weights, calibrated intervals and a convergence
+    # flag per dynamic model (eum oscillates on NATO at round 10 of 10).
+    code, out, err = invoke("compare", "ukraine-2026")
+    assert code == 0, err
+    assert "ensemble" in out and "calibrated" in out
+    assert "Ensemble weights (∝ 1/MSE² on the DEU backtest" in out
+    assert "nash[all]" in out
+    assert "settled" in out and "no 3/7" in out
+    assert "eum did not settle by round 10 (the cap) on TERR, GUAR, NATO" in " ".join(out.split())
+    assert "Why they disagree" in out

@@ -180,34 +180,33 @@ def compare(
 
 
 def _print_comparison(result: Comparison, s: Scenario) -> None:
+    # Models as rows and issues as columns: fits 80 columns with every model registered.
     table = Table(title=f"Forecasts — {s.title}")
-    table.add_column("issue")
-    for name in result.forecasts:
-        table.add_column(escape(result.label(name)), justify="right")
-    ens = result.ensemble
-    if ens is not None:
-        table.add_column("ensemble", justify="right", style="bold")
-        table.add_column("80% calibrated", justify="right")
+    table.add_column("model")
     for issue in s.issues:
-        cells = [issue.id]
-        for name, fc in result.forecasts.items():
-            c = result.convergence.get(name)
+        table.add_column(issue.id, justify="right")
+    table.add_column("settled", justify="right")
+    for name, fc in result.forecasts.items():
+        c = result.convergence.get(name)
+        cells = [escape(result.label(name))]
+        for issue in s.issues:
             moving = c is not None and not c.converged[c.issue_ids.index(issue.id)]
             cells.append(f"{fc.outcomes[issue.id]:.1f}" + ("*" if moving else ""))
-        if ens is not None:
-            cells.append(f"{ens.outcomes[issue.id]:.1f}")
-            cells.append("{:.0f} – {:.0f}".format(*ens.intervals.interval(issue.id)))
-        table.add_row(*cells)
-    flags = ["converged"]
-    for name in result.forecasts:
-        c = result.convergence.get(name)
         if c is None:
-            flags.append("static")
-        elif c.all_converged:
-            flags.append("yes")
+            cells.append("static")
         else:
-            flags.append(f"no: {int((~c.converged).sum())} of {len(c.issue_ids)}")
-    table.add_row(*flags, *([""] * (2 if ens is not None else 0)), end_section=True)
+            cells.append(
+                "yes" if c.all_converged else f"no {int((~c.converged).sum())}/{len(s.issues)}"
+            )
+        table.add_row(*cells)
+    ens = result.ensemble
+    if ens is not None:
+        table.add_section()
+        table.add_row(
+            "[bold]ensemble[/]", *(f"[bold]{ens.outcomes[i.id]:.1f}[/]" for i in s.issues), ""
+        )
+        bounds = [ens.intervals.interval(i.id) for i in s.issues]
+        table.add_row("80% calibrated", *(f"{lo:.0f}–{hi:.0f}" for lo, hi in bounds), "")
     console.print(table)
     if ens is not None:
         weights = ", ".join(f"{escape(result.label(k))} {w:.0%}" for k, w in ens.weights.items())
