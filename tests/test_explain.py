@@ -59,4 +59,7 @@ def test_disagreement_names_both_ends_and_skips_the_status_quo() -> None:
         "vs eum 20 (challenges and concessions round by round)."
     )
     assert disagreement("X", {"a": 1.0, "b": 3.0}, {}) == "X: the models agree within 2 points."
-    assert np.isfinite(len(disagreement("X", {"a": 1.0}, {}))) and disagreement("X", {"a": 1.0}, {}) == ""
+    assert (
+        np.isfinite(len(disagreement("X", {"a": 1.0}, {})))
+        and disagreement("X", {"a": 1.0}, {}) == ""
+    )

@@ -47,7 +47,9 @@ def test_intervals_are_clipped_to_the_scale() -> None:
 
 
 def test_interval_score_is_width_plus_penalised_miss() -> None:
-    score = interval_score(np.array([40.0, 40.0]), np.array([60.0, 60.0]), np.array([50.0, 70.0]), 0.8)
+    score = interval_score(
+        np.array([40.0, 40.0]), np.array([60.0, 60.0]), np.array([50.0, 70.0]), 0.8
+    )
     assert score.tolist() == pytest.approx([20.0, 20.0 + 2 / 0.2 * 10.0])
 
 
@@ -94,9 +96,7 @@ def test_shipped_calibration_matches_the_data_it_names(dev: DeuData) -> None:
 def test_ensemble_weights_favour_skill_and_skip_missing_forecasts() -> None:
     w = ensemble_weights({"good": 10.0, "bad": 20.0})
     assert w["good"] == pytest.approx(0.8) and w["bad"] == pytest.approx(0.2)
-    values = weighted_ensemble(
-        {"good": np.array([10.0, 10.0]), "bad": np.array([60.0, np.nan])}, w
-    )
+    values = weighted_ensemble({"good": np.array([10.0, 10.0]), "bad": np.array([60.0, np.nan])}, w)
     assert values.tolist() == pytest.approx([20.0, 10.0])
 
 
@@ -110,11 +110,13 @@ def test_calibrated_interval_is_on_the_issue_scale_and_inputs_only_is_labelled()
     c_lo, c_hi = cal.interval("lag", 0.8)
     i_lo, i_hi = inputs.interval("lag", 0.8)
     assert 0.0 <= c_lo < i_lo <= i_hi < c_hi <= 12.0
-    with pytest.raises(ModelError, match="no 0.9 interval for issue 'lag'"):
+    with pytest.raises(ModelError, match=r"no 0\.9 interval for issue 'lag'"):
         cal.interval("lag", 0.9)
 
 
 def test_an_uncalibrated_model_is_named() -> None:
     s = load_scenario("emission-standards-1994")
-    with pytest.raises(ModelError, match="model 'oracle' has no calibration; calibrated models: compromise"):
+    with pytest.raises(
+        ModelError, match="model 'oracle' has no calibration; calibrated models: compromise"
+    ):
         intervals_from_draws("oracle", np.array([[5.0]]), s, ["lag"])
