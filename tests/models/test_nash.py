@@ -1,4 +1,4 @@
-"""Nash bargaining against ``specs/baselines.md`` §4.4 (vectors S1–S5, M1–M3; tolerance 1e-4)."""
+"""Nash bargaining against ``specs/baselines.md`` §4.4 (vectors S1–S5, M1–M3; tolerance 1e-6)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_one_issue_vectors(
 ) -> None:
     # baselines.md §4.4 S1–S5: exact one-issue point (S2 sits on a kink; S3 is degenerate).
     f = nash(one_issue(x, c, q), NashParams())
-    assert f.outcomes["i0"] == approx(expected, abs=1e-4), case
+    assert f.outcomes["i0"] == approx(expected, abs=1e-6), case
     assert bool(f.extras["degenerate"][0]) is degenerate
 
 
@@ -54,8 +54,8 @@ def package(c: list[float]) -> ScenarioArrays:
 def test_m1_trading_moves_both_issues_while_each_alone_stays_at_the_status_quo() -> None:
     # §4.4 M1: joint point (74, 79.333333), equal gains 13.333333; issue by issue: degenerate.
     joint = nash(package([1, 1, 1]), NashParams())
-    assert joint.outcome[0] == approx([74.0, 79.333333], abs=1e-4)
-    assert joint.extras["gains"][0] == approx([13.333333] * 3, abs=1e-4)
+    assert joint.outcome[0] == approx([74.0, 79.333333], abs=1e-6)
+    assert joint.extras["gains"][0] == approx([13.333333] * 3, abs=1e-6)
     assert not joint.extras["degenerate"][0]
     alone = nash(package([1, 1, 1]), NashParams(package="per_issue"))
     assert alone.outcome[0] == approx([50.0, 50.0])
@@ -65,8 +65,8 @@ def test_m1_trading_moves_both_issues_while_each_alone_stays_at_the_status_quo()
 def test_m2_capability_weights_the_point() -> None:
     # §4.4 M2: c = (2, 1, 1) gives (82, 78) with gains (20, 10, 10).
     f = nash(package([2, 1, 1]), NashParams())
-    assert f.outcome[0] == approx([82.0, 78.0], abs=1e-4)
-    assert f.extras["gains"][0] == approx([20.0, 10.0, 10.0], abs=1e-4)
+    assert f.outcome[0] == approx([82.0, 78.0], abs=1e-6)
+    assert f.extras["gains"][0] == approx([20.0, 10.0, 10.0], abs=1e-6)
 
 
 def test_m3_opposed_players_leave_the_status_quo() -> None:
@@ -92,7 +92,7 @@ def test_veto_players_only() -> None:
     # Only the veto players (40 and 100) bargain: the S1 logic on two players gives 50.
     a = ScenarioArrays.build([40, 60, 100], status_quo=[0], veto=[True, False, True])
     f = nash(a, NashParams(players="veto"))
-    assert f.outcomes["i0"] == approx(40.0, abs=1e-4)
+    assert f.outcomes["i0"] == approx(40.0, abs=1e-6)
     assert np.isnan(f.extras["gains"][0, 1])
     with pytest.raises(ModelError, match="marks no actor as a veto player"):
         nash(one_issue([40, 60, 100], [1, 1, 1], 0), NashParams(players="veto"))

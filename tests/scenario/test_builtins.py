@@ -134,8 +134,9 @@ def test_ukraine_structure() -> None:
         "china",
     ]
     assert [a.id for a in s.actors if a.veto] == ["ukraine", "russia", "united_states"]
-    # Every source of the brief, S01…S94, plus TEAM for the brief's own estimates.
-    assert {src.id for src in s.sources} == {f"S{k:02d}" for k in range(1, 95)} | {"TEAM"}
+    # Every source of the brief, S01…S94, the addendum's figures S95…S124, and TEAM for the
+    # brief's own estimates.
+    assert {src.id for src in s.sources} == {f"S{k:02d}" for k in range(1, 125)} | {"TEAM"}
     # Reference points, brief section (b) [E].
     status_quo = {i.id: i.status_quo.mode for i in s.issues if i.status_quo is not None}
     assert status_quo == {
@@ -149,14 +150,10 @@ def test_ukraine_structure() -> None:
     }
     for actor in s.actors:
         assert len(actor.issues) == 7
-        for issue_id, stance in actor.issues.items():
+        for stance in actor.issues.values():
             assert stance.position.low <= stance.position.mode <= stance.position.high
-            # Walk-away only for the veto players, at the reference point (continued war).
-            if actor.veto:
-                assert stance.walk_away is not None
-                assert stance.walk_away.mode == status_quo[issue_id]
-            else:
-                assert stance.walk_away is None
+            # No explicit walk-away: it would override the no-deal path (deal spec §1).
+            assert stance.walk_away is None
     # Two cells of the brief's detail tables, to catch a shifted column.
     russia_znpp = s.actor("russia").issues["ZNPP"]
     assert (russia_znpp.position.low, russia_znpp.position.mode, russia_znpp.position.high) == (

@@ -13,7 +13,7 @@ import typer
 
 from ..deal import DealReport, check_deal
 from ..errors import ModelError
-from ..guarantees import CAVEATS, GuaranteeAssessment, assess_guarantees
+from ..guarantees import CAVEATS, GuaranteeAssessment, Variant, assess_guarantees
 from ..scenario import Scenario, load_scenario
 from ._app import app, console, handle_errors, print_json
 
@@ -103,16 +103,53 @@ def deal_text(report: DealReport, *, trades: int = 3) -> str:
     return "\n".join(lines)
 
 
+def _structural(a: GuaranteeAssessment) -> str:
+    """Which structural choices the headline range spans, in words."""
+    choices = ["reliability priors"]
+    if len({v.attribution for v in a.variants}) > 1:
+        choices.append("attribution")
+    if len({v.sigma_c for v in a.variants}) > 1:
+        choices.append("independent vs correlated guarantors")
+    return ", ".join(choices[:-1]) + (" and " if len(choices) > 1 else "") + choices[-1]
+
+
+def _variant(v: Variant) -> str:
+    correlation = "independent" if v.sigma_c == 0 else f"correlated (sigma_c {v.sigma_c:g})"
+    return f"{v.prior} prior, attribution {v.attribution:g}, {correlation}: {v.p_deterrence:.3f}"
+
+
 def guarantees_text(assessments: list[GuaranteeAssessment], *, caveats: bool = True) -> str:
-    """How likely deterrence holds under each package, with pivotal guarantors and caveats."""
+    """How likely deterrence holds under each package, with pivotal guarantors and caveats.
+
+    The headline is the range across the structural variants in estimative words (deal spec §7);
+    the Monte Carlo error, far smaller than that range, is a detail line. One draw prints no
+    probability.
+    """
     lines = []
     for a in assessments:
         r = a.result
         pkg = a.package
-        lines.append(
-            f"Guarantee package '{pkg.id}' ({pkg.name}): P(deterrence of {pkg.challenger} holds) "
-            f"= {r.p_deterrence:.3f} ± {r.standard_error:.3f}"
-        )
+        lines.append(f"Guarantee package '{pkg.id}' ({pkg.name}):")
+        if r.draws == 1:
+            verdict = "deterred" if bool(r.deterred[0]) else "not deterred"
+            lines.append(
+                f"  one draw gives no probability: on it, {pkg.challenger} is {verdict} "
+                "(use --draws 1000 or more)"
+            )
+        else:
+            lines.append(
+                f"  deterrence of {pkg.challenger} holds: {a.words} across {_structural(a)}"
+            )
+            lo, hi = a.range
+            if hi > lo:
+                low = next(v for v in a.variants if v.p_deterrence == lo)
+                high = next(v for v in a.variants if v.p_deterrence == hi)
+                lines.append(f"  lowest with {_variant(low)}; highest with {_variant(high)}")
+            lines.append(
+                f"  on the package's own inputs P(deterrence of {pkg.challenger} holds) = "
+                f"{r.p_deterrence:.3f} (Monte Carlo error ± {r.standard_error:.3f}, "
+                f"{r.draws:,} draws)"
+            )
         if not pkg.guarantors:
             lines.append("  no guarantor: nothing answers a renewed attack (capability fails)")
             continue
@@ -123,7 +160,8 @@ def guarantees_text(assessments: list[GuaranteeAssessment], *, caveats: bool = T
                 f"  q_eff (cost-weighted probability the defender side fights) mean "
                 f"{q['mean']:.3f}; threshold t_H mean {t['mean']:.3f}; P(capable) {r.p_capable:.2f}"
             )
-        lines.append("  by prior: " + ", ".join(f"{k} {v:.3f}" for k, v in a.by_prior.items()))
+        if r.draws > 1:
+            lines.append("  by prior: " + ", ".join(f"{k} {v:.3f}" for k, v in a.by_prior.items()))
         pivots = sorted(zip(r.guarantors, r.pivotal_effect, strict=True), key=lambda x: -x[1])
         lines.append(
             "  pivotal effect (P lost without the guarantor): "

@@ -11,7 +11,16 @@ published alliance-reliability rates, and a Monte Carlo estimate of P(deterrence
 
 from __future__ import annotations
 
-from ._assess import CAVEATS, GuaranteeAssessment, assess_guarantees, guarantor_inputs
+from ._assess import (
+    CAVEATS,
+    CONTESTED_ATTRIBUTION,
+    CORRELATED_SIGMA,
+    PRIOR_SETS,
+    GuaranteeAssessment,
+    Variant,
+    assess_guarantees,
+    guarantor_inputs,
+)
 from ._games import (
     BargainingRange,
     CommitmentVerdict,
@@ -22,7 +31,14 @@ from ._games import (
     rudimentary_deterrence,
     unilateral_deterrence,
 )
-from ._montecarlo import DeterrenceResult, GuarantorInput, Uncertain, simulate_deterrence
+from ._montecarlo import (
+    DeterrenceResult,
+    GuarantorInput,
+    Uncertain,
+    requirements,
+    simulate_deterrence,
+    with_requirements,
+)
 from ._package import (
     LEVELS,
     MEASURES,
@@ -36,11 +52,14 @@ from ._priors import DEFAULT_KAPPA, PRIORS, ReliabilityPrior, prior
 
 __all__ = [
     "CAVEATS",
+    "CONTESTED_ATTRIBUTION",
+    "CORRELATED_SIGMA",
     "DEFAULT_KAPPA",
     "LEVELS",
     "MEASURES",
     "PRESENCES",
     "PRIORS",
+    "PRIOR_SETS",
     "BargainingRange",
     "CommitmentVerdict",
     "DeterrenceResult",
@@ -52,6 +71,7 @@ __all__ = [
     "RudimentaryVerdict",
     "Uncertain",
     "UnilateralVerdict",
+    "Variant",
     "assess_guarantees",
     "bargaining_range",
     "commitment_problem",
@@ -59,7 +79,9 @@ __all__ = [
     "honour_probability",
     "package_outcome",
     "prior",
+    "requirements",
     "rudimentary_deterrence",
     "simulate_deterrence",
     "unilateral_deterrence",
+    "with_requirements",
 ]

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError, did_you_mean
-from ..scenario import GuaranteePackage, Quantity, Scenario, load_scenario
+from ..estimative import range_words
+from ..scenario import DEFAULT_KAPPA, GuaranteePackage, Quantity, Scenario, load_scenario
 from ._montecarlo import DeterrenceResult, GuarantorInput, Uncertain, simulate_deterrence
 from ._package import GuaranteeParams
 from ._priors import ReliabilityPrior, prior
 
-__all__ = ["CAVEATS", "GuaranteeAssessment", "assess_guarantees", "guarantor_inputs"]
+__all__ = [
+    "CAVEATS",
+    "CONTESTED_ATTRIBUTION",
+    "CORRELATED_SIGMA",
+    "PRIOR_SETS",
+    "GuaranteeAssessment",
+    "Variant",
+    "assess_guarantees",
+    "guarantor_inputs",
+]
 
 # Spec §7.4: printed with every report.
 CAVEATS = (
@@ -25,8 +36,17 @@ CAVEATS = (
     "does.",
     "Guarantors' decisions are correlated in practice (spec section 6.4).",
 )
-# Spec §7.3: reports show the verdict under the pessimistic, default and optimistic priors.
-_PRIOR_SETS = {"pessimistic": "bf2018_post1945", "optimistic": "llm2000"}
+#: Spec §7.3: reports show the verdict under the pessimistic, default and optimistic priors.
+PRIOR_SETS = {"pessimistic": "bf2018_post1945", "optimistic": "llm2000"}
+#: The attribution probability of the "slow or contested attribution" variant (case brief §(f):
+#: "runs with a = 0.8 test a slow or contested attribution"); a package already below it keeps
+#: its own value.
+CONTESTED_ATTRIBUTION = 0.8
+#: Team default: the sd of the common log-odds shock in the "correlated guarantors" variant when
+#: the run itself assumes independence (deterrence spec §6.4 sets no value). One unit of
+#: log-odds moves a 0.41 prior to 0.65 or 0.20: a shared swing of Western resolve of the size
+#: the gap between the pre- and post-1945 rates suggests.
+CORRELATED_SIGMA = 1.0
 
 
 def _uncertain(q: Quantity) -> Uncertain:
@@ -42,7 +62,7 @@ def _prior(ref: Any, kappa: float) -> ReliabilityPrior:
 
 
 def guarantor_inputs(
-    package: GuaranteePackage, *, kappa: float = 20.0, all_priors: str | None = None
+    package: GuaranteePackage, *, kappa: float = DEFAULT_KAPPA, all_priors: str | None = None
 ) -> list[GuarantorInput]:
     """The package's guarantors as Monte Carlo inputs; ``all_priors`` replaces every prior."""
     return [
@@ -53,27 +73,75 @@ def guarantor_inputs(
             level=g.level,
             presence=g.presence,
             extra_shift=g.extra_shift,
+            requires=g.requires,
         )
         for g in package.guarantors
     ]
 
 
 @dataclass(frozen=True)
+class Variant:
+    """P(deterrence) under one combination of the structural choices the inputs cannot settle.
+
+    ``prior`` is ``"default"`` (the package's own priors), ``"pessimistic"`` or ``"optimistic"``
+    (every guarantor given that published prior); ``attribution`` and ``sigma_c`` are the
+    values used (``sigma_c = 0``: independent guarantors).
+    """
+
+    prior: str
+    attribution: float
+    sigma_c: float
+    p_deterrence: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "prior": self.prior,
+            "attribution": self.attribution,
+            "sigma_c": self.sigma_c,
+            "p_deterrence": self.p_deterrence,
+        }
+
+
+@dataclass(frozen=True)
 class GuaranteeAssessment:
     """How likely a scenario's guarantee package deters its challenger, and why.
 
-    ``result`` is the Monte Carlo answer under the package's own priors; ``by_prior`` repeats
-    P(deterrence) with every guarantor given the pessimistic and the optimistic published prior.
+    ``result`` is the Monte Carlo answer on the package's own inputs. ``variants`` repeats
+    P(deterrence) on the same draws for every combination of reliability prior (package,
+    pessimistic, optimistic), attribution (the package's, contested) and correlation
+    (independent, correlated guarantors): the headline is their ``range`` in ``words``, since
+    the Monte Carlo error of one run is far smaller than what these choices move (spec deal §7).
     """
 
     scenario_id: str
     package: GuaranteePackage
     result: DeterrenceResult
-    by_prior: dict[str, float]
+    variants: tuple[Variant, ...]
 
     @property
     def p_deterrence(self) -> float:
         return self.result.p_deterrence
+
+    @property
+    def by_prior(self) -> dict[str, float]:
+        """P(deterrence) per prior set, at the package's own attribution and correlation."""
+        base = self.variants[0]
+        return {
+            v.prior: v.p_deterrence
+            for v in self.variants
+            if (v.attribution, v.sigma_c) == (base.attribution, base.sigma_c)
+        }
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """The lowest and highest P(deterrence) across the structural variants."""
+        ps = [v.p_deterrence for v in self.variants]
+        return min(ps), max(ps)
+
+    @property
+    def words(self) -> str:
+        """The range in the estimative scale, e.g. ``'unlikely to very likely (0.22–0.94)'``."""
+        return range_words(*self.range)
 
     @property
     def expected_attack_gain(self) -> float:
@@ -111,6 +179,9 @@ class GuaranteeAssessment:
             "expected_attack_gain": self.expected_attack_gain,
             "guarantors": r.to_json()["guarantors"],
             "by_prior": self.by_prior,
+            "range": list(self.range),
+            "words": self.words,
+            "variants": [v.to_json() for v in self.variants],
             "caveats": list(CAVEATS),
             "draws": r.draws,
             "seed": r.seed,
@@ -146,12 +217,18 @@ def assess_guarantees(
     """P(deterrence holds) for one of the scenario's guarantee packages (the first by default).
 
     ``draws`` and ``seed`` override ``params`` (defaults: 100 000 draws, seed 20260106). With
-    ``sensitivity`` the answer is repeated with every guarantor given the pessimistic
-    (``bf2018_post1945``) and the optimistic (``llm2000``) prior (spec §7.3).
+    ``sensitivity`` the answer is repeated on the same seed for every combination of prior
+    (the package's own, then every guarantor given the pessimistic ``bf2018_post1945`` or the
+    optimistic ``llm2000`` prior, spec §7.3), attribution (the package's, then
+    :data:`CONTESTED_ATTRIBUTION`) and correlation (independent, then correlated with
+    :data:`CORRELATED_SIGMA`); a choice that changes nothing (a package already at or below the
+    contested attribution) is not repeated. Without it the range is the one run.
 
-    >>> import detente
     >>> a = assess_guarantees("tests/data/deal/ukraine-mini.yaml", "paris-2026", draws=2000)
     >>> 0.0 < a.p_deterrence < 1.0
+    True
+    >>> lo, hi = a.range
+    >>> lo < a.p_deterrence <= hi and len(a.variants) == 12
     True
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
@@ -160,19 +237,24 @@ def assess_guarantees(
     changes = {k: v for k, v in (("draws", draws), ("seed", seed)) if v is not None}
     chosen = GuaranteeParams(**{**base.to_dict(), **changes})
 
-    def run(all_priors: str | None) -> DeterrenceResult:
+    def run(all_priors: str | None, attribution: float, sigma_c: float) -> DeterrenceResult:
         return simulate_deterrence(
             guarantor_inputs(pkg, kappa=chosen.kappa, all_priors=all_priors),
             c_sq=_uncertain(pkg.payoffs.status_quo),
             c_w=_uncertain(pkg.payoffs.unanswered_attack),
-            attribution=pkg.attribution,
-            params=chosen,
+            attribution=attribution,
+            params=replace(chosen, sigma_c=sigma_c),
             allow_empty=True,
         )
 
-    result = run(None)
-    by_prior = {"default": result.p_deterrence}
+    result = run(None, pkg.attribution, chosen.sigma_c)
+    variants = [Variant("default", pkg.attribution, chosen.sigma_c, result.p_deterrence)]
     if sensitivity:
-        for label, name in _PRIOR_SETS.items():
-            by_prior[label] = run(name).p_deterrence
-    return GuaranteeAssessment(sc.id, pkg, result, by_prior)
+        priors: dict[str, str | None] = {"default": None, **PRIOR_SETS}
+        attributions = sorted({pkg.attribution, min(pkg.attribution, CONTESTED_ATTRIBUTION)})[::-1]
+        # The run's own correlation first, then the other structural choice.
+        sigmas = [chosen.sigma_c, 0.0 if chosen.sigma_c > 0 else CORRELATED_SIGMA]
+        for (label, name), a, sigma in itertools.product(priors.items(), attributions, sigmas):
+            if (label, a, sigma) != ("default", pkg.attribution, chosen.sigma_c):
+                variants.append(Variant(label, a, sigma, run(name, a, sigma).p_deterrence))
+    return GuaranteeAssessment(sc.id, pkg, result, tuple(variants))

@@ -26,7 +26,14 @@ from ._package import (
 )
 from ._priors import ReliabilityPrior
 
-__all__ = ["DeterrenceResult", "GuarantorInput", "Uncertain", "simulate_deterrence"]
+__all__ = [
+    "DeterrenceResult",
+    "GuarantorInput",
+    "Uncertain",
+    "requirements",
+    "simulate_deterrence",
+    "with_requirements",
+]
 
 Float = NDArray[np.float64]
 # A number, or a triangular (low, mode, high) range.
@@ -40,6 +47,7 @@ class GuarantorInput:
     ``costs`` maps a response measure (``military_capabilities``, ``intelligence_logistics``,
     ``additional_sanctions``, ``diplomatic_initiatives``) to the challenger's cost if this
     guarantor honours, in the challenger's utility units (a number or ``(low, mode, high)``).
+    ``requires`` names other guarantors of the package without which this one does not act.
     """
 
     name: str
@@ -48,6 +56,46 @@ class GuarantorInput:
     level: Level = "agreement"
     presence: Presence = "none"
     extra_shift: float = 0.0
+    requires: tuple[str, ...] = ()
+
+
+def requirements(guarantors: Sequence[GuarantorInput]) -> list[set[int]]:
+    """Per guarantor, the indices of every guarantor it requires, directly or through others.
+
+    >>> us = GuarantorInput("us", None, {})  # type: ignore[arg-type]
+    >>> uk = GuarantorInput("uk", None, {}, requires=("us",))  # type: ignore[arg-type]
+    >>> requirements([us, uk])
+    [set(), {0}]
+    """
+    names = [g.name for g in guarantors]
+    needs: list[set[int]] = []
+    for g in guarantors:
+        unknown = [r for r in g.requires if r not in names]
+        if unknown:
+            raise ModelError(
+                f"guarantor '{g.name}' requires '{unknown[0]}'{did_you_mean(unknown[0], names)}, "
+                f"which is not a guarantor of the package; its guarantors are: {', '.join(names)}"
+            )
+        needs.append({names.index(r) for r in g.requires})
+    # Transitive closure; a guarantor never counts as requiring itself (the schema refuses cycles).
+    for _ in names:
+        for k, need in enumerate(needs):
+            need |= set().union(*(needs[r] for r in need)) - {k}
+    return needs
+
+
+def with_requirements(theta: Float, needs: Sequence[set[int]]) -> Float:
+    """``float[B, G]``: each guarantor honours only if every guarantor it requires does.
+
+    Honour decisions are independent given ``theta``, so the probability that ``g`` and all it
+    requires act is the product (deal spec §2.3, "the UK and France deploy only with a US
+    backstop"). ``needs`` comes from :func:`requirements`.
+    """
+    out = theta.copy()
+    for k, need in enumerate(needs):
+        for other in need:
+            out[:, k] *= theta[:, other]
+    return out
 
 
 def _triple(name: str, value: Uncertain) -> tuple[float, float, float]:
@@ -220,16 +268,22 @@ def simulate_deterrence(
     owner = np.repeat(np.arange(len(guarantors)), per_guarantor)
     k = k_measures @ (owner[:, None] == np.arange(len(guarantors))[None, :]).astype(np.float64)
 
-    theta_prime = honour_probability(
+    needs = requirements(guarantors)
+    alone = honour_probability(
         theta, np.asarray(shifts, dtype=np.float64), attribution=attribution, common=common
     )
+    theta_prime = with_requirements(alone, needs)
     out = package_outcome(theta_prime, k, payoffs[:, 0], payoffs[:, 1])
     gap = payoffs[:, 1] - payoffs[:, 0]
     contribution = theta_prime * k
-    # Pivot table: mask each guarantor out of the same draws (common random numbers).
-    expected_without = out.expected_cost[:, None] - contribution
-    total_without = out.total_cost[:, None] - k
-    deterred_without = (total_without > gap[:, None]) & (expected_without >= gap[:, None] - 1e-12)
+    # Pivot table: mask each guarantor out of the same draws (common random numbers); those
+    # that require it drop out with it.
+    deterred_without = np.empty_like(theta_prime, dtype=bool)
+    for out_g in range(len(guarantors)):
+        stays = np.array([h != out_g and out_g not in needs[h] for h in range(len(guarantors))])
+        expected_without = (contribution * stays).sum(axis=1)
+        total_without = (k * stays).sum(axis=1)
+        deterred_without[:, out_g] = (total_without > gap) & (expected_without >= gap - 1e-12)
     p = float(out.deterred.mean())
     return DeterrenceResult(
         guarantors=tuple(g.name for g in guarantors),

@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, logit
 
 from ..errors import ModelError
+from ..scenario import DEFAULT_KAPPA, MEASURES
 from ._games import check_probability
 
 __all__ = [
@@ -35,14 +36,6 @@ Level = Literal["statement", "declaration", "agreement", "ratified"]
 Presence = Literal["in_country", "adjacent", "none"]
 LEVELS: tuple[Level, ...] = ("statement", "declaration", "agreement", "ratified")
 PRESENCES: tuple[Presence, ...] = ("in_country", "adjacent", "none")
-# Response measures of the Paris Declaration's wording (case brief §(f)); they act only if the
-# guarantor honours its commitment after an attack.
-MEASURES = (
-    "military_capabilities",
-    "intelligence_logistics",
-    "additional_sanctions",
-    "diplomatic_initiatives",
-)
 
 
 def _param(default: Any, doc: str) -> Any:
@@ -63,7 +56,7 @@ class GuaranteeParams:
     shift_in_country: float = _param(1.0, "log-odds shift for own forces in the defended state")
     shift_adjacent: float = _param(0.25, "log-odds shift for forces on neighbouring territory")
     shift_none: float = _param(0.0, "log-odds shift when the guarantor has no forces nearby")
-    kappa: float = _param(20.0, "concentration of named Beta priors (pseudo-observations)")
+    kappa: float = _param(DEFAULT_KAPPA, "concentration of named Beta priors (pseudo-observations)")
     sigma_c: float = _param(0.0, "sd of the common log-odds shock shared by all guarantors")
     draws: int = _param(100_000, "Monte Carlo draws")
     seed: int = _param(20260106, "seed of the Monte Carlo generator")

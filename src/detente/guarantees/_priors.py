@@ -9,11 +9,9 @@ import math
 from dataclasses import dataclass
 
 from ..errors import ModelError, did_you_mean
+from ..scenario import DEFAULT_KAPPA, PUBLISHED_RATES
 
 __all__ = ["DEFAULT_KAPPA", "PRIORS", "ReliabilityPrior", "prior"]
-
-# Team default (spec §7.2): the prior's weight in pseudo-observations; sensitivity runs use 5, 50.
-DEFAULT_KAPPA = 20.0
 
 
 @dataclass(frozen=True)
@@ -72,37 +70,12 @@ class ReliabilityPrior:
         return ReliabilityPrior(self.name, self.mu, kappa, self.source, self.measures)
 
 
-_BF2018 = (
-    "Berkemeier & Fuhrmann, 'Reassessing the fulfillment of alliance commitments in war', "
-    "Research & Politics, 2018"
-)
-
-# Published rates (spec §7.1). The rates measure whether allies joined wars that happened; they
-# are priors for one input (the honour probability), not the probability that a guarantee deters.
+# Published rates (spec §7.1), kept with the scenario vocabulary that validates prior names. The
+# rates measure whether allies joined wars that happened; they are priors for one input (the
+# honour probability), not the probability that a guarantee deters.
 PRIORS: dict[str, ReliabilityPrior] = {
-    p.name: p
-    for p in (
-        ReliabilityPrior(
-            "llm2000",
-            0.745,
-            source="Leeds, Long & Mitchell, 'Reevaluating Alliance Reliability', JCR 44(5), 2000",
-            measures="alliances reliable once each treaty's specific obligations are coded",
-        ),
-        ReliabilityPrior(
-            "leeds2003",
-            0.75,
-            source="Leeds, 'Alliance Reliability in Times of War', IO 57(4), 2003",
-            measures="commitments fulfilled about 75 percent of the time, alliances 1816-1944",
-        ),
-        ReliabilityPrior(
-            "bf2018_overall", 0.50, source=_BF2018, measures="compliance rate 1816-2003"
-        ),
-        ReliabilityPrior("bf2018_pre1945", 0.66, source=_BF2018, measures="compliance before 1945"),
-        ReliabilityPrior("bf2018_post1945", 0.22, source=_BF2018, measures="compliance 1945-2003"),
-        ReliabilityPrior(
-            "bf2018_defense_pact", 0.41, source=_BF2018, measures="fulfilment rate of defense pacts"
-        ),
-    )
+    name: ReliabilityPrior(name, mu, source=source, measures=measures)
+    for name, (mu, source, measures) in PUBLISHED_RATES.items()
 }
 
 

@@ -9,8 +9,19 @@
 from __future__ import annotations
 
 from ._arrays import InputRef, ScenarioArrays, to_arrays, triangular_ppf, uncertain_inputs
+from ._deal_arrays import DealArrays
+from ._deal_schema import Bound, Condition, NoDeal, Proposal, RedLine
 from ._decide import read_decide, write_decide
-from ._guarantees import ChallengerPayoffs, GuaranteePackage, Guarantor, PriorRef
+from ._guarantees import (
+    DEFAULT_KAPPA,
+    MEASURES,
+    PRIOR_NAMES,
+    PUBLISHED_RATES,
+    ChallengerPayoffs,
+    GuaranteePackage,
+    Guarantor,
+    PriorRef,
+)
 from ._ktab import read_ktab_csv, write_ktab_csv
 from ._ktab_xml import read_ktab_xml
 from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
@@ -20,18 +31,28 @@ from ._tables import read_csv, read_xlsx, write_flat_csv, write_long_csv, write_
 from ._yaml import dump_yaml, read_yaml
 
 __all__ = [
+    "DEFAULT_KAPPA",
     "MAX_FILE_BYTES",
+    "MEASURES",
+    "PRIOR_NAMES",
+    "PUBLISHED_RATES",
     "Actor",
     "ActorIssue",
     "Anchor",
+    "Bound",
     "ChallengerPayoffs",
+    "Condition",
+    "DealArrays",
     "GuaranteePackage",
     "Guarantor",
     "InputRef",
     "Issue",
     "Locator",
+    "NoDeal",
     "PriorRef",
+    "Proposal",
     "Quantity",
+    "RedLine",
     "Scale",
     "Scenario",
     "ScenarioArrays",

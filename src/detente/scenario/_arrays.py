@@ -6,6 +6,7 @@ issue (the issue's own scale mapped linearly), saliences in [0, 1].
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -13,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ModelError
+from ._deal_arrays import DealArrays
 
 if TYPE_CHECKING:
     from ._schema import Quantity, Scenario
@@ -20,7 +22,20 @@ if TYPE_CHECKING:
 __all__ = ["InputRef", "ScenarioArrays", "to_arrays", "triangular_ppf", "uncertain_inputs"]
 
 Float = NDArray[np.float64]
-Field = Literal["position", "salience", "capability", "status_quo", "walk_away"]
+Field = Literal[
+    "position",
+    "salience",
+    "capability",
+    "status_quo",
+    "walk_away",
+    "no_deal",
+    "horizon",
+    "discount",
+    "yearly_cost",
+    "red_line_min",
+    "red_line_max",
+    "proposal",
+]
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,7 @@ class ScenarioArrays:
         walk_away: ``float[B, N, D]`` on 0–100; NaN where none is given.
         veto: ``bool[N]``, True for veto players.
         scale_min, scale_max: ``float[D]``, each issue's own scale (for mapping results back).
+        deal: the deal sections' inputs (:class:`DealArrays`); None for arrays built by hand.
     """
 
     actor_ids: tuple[str, ...]
@@ -50,6 +66,7 @@ class ScenarioArrays:
     scale_min: Float
     scale_max: Float
     scenario_id: str = field(default="")
+    deal: DealArrays | None = None
 
     @property
     def draws(self) -> int:
@@ -96,6 +113,7 @@ class ScenarioArrays:
             scale_min=self.scale_min,
             scale_max=self.scale_max,
             scenario_id=self.scenario_id,
+            deal=None if self.deal is None else self.deal.take(draws),
         )
 
     @classmethod
@@ -173,7 +191,9 @@ class ScenarioArrays:
 class InputRef:
     """One number of a scenario that a Monte Carlo run may vary.
 
-    ``actor`` is None for an issue's status quo; ``issue`` is None for an actor-wide capability.
+    ``actor`` is None for an issue's status quo, its no-deal value, the horizon, the discount and
+    a proposal's value; ``issue`` is None for an actor-wide capability, a yearly cost of war, the
+    horizon and the discount. ``item`` names the proposal of a ``proposal`` value.
     """
 
     field: Field
@@ -182,12 +202,17 @@ class InputRef:
     low: float
     mode: float
     high: float
+    item: str | None = None
 
     @property
     def label(self) -> str:
-        who = self.actor or "status quo"
+        who = self.actor or self.item or _ISSUE_WIDE.get(self.field, "status quo")
         where = f"[{self.issue}]" if self.issue else ""
         return f"{who}.{self.field}{where}"
+
+
+# The owner named in the label of an input that belongs to no actor.
+_ISSUE_WIDE = {"no_deal": "no deal", "horizon": "no deal", "discount": "no deal"}
 
 
 def triangular_ppf(u: Float, low: Float, mode: Float, high: Float) -> Float:
@@ -223,6 +248,25 @@ def _inputs(scenario: Scenario) -> list[tuple[InputRef, Quantity, bool]]:
                 add("capability", actor.id, issue_id, stance.capability, False)
             if stance.walk_away is not None:
                 add("walk_away", actor.id, issue_id, stance.walk_away, True)
+    # The deal sections come last, so that adding them leaves the order of the others alone.
+    if scenario.no_deal is not None:
+        nd = scenario.no_deal
+        add("horizon", None, None, nd.horizon_years, False)
+        add("discount", None, None, nd.discount, False)
+        for issue_id, q in nd.issues.items():
+            add("no_deal", None, issue_id, q, True)
+        for actor_id, q in nd.yearly_cost.items():
+            add("yearly_cost", actor_id, None, q, False)
+    for actor_id, lines in scenario.red_lines.items():
+        for issue_id, line in lines.items():
+            if line.min is not None:
+                add("red_line_min", actor_id, issue_id, line.min, True)
+            if line.max is not None:
+                add("red_line_max", actor_id, issue_id, line.max, True)
+    for proposal in scenario.proposals:
+        for issue_id, q in proposal.issues.items():
+            ref = InputRef("proposal", None, issue_id, q.low, q.mode, q.high, proposal.id)
+            out.append((ref, q, True))
     return out
 
 
@@ -320,6 +364,7 @@ def to_arrays(
             walk_away[:, i, j] = internal(col, j)
     capability = np.where(has_issue_capability, capability, actor_capability[:, :, None])
     capability = np.where(mask, capability, 0.0)
+    deal = _deal_arrays(scenario, entries, values, status_quo, actors, issues, internal)
     return ScenarioArrays(
         actor_ids=tuple(actors),
         issue_ids=tuple(issues),
@@ -333,4 +378,55 @@ def to_arrays(
         scale_min=lo,
         scale_max=hi,
         scenario_id=scenario.id,
+        deal=deal,
+    )
+
+
+def _deal_arrays(
+    scenario: Scenario,
+    entries: list[tuple[InputRef, Quantity, bool]],
+    values: Float,
+    status_quo: Float,
+    actors: dict[str, int],
+    issues: dict[str, int],
+    internal: Callable[[int, int], Float],
+) -> DealArrays:
+    """The deal sections' columns of ``values`` placed into :class:`DealArrays`."""
+    b, n, d = values.shape[0], len(actors), len(issues)
+    proposal_ids = tuple(p.id for p in scenario.proposals)
+    proposal_at = {pid: k for k, pid in enumerate(proposal_ids)}
+    no_deal = status_quo.copy()
+    horizon, discount = np.zeros(b), np.ones(b)
+    yearly_cost = np.zeros((b, n))
+    red_min, red_max = np.full((b, n, d), -np.inf), np.full((b, n, d), np.inf)
+    proposals = np.broadcast_to(status_quo[:, None, :], (b, len(proposal_ids), d)).copy()
+    for col, (ref, _, _) in enumerate(entries):
+        i = actors.get(ref.actor) if ref.actor is not None else None
+        j = issues.get(ref.issue) if ref.issue is not None else None
+        if ref.field == "horizon":
+            horizon = values[:, col]
+        elif ref.field == "discount":
+            discount = values[:, col]
+        elif ref.field == "yearly_cost" and i is not None:
+            yearly_cost[:, i] = values[:, col]
+        elif j is None:
+            continue
+        elif ref.field == "no_deal":
+            no_deal[:, j] = internal(col, j)
+        elif ref.field == "red_line_min" and i is not None:
+            red_min[:, i, j] = internal(col, j)
+        elif ref.field == "red_line_max" and i is not None:
+            red_max[:, i, j] = internal(col, j)
+        elif ref.field == "proposal" and ref.item is not None:
+            proposals[:, proposal_at[ref.item], j] = internal(col, j)
+    return DealArrays(
+        stated=scenario.no_deal is not None,
+        no_deal=no_deal,
+        horizon=horizon,
+        discount=discount,
+        yearly_cost=yearly_cost,
+        red_min=red_min,
+        red_max=red_max,
+        proposal_ids=proposal_ids,
+        proposals=proposals,
     )

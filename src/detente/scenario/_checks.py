@@ -4,73 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from ..errors import did_you_mean
-from ._guarantees import check_guarantees
-from ._schema import Quantity, Scale, Scenario
+from ._deal_checks import check_deal
+from ._guarantee_checks import check_guarantees
+from ._problems import Path, RawProblem, duplicates, fmt, quantity_problems
+from ._schema import Scale, Scenario
 
 __all__ = ["RawProblem", "check_scenario"]
-
-Path = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class RawProblem:
-    """A problem located by its raw path (turned into a display path and a line later)."""
-
-    code: str
-    path: Path
-    message: str
-    given: Any = None
-    expected: str | None = None
-
-
-def _fmt(v: float) -> str:
-    return f"{v:g}"
-
-
-def _quantity(
-    q: Quantity, path: Path, what: str, *, lo: float | None, hi: float | None, sources: set[str]
-) -> Iterator[RawProblem]:
-    if not q.finite:
-        bad = next(v for v in (q.low, q.mode, q.high) if not math.isfinite(v))
-        yield RawProblem(
-            "not_finite", path, f"{what} must be a finite number; got {bad}", bad, "finite"
-        )
-        return
-    if not q.low <= q.mode <= q.high:
-        yield RawProblem(
-            "bad_range",
-            path,
-            f"{what} range must satisfy low ≤ mode ≤ high; got low={_fmt(q.low)}, "
-            f"mode={_fmt(q.mode)}, high={_fmt(q.high)}",
-            (q.low, q.mode, q.high),
-            "low ≤ mode ≤ high",
-        )
-    for v in {q.low, q.mode, q.high}:
-        if (lo is not None and v < lo) or (hi is not None and v > hi):
-            bounds = (
-                f"between {_fmt(lo)} and {_fmt(hi)}"
-                if lo is not None and hi is not None
-                else f"at least {_fmt(lo)}"
-                if lo is not None
-                else f"at most {_fmt(hi if hi is not None else 0)}"
-            )
-            yield RawProblem(
-                "out_of_range", path, f"{what} must lie {bounds}; got {_fmt(v)}", v, bounds
-            )
-            break
-    for ref in q.source:
-        if ref not in sources:
-            yield RawProblem(
-                "unknown_source",
-                path,
-                f"source '{ref}' is not in the scenario's sources{did_you_mean(ref, sources)}",
-                ref,
-                "a source id",
-            )
 
 
 def _scale(scale: Scale, path: Path) -> Iterator[RawProblem]:
@@ -80,8 +21,8 @@ def _scale(scale: Scale, path: Path) -> Iterator[RawProblem]:
         yield RawProblem(
             "bad_scale",
             path,
-            f"the low end must be below the high end; got min={_fmt(scale.min)}, "
-            f"max={_fmt(scale.max)}",
+            f"the low end must be below the high end; got min={fmt(scale.min)}, "
+            f"max={fmt(scale.max)}",
             (scale.min, scale.max),
             "min < max",
         )
@@ -91,20 +32,10 @@ def _scale(scale: Scale, path: Path) -> Iterator[RawProblem]:
                 yield RawProblem(
                     "out_of_range",
                     (*path, "anchors", k),
-                    f"anchor '{anchor.label}' at {_fmt(anchor.value)} lies outside the scale "
-                    f"{_fmt(scale.min)}–{_fmt(scale.max)}",
+                    f"anchor '{anchor.label}' at {fmt(anchor.value)} lies outside the scale "
+                    f"{fmt(scale.min)}–{fmt(scale.max)}",
                     anchor.value,
                 )
-
-
-def _duplicates(ids: list[str], path: str, what: str) -> Iterator[RawProblem]:
-    seen: set[str] = set()
-    for k, ident in enumerate(ids):
-        if ident in seen:
-            yield RawProblem(
-                "duplicate_id", (path, k), f"{what} id '{ident}' is used more than once", ident
-            )
-        seen.add(ident)
 
 
 def check_scenario(s: Scenario) -> list[RawProblem]:
@@ -116,9 +47,9 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
         problems.append(RawProblem("empty", ("issues",), "the scenario has no issues"))
     if not s.actors:
         problems.append(RawProblem("empty", ("actors",), "the scenario has no actors"))
-    add(_duplicates([x.id for x in s.sources], "sources", "source"))
-    add(_duplicates([x.id for x in s.issues], "issues", "issue"))
-    add(_duplicates([x.id for x in s.actors], "actors", "actor"))
+    add(duplicates([x.id for x in s.sources], "sources", "source"))
+    add(duplicates([x.id for x in s.issues], "issues", "issue"))
+    add(duplicates([x.id for x in s.actors], "actors", "actor"))
 
     scales: dict[str, Scale | None] = {}
     for k, issue in enumerate(s.issues):
@@ -130,7 +61,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
         if issue.status_quo is not None:
             lo, hi = (issue.scale.min, issue.scale.max) if sound else (None, None)
             add(
-                _quantity(
+                quantity_problems(
                     issue.status_quo,
                     (*path, "status_quo"),
                     "status quo",
@@ -145,7 +76,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
         path = ("actors", k)
         if actor.capability is not None:
             add(
-                _quantity(
+                quantity_problems(
                     actor.capability,
                     (*path, "capability"),
                     "capability",
@@ -180,12 +111,12 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
             scale = scales[issue_id]
             lo, hi = (scale.min, scale.max) if scale else (None, None)
             add(
-                _quantity(
+                quantity_problems(
                     stance.position, (*ipath, "position"), "position", lo=lo, hi=hi, sources=sources
                 )
             )
             add(
-                _quantity(
+                quantity_problems(
                     stance.salience,
                     (*ipath, "salience"),
                     "salience",
@@ -196,7 +127,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
             )
             if stance.capability is not None:
                 add(
-                    _quantity(
+                    quantity_problems(
                         stance.capability,
                         (*ipath, "capability"),
                         "capability",
@@ -218,7 +149,7 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                 )
             if stance.walk_away is not None:
                 add(
-                    _quantity(
+                    quantity_problems(
                         stance.walk_away,
                         (*ipath, "walk_away"),
                         "walk-away position",
@@ -236,5 +167,6 @@ def check_scenario(s: Scenario) -> list[RawProblem]:
                     f"no actor has a position on issue '{issue.id}'",
                 )
             )
-    problems.extend(check_guarantees(s))
+    problems.extend(check_guarantees(s, scales))
+    problems.extend(check_deal(s, scales))
     return problems

@@ -45,7 +45,7 @@ class Locator:
 
 
 # Fields whose values map free keys (issue ids, model names) rather than field names.
-_KEYED = {"issues", "model_parameters"}
+_KEYED = {"issues", "model_parameters", "red_lines", "yearly_cost", "issue_value"}
 
 
 def display_path(raw: Any, path: Path) -> str:

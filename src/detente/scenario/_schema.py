@@ -9,14 +9,17 @@ calling these classes directly, so that both checks run.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
+from pydantic import BaseModel, Field
+
+from ._deal_schema import Condition, NoDeal, Proposal, RedLine
+from ._guarantees import GuaranteePackage
+from ._quantity import STRICT as _STRICT
+from ._quantity import Quantity
 
 if TYPE_CHECKING:
     from ._arrays import ScenarioArrays
-    from ._guarantees import GuaranteePackage
 
 __all__ = [
     "Actor",
@@ -28,77 +31,6 @@ __all__ = [
     "Scenario",
     "Source",
 ]
-
-_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Quantity(BaseModel):
-    """A number that may be uncertain, with where it comes from.
-
-    Written as a bare number (``95``), as ``{value: 95, source: S16, note: ...}``, or as a
-    triangular range ``{low: 25, mode: 30, high: 50, source: S16}``. ``source`` is one source id
-    or a list of them. A point value has ``low == mode == high``.
-    """
-
-    model_config = _STRICT
-
-    low: float
-    mode: float
-    high: float
-    source: tuple[str, ...] = ()
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _accept_short_forms(cls, data: Any) -> Any:
-        if isinstance(data, bool):
-            raise ValueError("expected a number or {low, mode, high}; got a true/false value")
-        if isinstance(data, int | float):
-            return {"low": data, "mode": data, "high": data}
-        if isinstance(data, str):
-            try:
-                number = float(data)
-            except ValueError:
-                raise ValueError(f"expected a number; got '{data}'") from None
-            return {"low": number, "mode": number, "high": number}
-        if isinstance(data, dict):
-            data = dict(data)
-            if isinstance(data.get("source"), str):
-                data["source"] = (data["source"],)
-            if "value" in data:
-                if any(k in data for k in ("low", "mode", "high")):
-                    raise ValueError("give either 'value' or 'low'/'mode'/'high', not both")
-                value = data.pop("value")
-                data.update(low=value, mode=value, high=value)
-            elif "mode" in data:
-                data.setdefault("low", data["mode"])
-                data.setdefault("high", data["mode"])
-        return data
-
-    @property
-    def is_uncertain(self) -> bool:
-        return self.low != self.high
-
-    @property
-    def finite(self) -> bool:
-        return all(math.isfinite(v) for v in (self.low, self.mode, self.high))
-
-    @model_serializer(mode="plain")
-    def _compact(self) -> Any:
-        extra: dict[str, Any] = {}
-        if self.source:
-            extra["source"] = self.source[0] if len(self.source) == 1 else list(self.source)
-        if self.note:
-            extra["note"] = self.note
-        if self.is_uncertain or self.mode != self.low:
-            return {"low": self.low, "mode": self.mode, "high": self.high, **extra}
-        if extra:
-            return {"value": self.mode, **extra}
-        return self.mode
-
-    @classmethod
-    def point(cls, value: float, source: str | None = None) -> Quantity:
-        return cls(low=value, mode=value, high=value, source=(source,) if source else ())
 
 
 class Source(BaseModel):
@@ -195,7 +127,9 @@ class Scenario(BaseModel):
     """A negotiation: who takes part, over what, where each stands, and where numbers come from.
 
     ``model_parameters`` maps a model name to default parameter values for this scenario (explicit
-    arguments to :func:`detente.forecast` take precedence).
+    arguments to :func:`detente.forecast` take precedence). ``guarantees``, ``no_deal``,
+    ``red_lines``, ``conditions`` and ``proposals`` are the optional sections of the deal question
+    (``docs/deal.md``, ``docs/guarantees.md``).
     """
 
     model_config = _STRICT
@@ -209,6 +143,10 @@ class Scenario(BaseModel):
     actors: tuple[Actor, ...]
     model_parameters: dict[str, dict[str, Any]] = {}
     guarantees: tuple[GuaranteePackage, ...] = ()
+    no_deal: NoDeal | None = None
+    red_lines: dict[str, dict[str, RedLine]] = {}
+    conditions: tuple[Condition, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
 
     @property
     def issue_ids(self) -> list[str]:

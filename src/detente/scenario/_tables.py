@@ -18,6 +18,14 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from ..errors import Problem, ScenarioError, did_you_mean
+from ._deal_sheets import (
+    RED_LINE_COLUMNS,
+    Sections,
+    read_deal_sheets,
+    red_line_cells,
+    red_lines_from_rows,
+    write_deal_sheets,
+)
 from ._parse import Locator, Path, parse_scenario
 from ._schema import Quantity, Scenario
 
@@ -26,7 +34,7 @@ __all__ = ["read_csv", "read_xlsx", "write_flat_csv", "write_long_csv", "write_x
 _FLAT = ["actor", "capability", "position", "salience"]
 _LONG = ["actor", "issue", "capability", "position", "salience"]
 _RANGED = ["position", "salience", "capability"]
-_OPTIONAL = ["name", *(f"{f}_{end}" for f in _RANGED for end in ("low", "high"))]
+_OPTIONAL = ["name", *(f"{f}_{end}" for f in _RANGED for end in ("low", "high")), *RED_LINE_COLUMNS]
 _ISSUE_COLUMNS = ["id", "name", "description", "scale_min", "scale_max", "unit", "status_quo"]
 _ACTOR_COLUMNS = ["id", "name", "description", "capability", "veto"]
 
@@ -95,6 +103,7 @@ def _rows_to_scenario(
     file: str | None,
     issues_meta: list[dict[str, Any]] | None = None,
     actors_meta: list[dict[str, Any]] | None = None,
+    deal: Sections | None = None,
 ) -> Scenario:
     """Long-layout rows (row number, cells) to a checked scenario."""
     long = "issue" in header
@@ -185,6 +194,9 @@ def _rows_to_scenario(
             meta = by_id.get(actor["id"], {})
             actor.update({k: v for k, v in meta.items() if k != "id"})
     raw = {"id": scenario_id, "title": scenario_id, "issues": issues, "actors": actor_list}
+    for part in (red_lines_from_rows(rows, file=file), deal):  # deal spec sections (_deal_sheets)
+        if part is not None:
+            part.merge_into(raw, lines, columns)
     return parse_scenario(raw, locator=Locator(file=file, lines=lines, columns=columns))
 
 
@@ -241,6 +253,7 @@ def _long_rows(scenario: Scenario) -> tuple[list[str], list[dict[str, Any]]]:
             row.update(_stance_cells(stance.capability or actor.capability, "capability"))
             row.update(_stance_cells(stance.position, "position"))
             row.update(_stance_cells(stance.salience, "salience"))
+            row.update(red_line_cells(scenario, actor.id, issue.id))
             rows.append(row)
     extra = [c for c in _OPTIONAL if any(c in r for r in rows)]
     return [*_LONG, *extra], rows
@@ -324,6 +337,7 @@ def read_xlsx(path: FsPath, *, file: str | None = None, scenario_id: str = "scen
         ah, arows = table("actors")
         _check_sheet(ah, _ACTOR_COLUMNS, file, "actors")
         actors_meta = [_actor_from_row(r, file, n) for n, r in arows]
+    deal = read_deal_sheets(table, sheets, file=file)
     workbook.close()
     return _rows_to_scenario(
         header,
@@ -332,6 +346,7 @@ def read_xlsx(path: FsPath, *, file: str | None = None, scenario_id: str = "scen
         file=file,
         issues_meta=issues_meta,
         actors_meta=actors_meta,
+        deal=deal,
     )
 
 
@@ -402,6 +417,7 @@ def write_xlsx(scenario: Scenario, path: FsPath) -> None:
     positions = workbook.create_sheet("positions", 0)
     del workbook[workbook.sheetnames[1]]
     header, rows = _long_rows(scenario)
+    header = [h for h in header if h not in RED_LINE_COLUMNS]  # in their own sheet
     positions.append(header)
     for row in rows:
         positions.append([_cell(row.get(h, "")) for h in header])
@@ -425,6 +441,7 @@ def write_xlsx(scenario: Scenario, path: FsPath) -> None:
     for actor in scenario.actors:
         cap = actor.capability.mode if actor.capability is not None else None
         actors.append([actor.id, actor.name, actor.description or None, cap, actor.veto])
+    write_deal_sheets(workbook, scenario)
     workbook.save(path)
 
 
