@@ -30,7 +30,14 @@ from .errors import ModelError
 from .models import Forecast
 from .scenario import Scenario
 
-__all__ = ["Intervals", "calibration", "calibration_path", "intervals", "intervals_from_draws"]
+__all__ = [
+    "Intervals",
+    "calibration",
+    "calibration_path",
+    "intervals",
+    "intervals_from_draws",
+    "p_above_middle",
+]
 
 Float = NDArray[np.float64]
 Kind = Literal["calibrated", "inputs only"]
@@ -150,3 +157,19 @@ def intervals(
         levels=levels,
         path=path,
     )
+
+
+def p_above_middle(model: str, draws: Float, scenario: Scenario, issue_ids: Sequence[str]) -> Float:
+    """P(outcome above the middle of each issue's scale) under ``model``'s calibrated predictive
+    distribution (draws + DEU error), ``float[D]``; draws ``float[B, D]`` on the issue scales.
+
+    Ties at the middle count half, so a forecast at the middle with a symmetric error is 0.5.
+    """
+    issues = [scenario.issue(i) for i in issue_ids]
+    lo_end = np.array([i.scale.min for i in issues])
+    span = np.array([i.scale.max - i.scale.min for i in issues])
+    internal = 100.0 * (np.asarray(draws, dtype=np.float64) - lo_end) / span
+    atoms = _atoms(calibration(), model)
+    total = np.clip(internal[:, None, :] + atoms[None, :, None], 0.0, 100.0)
+    above = (total > 50.0).mean(axis=(0, 1)) + 0.5 * (total == 50.0).mean(axis=(0, 1))
+    return np.asarray(above, dtype=np.float64)
