@@ -32,7 +32,13 @@ from ._deu import DeuData, load_deu
 from ._run import ModelChoice, run_model
 from ._search import fold_of_proposal
 
-__all__ = ["ENSEMBLE", "calibrate", "ensemble_weights", "weighted_ensemble"]
+__all__ = [
+    "ENSEMBLE",
+    "calibrate",
+    "calibration_markdown",
+    "ensemble_weights",
+    "weighted_ensemble",
+]
 
 Float = NDArray[np.float64]
 ENSEMBLE = "ensemble"
@@ -116,7 +122,7 @@ def calibrate(
             "data": source.name,
             "data_sha256": digest,
             "issues": deu.n_scored_issues,
-            "proposals": len(set(deu.proposals)),
+            "proposals": len({p for p, out in zip(deu.proposals, y, strict=True) if out == out}),
             "date": dt.datetime.now(dt.UTC).date().isoformat(),
             "package_version": __version__,
             "folds": folds,
@@ -131,3 +137,32 @@ def calibrate(
         "models": out_models,
         ENSEMBLE: ensemble,
     }
+
+
+def calibration_markdown(doc: dict[str, Any]) -> str:
+    """The generated section of docs/backtest.md: each model's out-of-sample record."""
+    prov = doc["provenance"]
+    lines = [
+        f"Regenerate with `{prov['command']} --doc docs/backtest.md` ({prov['issues']} issues, "
+        f"{prov['proposals']} proposals, `{prov['data']}`, {prov['folds']}-fold CV grouped by "
+        f"proposal, seed {prov['seed']}; fitted {prov['date']}, package "
+        f"{prov['package_version']}).",
+        "",
+        "| model | n | MAE | coverage 50% | 80% | 95% | width 50% | 80% | 95% "
+        "| interval score 80% |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    weights = doc[ENSEMBLE]["weights"]
+    records = [*doc["models"].items(), (f"**{ENSEMBLE}**", doc[ENSEMBLE])]
+    for name, r in records:
+        cal = r["out_of_sample"]
+        if cal is None:
+            continue
+        cov, width = cal["coverage"], cal["width"]
+        label = f"`{name}` ({weights[name]:.0%})" if name in weights else name
+        lines.append(
+            f"| {label} | {r['n']} | {r['mae']:.2f} | {cov['0.5']:.2f} | {cov['0.8']:.2f} | "
+            f"{cov['0.95']:.2f} | {width['0.5']:.0f} | {width['0.8']:.0f} | {width['0.95']:.0f} | "
+            f"{cal['interval_score']['0.8']:.1f} |"
+        )
+    return "\n".join(lines)

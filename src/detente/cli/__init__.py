@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (each registers its commands)
     _brief,
     _calibrate,
     _deal,
+    _fair,
     _forecast,
     _ktab,
     _serve,

@@ -10,8 +10,9 @@ import typer
 
 from .._intervals import calibration_path
 from ..backtest import ENSEMBLE, calibrate
+from ..backtest._calibrate import calibration_markdown
 from ._app import console, err_console, handle_errors
-from ._backtest import DataOpt, backtest_app
+from ._backtest import DataOpt, _write_doc, backtest_app
 
 
 @backtest_app.command("calibrate")
@@ -24,6 +25,10 @@ def calibrate_command(
             "--output", "-o", help="Where to write (default: the package's calibration.json)."
         ),
     ] = None,
+    doc_path: Annotated[
+        Path | None,
+        typer.Option("--doc", help="Rewrite the 'calibration' section of this Markdown file."),
+    ] = None,
 ) -> None:
     """Fit each model's error distribution and the ensemble weights on the DEU data.
 
@@ -34,6 +39,8 @@ def calibrate_command(
     target = output or calibration_path()
     target.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     err_console.print(f"wrote {target}")
+    if doc_path is not None:
+        _write_doc(doc_path, "calibration", calibration_markdown(doc))
     for name, record in [*doc["models"].items(), (ENSEMBLE, doc[ENSEMBLE])]:
         cal = record["out_of_sample"]
         cover = (
