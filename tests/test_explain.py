@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 import detente
-from detente._explain import contributions, convergence, disagreement, label
+from detente._explain import (
+    contributions,
+    convergence,
+    disagreement,
+    events_in_words,
+    label,
+    nash_terms,
+)
 from detente.scenario import load_scenario
 
 
@@ -62,4 +69,22 @@ def test_disagreement_names_both_ends_and_skips_the_status_quo() -> None:
     assert (
         np.isfinite(len(disagreement("X", {"a": 1.0}, {})))
         and disagreement("X", {"a": 1.0}, {}) == ""
+    )
+
+
+def test_eum_and_exchange_events_are_told_in_words() -> None:
+    s = load_scenario("ukraine-2026")
+    eum = events_in_words(detente.forecast(s, "eum"))
+    assert len(eum) == 3 and all(" moved on " in line and " after a " in line for line in eum)
+    trades = events_in_words(detente.forecast(s, "exchange"), top=1)
+    assert trades[0].startswith("round 1: russia gave way on GUAR (90 → 45) and ukraine on CRIM")
+    assert events_in_words(detente.forecast(s, "compromise")) == []
+
+
+def test_nash_terms_name_players_and_disagreement_point() -> None:
+    s = load_scenario("ukraine-2026")
+    veto = nash_terms(detente.forecast(s, "nash", players="veto"), s)
+    assert veto.startswith("nash[veto] bargains among 3 actors (Ukraine, Russia, United States)")
+    assert veto.endswith(
+        "the status quo (TERR 40, CRIM 30, ZNPP 90, GUAR 60, ARMY 0, NATO 30, SANC 10)"
     )

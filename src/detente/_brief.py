@@ -7,7 +7,7 @@ its calibrated intervals (:func:`detente.compare`), the deal check with each gua
 estimative words, ranges, and the sources. :mod:`detente.report` renders it (HTML, PDF).
 
 >>> b = brief("emission-standards-1994")
->>> b.bottom_line.startswith("Where the talks land:")
+>>> b.bottom_line.startswith("The skill-weighted forecast puts the talks at lag")
 True
 """
 

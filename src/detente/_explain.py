@@ -6,7 +6,7 @@ model settled, each actor's pull on a weighted average, and why models disagree 
 >>> c = convergence(fc)
 >>> c.words("NATO")
 'did not settle by round 10 (the cap)'
->>> label(detente.forecast("emission-standards-1994", "nash"))
+>>> label(detente.forecast("ukraine-2026", "nash"))
 'nash[all]'
 """
 
@@ -23,7 +23,15 @@ from .models import Forecast
 from .models.baselines import actor_weights
 from .scenario import Scenario
 
-__all__ = ["Convergence", "contributions", "convergence", "disagreement", "label"]
+__all__ = [
+    "Convergence",
+    "contributions",
+    "convergence",
+    "disagreement",
+    "events_in_words",
+    "label",
+    "nash_terms",
+]
 
 Float = NDArray[np.float64]
 # A position change below this share of the issue's scale counts as no movement.
@@ -168,3 +176,47 @@ def disagreement(
     if spread < 5:
         return f"{issue}: the models agree within {spread:.{digits}f} points."
     return f"{issue}: {spread:.{digits}f} points apart — {end(hi_name)} vs {end(lo_name)}."
+
+
+def events_in_words(forecast: Forecast, *, top: int = 3) -> list[str]:
+    """The largest moves of a run (first draw) in words: ``eum`` challenges that moved an actor,
+    ``exchange`` trades; [] for models that record no such events."""
+    if not forecast.events:
+        return []
+    e = forecast.events_frame()
+    e = e[e["draw"] == 0]
+    if forecast.model == "eum":
+        moves = e[e["position_to"] != e["position_from"]].copy()
+        moves["size"] = (moves["position_to"] - moves["position_from"]).abs()
+        rows = moves.sort_values("size", ascending=False, kind="stable").head(top)
+        return [
+            f"round {r.round}: {r.actor} moved on {r.issue} from {r.position_from:.0f} to "
+            f"{r.position_to:.0f} after a {r.offer} with {r.counterpart}"
+            for r in rows.itertuples()
+        ]
+    if forecast.model == "exchange":
+        rows = e.sort_values("gain", ascending=False, kind="stable").head(top)
+        return [
+            f"round {r.round}: {r.actor_i} gave way on {r.issue_supplied_i} ({r.from_i:.0f} → "
+            f"{r.to_i:.0f}) and {r.actor_j} on {r.issue_supplied_j} ({r.from_j:.0f} → "
+            f"{r.to_j:.0f}), a trade worth {r.gain:.2f} to each"
+            for r in rows.itertuples()
+        ]
+    return []
+
+
+def nash_terms(forecast: Forecast, scenario: Scenario) -> str:
+    """Who the Nash bargaining solution bargains among and from which disagreement point."""
+    if forecast.model != "nash":
+        return ""
+    # The model marks non-players with a NaN gain (extras["gains"], float[B, N]).
+    gains = np.asarray(forecast.extras["gains"])[0]
+    names = {a.id: a.name for a in scenario.actors}
+    chosen = [names[a] for a, g in zip(forecast.actor_ids, gains, strict=True) if np.isfinite(g)]
+    sq = ", ".join(
+        f"{i.id} {i.status_quo.mode:g}" for i in scenario.issues if i.status_quo is not None
+    )
+    return (
+        f"{label(forecast)} bargains among {len(chosen)} actors ({', '.join(chosen)}) from the "
+        f"disagreement point, the status quo ({sq})"
+    )

@@ -36,6 +36,7 @@ __all__ = [
     "calibration_path",
     "intervals",
     "intervals_from_draws",
+    "issue_interval",
     "p_above_middle",
 ]
 
@@ -173,3 +174,19 @@ def p_above_middle(model: str, draws: Float, scenario: Scenario, issue_ids: Sequ
     total = np.clip(internal[:, None, :] + atoms[None, :, None], 0.0, 100.0)
     above = (total > 50.0).mean(axis=(0, 1)) + 0.5 * (total == 50.0).mean(axis=(0, 1))
     return np.asarray(above, dtype=np.float64)
+
+
+def issue_interval(
+    model: str, draws: Float, low_end: float, high_end: float, level: float = 0.8
+) -> tuple[float, float] | None:
+    """One issue's calibrated interval from its draws ``float[B]`` on the scale
+    ``[low_end, high_end]``; None when ``model`` has no calibration (e.g. a reference
+    forecaster), so a table can leave the cell empty."""
+    doc = calibration()
+    if model != "ensemble" and model not in doc["models"]:
+        return None
+    span = high_end - low_end
+    internal = 100.0 * (np.asarray(draws, dtype=np.float64).reshape(-1, 1) - low_end) / span
+    lo, hi = predictive_interval(internal, _atoms(doc, model), level)
+    ends = sorted((float(lo[0]) * span / 100.0 + low_end, float(hi[0]) * span / 100.0 + low_end))
+    return ends[0], ends[1]

@@ -13,6 +13,7 @@ from rich.table import Table
 from .. import models as model_registry
 from .._compare import Comparison
 from .._compare import compare as compare_models
+from .._explain import convergence, events_in_words, nash_terms
 from .._forecast import as_scenario
 from .._forecast import forecast as run_forecast
 from .._intervals import Intervals, intervals
@@ -94,8 +95,21 @@ def forecast(
         print_json({**result.to_json(), "intervals": intervals_json})
         return
     _print_forecast(result, s, calibrated, inputs)
+    _print_explanation(result, s)
     if events:
         _print_events(result)
+
+
+def _print_explanation(result: Any, s: Scenario) -> None:
+    """Convergence and the largest moves for dynamic models; players for nash."""
+    settled = convergence(result, s)
+    if settled is not None:
+        for issue in result.issue_ids:
+            console.print(f"{issue}: {settled.words(issue)}")
+        for line in events_in_words(result):
+            console.print(f"  {escape(line)}")
+    if terms := nash_terms(result, s):
+        console.print(escape(terms))
 
 
 def _print_forecast(result: Any, s: Scenario, calibrated: Intervals, inputs: Intervals) -> None:
