@@ -135,8 +135,9 @@ def outcome_table(
         _words(float(v), list(info.loc[i, "anchors"]) if i in info.index else [])
         for v, i in zip(table.forecast, table.issue, strict=True)
     ]
+    ends = {str(r["issue"]): (float(r["min"]), float(r["max"])) for r in issues.to_dict("records")}
     bounds = [
-        _calibrated(outcome, info, i, m if m is not None else model)
+        _calibrated(outcome, ends, i, m if m is not None else model)
         for i, m in zip(
             table.issue,
             table["model"] if "model" in table.columns else [None] * len(table),
@@ -151,19 +152,15 @@ def outcome_table(
 
 
 def _calibrated(
-    outcome: pd.DataFrame, info: pd.DataFrame, issue: str, model: str | None
+    outcome: pd.DataFrame, ends: dict[str, tuple[float, float]], issue: str, model: str | None
 ) -> tuple[float, float]:
     """The calibrated 80% interval of one issue's draws (NaN when not calibrated)."""
-    if model is None or issue not in info.index:
+    if model is None or issue not in ends:
         return (np.nan, np.nan)
     rows = outcome[outcome.issue == issue]
     if "model" in outcome.columns:
         rows = rows[rows.model == model]
+    low, high = ends[issue]
     # Shipped calibration (a data file, not a model run): see detente._intervals.
-    found = issue_interval(
-        str(model),
-        rows.outcome.to_numpy(),
-        float(info.loc[issue, "min"]),
-        float(info.loc[issue, "max"]),
-    )
+    found = issue_interval(str(model), rows.outcome.to_numpy(), low, high)
     return found if found is not None else (np.nan, np.nan)
