@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import models
+from ..errors import ModelError
 from ..models import jsonable
 from ._conformal import conformal_cv, residual_atoms
 from ._deu import DeuData, load_deu
@@ -42,6 +43,8 @@ __all__ = [
 
 Float = NDArray[np.float64]
 ENSEMBLE = "ensemble"
+# Below this the out-of-sample check has too few issues per fold to mean anything.
+MIN_ISSUES = 40
 METHOD = (
     "split conformal on signed errors (outcome − forecast, 0–100 points), kept as 100 "
     "quantiles; predictive interval = quantiles of (Monte Carlo draws + error), clipped to the "
@@ -101,6 +104,11 @@ def calibrate(
 ) -> dict[str, Any]:
     """The calibration document (the JSON shipped as ``detente/data/calibration.json``)."""
     deu = data if isinstance(data, DeuData) else load_deu(data)
+    if deu.n_scored_issues < MIN_ISSUES:
+        raise ModelError(
+            f"calibration needs at least {MIN_ISSUES} scored issues; got "
+            f"{deu.n_scored_issues} in {deu.source}"
+        )
     y = deu.outcome
     fold = fold_of_proposal(deu.proposals, folds, seed)
     forecasts = {name: _outcome_forecasts(deu, name) for name in models.names()}
