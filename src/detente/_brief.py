@@ -18,7 +18,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from ._compare import compare
+from ._compare import Comparison, compare
 from ._explain import contributions
 from ._forecast import as_scenario
 from ._intervals import calibration, p_above_middle
@@ -84,8 +84,7 @@ class Brief:
         return asdict(self)
 
 
-def _issue_lines(s: Scenario) -> tuple[tuple[IssueLine, ...], list[str]]:
-    c = compare(s)
+def _issue_lines(s: Scenario, c: Comparison) -> tuple[tuple[IssueLine, ...], list[str]]:
     ens = c.ensemble
     above = p_above_middle(ENSEMBLE, ens.outcome, s, ens.issue_ids) if ens is not None else None
     lines = []
@@ -134,9 +133,11 @@ def _packages(s: Scenario, seed: int, guarantee_draws: int) -> tuple[PackageLine
     return tuple(out)
 
 
-def _levers(s: Scenario, top: int = 3) -> tuple[str, ...]:
+def _levers(s: Scenario, c: Comparison, top: int = 3) -> tuple[str, ...]:
     """The stances that pull the weighted average hardest (exact pulls, compromise)."""
-    pulls = contributions(compare(s, ["compromise"]).forecasts["compromise"], s)
+    if "compromise" not in c.forecasts:
+        return ()
+    pulls = contributions(c.forecasts["compromise"], s)
     ranked = sorted(
         ((abs(v), issue, actor, v) for issue, row in pulls.items() for actor, v in row.items()),
         reverse=True,
@@ -186,7 +187,8 @@ def _package_judgement(p: PackageLine) -> str:
 def brief(scenario: Scenario | str | Path, *, seed: int = 0, guarantee_draws: int = 2000) -> Brief:
     """The one-page brief of a scenario (see the module docstring)."""
     s = as_scenario(scenario)
-    issues, weights = _issue_lines(s)
+    comparison = compare(s)
+    issues, weights = _issue_lines(s, comparison)
     packages = _packages(s, seed, guarantee_draws)
     judgements = [
         # Only issues the calibrated distribution leans on: "roughly even chance" says nothing.
@@ -219,7 +221,7 @@ def brief(scenario: Scenario | str | Path, *, seed: int = 0, guarantee_draws: in
         tuple(judgements),
         issues,
         packages,
-        _levers(s),
+        _levers(s, comparison),
         sources,
         method,
     )

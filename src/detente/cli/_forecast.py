@@ -16,7 +16,7 @@ from .._compare import compare as compare_models
 from .._explain import convergence, events_in_words, nash_terms
 from .._forecast import as_scenario
 from .._forecast import forecast as run_forecast
-from .._intervals import Intervals, intervals
+from .._intervals import Intervals, calibration, intervals
 from ..errors import ModelError
 from ..scenario import Scenario, builtin_names, load_scenario
 from ._app import app, console, handle_errors, print_json
@@ -88,10 +88,14 @@ def forecast(
             params["until_stable"] = until_stable
     result = run_forecast(scenario, model, draws=draws, seed=seed, **params)
     s = as_scenario(scenario)
-    calibrated = intervals(result, s)
+    # A model registered after the last `detente backtest calibrate` has no calibration yet.
+    calibrated = intervals(result, s) if result.model in calibration()["models"] else None
     inputs = intervals(result, s, calibrated=False)
     if as_json:
-        intervals_json = {"calibrated": calibrated.to_json(), "inputs_only": inputs.to_json()}
+        intervals_json = {
+            "calibrated": None if calibrated is None else calibrated.to_json(),
+            "inputs_only": inputs.to_json(),
+        }
         print_json({**result.to_json(), "intervals": intervals_json})
         return
     _print_forecast(result, s, calibrated, inputs)
@@ -112,7 +116,9 @@ def _print_explanation(result: Any, s: Scenario) -> None:
         console.print(escape(terms))
 
 
-def _print_forecast(result: Any, s: Scenario, calibrated: Intervals, inputs: Intervals) -> None:
+def _print_forecast(
+    result: Any, s: Scenario, calibrated: Intervals | None, inputs: Intervals
+) -> None:
     table = Table(title=f"{result.model} forecast — {s.title}")
     table.add_column("issue")
     table.add_column("forecast", justify="right")
@@ -123,18 +129,24 @@ def _print_forecast(result: Any, s: Scenario, calibrated: Intervals, inputs: Int
     for issue_id, value in result.outcomes.items():
         issue = s.issue(issue_id)
         unit = f" {issue.scale.unit}" if issue.scale.unit else ""
-        low, high = calibrated.interval(issue_id)
-        row = [issue.name, f"{value:.4g}{unit}", f"{low:.4g} – {high:.4g}"]
+        row = [issue.name, f"{value:.4g}{unit}", "–"]
+        if calibrated is not None:
+            row[2] = "{:.4g} – {:.4g}".format(*calibrated.interval(issue_id))
         if result.draws > 1:
             row.append("{:.4g} – {:.4g}".format(*inputs.interval(issue_id)))
         row.append(issue.scale.words(value) or "")
         table.add_row(*row)
     console.print(table)
     console.print(
-        "[dim]calibrated = this model's error on real outcomes (DEU backtest) added to the "
-        "forecast"
+        "[dim]calibrated = this model's error on real outcomes (DEU backtest, at its default "
+        "parameters) added to the forecast"
         + (", inputs only = the spread of the draws alone" if result.draws > 1 else "")
-        + "; see docs/backtest.md.[/]"
+        + "; see docs/backtest.md"
+        + (
+            f". '{result.model}' has no calibration yet: run `detente backtest calibrate`.[/]"
+            if calibrated is None
+            else ".[/]"
+        )
     )
     if result.rounds is not None:
         rounds = result.rounds
