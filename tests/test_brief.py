@@ -59,3 +59,35 @@ def test_brief_json_carries_judgements_in_estimative_words() -> None:
     data = json.loads(result.stdout)
     assert set(data) >= {"bottom_line", "judgements", "issues", "packages", "levers", "sources"}
     assert data["issues"][0]["issue"] == "lag"
+
+
+def test_deal_viability_rows_become_package_lines_and_a_viable_column() -> None:
+    # The deal check's viability rows (accept, then keep) when it carries them.
+    from detente._brief import viability_lines
+
+    row = {
+        "package": "paris",
+        "name": "Paris package",
+        "p_accept": 0.8,
+        "p_kept": 0.5,
+        "p_viable": 0.4,
+        "range": [0.2, 0.6],
+        "blockers": ["russia"],
+    }
+    (line,) = viability_lines({"viability": [row]})
+    assert (line.p_deal, line.p_deterrence, line.p_viable) == (0.8, 0.5, 0.4)
+    data = detente.brief("emission-standards-1994").to_json()
+    data["packages"] = [
+        {
+            "package": line.package,
+            "name": line.name,
+            "p_deal": line.p_deal,
+            "p_deterrence": line.p_deterrence,
+            "deterrence_range": list(line.deterrence_range),
+            "blockers": list(line.blockers),
+            "p_viable": line.p_viable,
+        }
+    ]
+    page = brief_html(data)
+    assert "<th>P(viable)</th>" in page and "P(viable) across variants" in page
+    assert viability_lines({}) == ()

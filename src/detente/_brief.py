@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from statistics import median
@@ -30,8 +31,9 @@ from .scenario import Scenario
 
 __all__ = ["Brief", "IssueLine", "PackageLine", "brief"]
 
-# Sources listed on the page (the rest are counted): the page must stay one A4 sheet.
+# Sources and "what it takes" lines listed on the page: it must stay one A4 sheet.
 SOURCES = 3
+TAKES = 3
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class PackageLine:
     p_deterrence: float
     deterrence_range: tuple[float, float]
     blockers: tuple[str, ...]
+    p_viable: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,33 @@ def _issue_lines(s: Scenario, c: Comparison) -> tuple[tuple[IssueLine, ...], lis
     return tuple(lines), [f"{c.label(k)} {w:.0%}" for k, w in weights.items()]
 
 
+def viability_lines(deal: Mapping[str, Any]) -> tuple[PackageLine, ...]:
+    """Package lines from the deal check's ``viability`` rows, when it has them: P(accept) by
+    every veto player, P(kept) through the deterrence model, P(viable) = both, and the range of
+    P(viable) across the structural variants.
+
+    >>> row = {"package": "p", "name": "P", "p_accept": 0.9, "p_kept": 0.5, "p_viable": 0.45,
+    ...        "range": [0.3, 0.6], "blockers": ["a"]}
+    >>> viability_lines({"viability": [row]})[0].p_viable
+    0.45
+    """
+    return tuple(
+        PackageLine(
+            str(r["package"]),
+            str(r["name"]),
+            float(r["p_accept"]),
+            float(r["p_kept"]),
+            (float(r["range"][0]), float(r["range"][1])),
+            tuple(str(b) for b in r.get("blockers", ())),
+            float(r["p_viable"]),
+        )
+        for r in deal.get("viability", ())
+    )
+
+
 def _packages(s: Scenario, seed: int, guarantee_draws: int) -> tuple[PackageLine, ...]:
+    """Package lines from one deal check and one deterrence assessment per package (for a
+    deal check without ``viability`` rows)."""
     out = []
     for p in s.guarantees:
         g = assess_guarantees(s, p.id, seed=seed).to_json()
@@ -178,9 +207,12 @@ def _bottom_line(issues: tuple[IssueLine, ...], packages: tuple[PackageLine, ...
 
 def _package_judgement(p: PackageLine) -> str:
     deal = "not assessed" if p.p_deal is None else f"{words(p.p_deal)} ({p.p_deal:.2f})"
+    viable = (
+        "" if p.p_viable is None else f"; signed and kept — {words(p.p_viable)} ({p.p_viable:.2f})"
+    )
     return (
         f"{p.name}: a deal — {deal}; deterrence holding — {words(p.p_deterrence)} "
-        f"({p.p_deterrence:.2f})."
+        f"({p.p_deterrence:.2f}){viable}."
     )
 
 
@@ -189,7 +221,10 @@ def brief(scenario: Scenario | str | Path, *, seed: int = 0, guarantee_draws: in
     s = as_scenario(scenario)
     comparison = compare(s)
     issues, weights = _issue_lines(s, comparison)
-    packages = _packages(s, seed, guarantee_draws)
+    # The deal question is asked of guarantee packages; a case without them has none.
+    deal = check_deal(s, seed=seed, top=1).to_json() if s.guarantees else {}
+    packages = viability_lines(deal) or _packages(s, seed, guarantee_draws)
+    takes = tuple(str(lever["text"]) for lever in deal.get("what_it_takes", ()))[:TAKES]
     judgements = [
         # Only issues the calibrated distribution leans on: "roughly even chance" says nothing.
         *(
@@ -221,7 +256,7 @@ def brief(scenario: Scenario | str | Path, *, seed: int = 0, guarantee_draws: in
         tuple(judgements),
         issues,
         packages,
-        _levers(s, comparison),
+        takes + _levers(s, comparison),
         sources,
         method,
     )

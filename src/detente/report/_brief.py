@@ -82,17 +82,21 @@ def brief_html(data: Mapping[str, Any]) -> str:
     what would change the call, method and sources."""
     why = [r["why"] for r in data["issues"] if r["why"]]
     packages = data["packages"]
+    viable = any(p.get("p_viable") is not None for p in packages)
     deal_rows = "".join(
         f"<tr><td>{escape(p['name'])}</td>"
         f"<td class='n'>{'–' if p['p_deal'] is None else format(p['p_deal'], '.2f')}</td>"
         f"<td class='n'>{p['p_deterrence']:.2f}</td>"
-        f"<td class='n'>{p['deterrence_range'][0]:.2f}–{p['deterrence_range'][1]:.2f}</td>"
+        + (f"<td class='n'>{p['p_viable']:.2f}</td>" if viable else "")
+        + f"<td class='n'>{p['deterrence_range'][0]:.2f}–{p['deterrence_range'][1]:.2f}</td>"
         f"<td>{escape(', '.join(p['blockers']) or '–')}</td></tr>"
         for p in packages
     )
+    spread = "P(viable) across variants" if viable else "P(deterrence) across priors"
     deal = (
         "<table><tr><th>guarantee package</th><th>P(deal)</th><th>P(deterrence)</th>"
-        f"<th>across priors</th><th>blocks the deal</th></tr>{deal_rows}</table>"
+        + ("<th>P(viable)</th>" if viable else "")
+        + f"<th>{spread}</th><th>blocks the deal</th></tr>{deal_rows}</table>"
         if packages
         else "<p>The scenario has no guarantee packages.</p>"
     )
