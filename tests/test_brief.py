@@ -20,7 +20,7 @@ def test_brief_of_a_case_without_guarantees_is_about_where_talks_land() -> None:
     b = detente.brief("emission-standards-1994")
     assert b.packages == ()
     # lag is in years (0–12): the page speaks in the issue's own scale.
-    assert b.bottom_line.startswith("The skill-weighted forecast puts the talks at lag 7.47 ")
+    assert b.bottom_line.startswith("The skill-weighted forecast puts the talks at lag 7.5 ")
     assert "the typical 80% range spans 80% of the scale" in b.bottom_line
     (line,) = b.issues
     assert line.low <= line.ensemble <= line.high

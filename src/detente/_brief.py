@@ -32,7 +32,7 @@ from .scenario import Scenario
 __all__ = ["Brief", "IssueLine", "PackageLine", "brief"]
 
 # Sources and "what it takes" lines listed on the page: it must stay one A4 sheet.
-SOURCES = 3
+SOURCES = 2
 TAKES = 3
 
 
@@ -179,9 +179,15 @@ def _levers(s: Scenario, c: Comparison, top: int = 3) -> tuple[str, ...]:
     )
 
 
+def _fmt(value: float, line: IssueLine) -> str:
+    """A value with the decimals its scale warrants: whole points on a wide scale (0–100),
+    one decimal on a narrow one (0–12 years)."""
+    return f"{value:.0f}" if abs(line.scale_max - line.scale_min) >= 20 else f"{value:.1f}"
+
+
 def _bottom_line(issues: tuple[IssueLine, ...], packages: tuple[PackageLine, ...]) -> str:
     width = median((line.high - line.low) / abs(line.scale_max - line.scale_min) for line in issues)
-    centre = ", ".join(f"{line.issue} {line.ensemble:.3g}" for line in issues)
+    centre = ", ".join(f"{line.issue} {_fmt(line.ensemble, line)}" for line in issues)
     parts = [
         f"The skill-weighted forecast puts the talks at {centre} (each on its issue's scale), "
         f"but models miss real outcomes widely: the typical 80% range spans {width:.0%} of the "
@@ -229,7 +235,8 @@ def brief(scenario: Scenario | str | Path, *, seed: int = 0, guarantee_draws: in
         # Only issues the calibrated distribution leans on: "roughly even chance" says nothing.
         *(
             f"{line.issue} ends above mid-scale: {words(line.p_above_middle)} "
-            f"({line.p_above_middle:.2f}; 80% range {line.low:.3g}–{line.high:.3g})."
+            f"({line.p_above_middle:.2f}; 80% range {_fmt(line.low, line)}–"
+            f"{_fmt(line.high, line)})."
             for line in issues
             if abs(line.p_above_middle - 0.5) > 0.05
         ),

@@ -13,11 +13,11 @@ from typing import Any
 __all__ = ["brief_html"]
 
 _CSS = """
-@page { size: A4; margin: 10mm 12mm; }
+@page { size: A4; margin: 8mm 12mm; }
 body { font-family: Georgia, 'DejaVu Serif', serif; font-size: 8.8pt; line-height: 1.22;
        color: #000; margin: 0; }
 h1 { font-size: 14pt; margin: 0 0 1mm; }
-h2 { font-size: 10pt; margin: 2.2mm 0 0.8mm; border-bottom: 0.6pt solid #000; }
+h2 { font-size: 10pt; margin: 1.8mm 0 0.6mm; border-bottom: 0.6pt solid #000; }
 .meta { font-size: 8pt; margin-bottom: 2mm; }
 .bottom { border: 1.2pt solid #000; padding: 1.5mm 2.5mm; font-size: 9.6pt; }
 ul { margin: 0; padding-left: 5mm; }
@@ -56,6 +56,12 @@ def _pct(row: Mapping[str, Any], key: str) -> float:
     return 100.0 * (float(row[key]) - low) / (high - low)
 
 
+def _num(row: Mapping[str, Any], key: str) -> str:
+    """Whole points on a wide scale (0–100), one decimal on a narrow one (0–12 years)."""
+    wide = abs(float(row["scale_max"]) - float(row["scale_min"])) >= 20
+    return f"{float(row[key]):.0f}" if wide else f"{float(row[key]):.1f}"
+
+
 def _issues(rows: list[Mapping[str, Any]]) -> str:
     head = (
         "<tr><th>issue</th><th>ensemble</th><th>80% range</th><th></th>"
@@ -63,10 +69,10 @@ def _issues(rows: list[Mapping[str, Any]]) -> str:
     )
     body = "".join(
         f"<tr><td><b>{escape(r['issue'])}</b> {escape(_short(r['name'], 40))}</td>"
-        f"<td class='n'>{r['ensemble']:.3g}</td>"
-        f"<td class='n'>{r['low']:.3g}–{r['high']:.3g}</td>"
+        f"<td class='n'>{_num(r, 'ensemble')}</td>"
+        f"<td class='n'>{_num(r, 'low')}–{_num(r, 'high')}</td>"
         f"<td>{_bar(*(_pct(r, k) for k in ('low', 'high', 'ensemble')))}</td>"
-        f"<td class='n'>{r['models_low']:.3g}–{r['models_high']:.3g}</td>"
+        f"<td class='n'>{_num(r, 'models_low')}–{_num(r, 'models_high')}</td>"
         f"<td class='small'>{escape(_short(r['anchor']))}</td></tr>"
         for r in rows
     )
