@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import pypdf
@@ -61,8 +62,26 @@ def test_brief_json_carries_judgements_in_estimative_words() -> None:
     assert data["issues"][0]["issue"] == "lag"
 
 
-def test_deal_viability_rows_become_package_lines_and_a_viable_column() -> None:
-    # The deal check's viability rows (accept, then keep) when it carries them.
+def test_package_lines_are_the_deal_checks_viability_rows() -> None:
+    # The rows as check_deal emits them (accept, then keep), read field by field.
+    from detente._brief import viability_lines
+
+    deal = detente.check_deal("ukraine-2026", draws=20, seed=3, top=1).to_json()
+    lines = viability_lines(deal)
+    assert [line.package for line in lines] == [r["package"] for r in deal["viability"]]
+    for line, row in zip(lines, deal["viability"], strict=True):
+        assert (line.p_accept, line.p_kept, line.p_viable) == (
+            row["p_accept"],
+            row["p_kept"],
+            row["p_viable"],
+        )
+        assert list(line.viable_range) == row["range"]
+        assert line.blockers == row["blockers"]
+        assert line.words == row["words"]
+    assert viability_lines({}) == ()
+
+
+def test_deal_table_shows_each_package_with_signed_kept_and_viable() -> None:
     from detente._brief import viability_lines
 
     row = {
@@ -70,24 +89,16 @@ def test_deal_viability_rows_become_package_lines_and_a_viable_column() -> None:
         "name": "Paris package",
         "p_accept": 0.8,
         "p_kept": 0.5,
+        "p_kept_over": "accepted draws",
         "p_viable": 0.4,
         "range": [0.2, 0.6],
-        "blockers": ["russia"],
+        "words": "unlikely to likely (0.20–0.60)",
+        "blockers": {"russia": 0.15},
     }
-    (line,) = viability_lines({"viability": [row]})
-    assert (line.p_deal, line.p_deterrence, line.p_viable) == (0.8, 0.5, 0.4)
     data = detente.brief("emission-standards-1994").to_json()
-    data["packages"] = [
-        {
-            "package": line.package,
-            "name": line.name,
-            "p_deal": line.p_deal,
-            "p_deterrence": line.p_deterrence,
-            "deterrence_range": list(line.deterrence_range),
-            "blockers": list(line.blockers),
-            "p_viable": line.p_viable,
-        }
-    ]
+    (line,) = viability_lines({"viability": [row]})
+    data["packages"] = [asdict(line)]
     page = brief_html(data)
-    assert "<th>P(viable)</th>" in page and "P(viable) across variants" in page
-    assert viability_lines({}) == ()
+    assert "<th>P(viable)</th>" in page
+    assert "<td>Paris package</td><td class='n'>0.80</td><td class='n'>0.50</td>" in page
+    assert "<td class='n'>0.40</td><td class='n'>0.20–0.60</td><td>russia 15%</td>" in page

@@ -1,10 +1,10 @@
 """The one-page brief: the bottom line first, then the judgements that carry it.
 
 ``brief(scenario)`` runs what the page needs — every model with the skill-weighted ensemble and
-its calibrated intervals (:func:`detente.compare`), the deal check with each guarantee package
-(:func:`detente.check_deal`) and the deterrence assessment of each package
-(:func:`detente.assess_guarantees`) — and keeps only what an analyst reads: sentences with
-estimative words, ranges, and the sources. :mod:`detente.report` renders it (HTML, PDF).
+its calibrated intervals (:func:`detente.compare`) and the deal check's viability row per
+guarantee package (:func:`detente.check_deal`: would the veto players sign, would it be kept) —
+and keeps only what an analyst reads: sentences with estimative words, ranges, and the sources.
+:mod:`detente.report` renders it (HTML, PDF).
 
 >>> b = brief("emission-standards-1994")
 >>> b.bottom_line.startswith("The skill-weighted forecast puts the talks at lag")
@@ -26,7 +26,6 @@ from ._intervals import calibration, p_above_middle
 from .backtest import ENSEMBLE
 from .deal import check_deal
 from .estimative import words
-from .guarantees import assess_guarantees
 from .scenario import Scenario
 
 __all__ = ["Brief", "IssueLine", "PackageLine", "brief"]
@@ -34,6 +33,10 @@ __all__ = ["Brief", "IssueLine", "PackageLine", "brief"]
 # Sources and "what it takes" lines listed on the page: it must stay one A4 sheet.
 SOURCES = 2
 TAKES = 3
+# Draws of the deal check: enough for P(accept), P(kept) and P(viable) to two decimals' worth of
+# meaning (a standard error of at most 0.035), few enough to print the page in well under a
+# minute (ukraine-2026's four packages take about 20 s).
+DEAL_DRAWS = 200
 
 
 @dataclass(frozen=True)
@@ -57,15 +60,20 @@ class IssueLine:
 
 @dataclass(frozen=True)
 class PackageLine:
-    """One guarantee package: is there a deal under it, and does deterrence hold."""
+    """One guarantee package, as the deal check's viability row has it: would every veto player
+    sign (``p_accept``), would the deal be kept (``p_kept``, over the draws ``p_kept_over``
+    names), both (``p_viable``), the range of P(viable) across the structural variants with its
+    estimative words, and who blocks (share of draws by veto player)."""
 
     package: str
     name: str
-    p_deal: float | None
-    p_deterrence: float
-    deterrence_range: tuple[float, float]
-    blockers: tuple[str, ...]
-    p_viable: float | None = None
+    p_accept: float
+    p_kept: float
+    p_kept_over: str
+    p_viable: float
+    viable_range: tuple[float, float]
+    words: str
+    blockers: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -118,12 +126,11 @@ def _issue_lines(s: Scenario, c: Comparison) -> tuple[tuple[IssueLine, ...], lis
 
 
 def viability_lines(deal: Mapping[str, Any]) -> tuple[PackageLine, ...]:
-    """Package lines from the deal check's ``viability`` rows, when it has them: P(accept) by
-    every veto player, P(kept) through the deterrence model, P(viable) = both, and the range of
-    P(viable) across the structural variants.
+    """Package lines from the deal check's ``viability`` rows (``check_deal(...).to_json()``).
 
     >>> row = {"package": "p", "name": "P", "p_accept": 0.9, "p_kept": 0.5, "p_viable": 0.45,
-    ...        "range": [0.3, 0.6], "blockers": ["a"]}
+    ...        "p_kept_over": "accepted draws", "range": [0.3, 0.6],
+    ...        "words": "unlikely to likely (0.30–0.60)", "blockers": {"a": 0.1}}
     >>> viability_lines({"viability": [row]})[0].p_viable
     0.45
     """
@@ -133,33 +140,14 @@ def viability_lines(deal: Mapping[str, Any]) -> tuple[PackageLine, ...]:
             str(r["name"]),
             float(r["p_accept"]),
             float(r["p_kept"]),
-            (float(r["range"][0]), float(r["range"][1])),
-            tuple(str(b) for b in r.get("blockers", ())),
+            str(r["p_kept_over"]),
             float(r["p_viable"]),
+            (float(r["range"][0]), float(r["range"][1])),
+            str(r["words"]),
+            {str(a): float(share) for a, share in r["blockers"].items()},
         )
         for r in deal.get("viability", ())
     )
-
-
-def _packages(s: Scenario, seed: int, guarantee_draws: int) -> tuple[PackageLine, ...]:
-    """Package lines from one deal check and one deterrence assessment per package (for a
-    deal check without ``viability`` rows)."""
-    out = []
-    for p in s.guarantees:
-        g = assess_guarantees(s, p.id, seed=seed).to_json()
-        deal = check_deal(s, package=p.id, seed=seed, guarantee_draws=guarantee_draws, top=1)
-        d = deal.to_json()
-        out.append(
-            PackageLine(
-                p.id,
-                p.name,
-                d.get("p_deal"),
-                float(g["p_deterrence"]),
-                (float(g["range"][0]), float(g["range"][1])),
-                tuple(b["actor"] for b in d.get("blockers", [])),
-            )
-        )
-    return tuple(out)
 
 
 def _levers(s: Scenario, c: Comparison, top: int = 3) -> tuple[str, ...]:
@@ -194,42 +182,51 @@ def _bottom_line(issues: tuple[IssueLine, ...], packages: tuple[PackageLine, ...
         "scale."
     ]
     if packages:
-        dealing = [p.name for p in packages if p.p_deal is not None and p.p_deal >= 0.5]
-        blocked = [p.name for p in packages if p.p_deal is not None and p.p_deal < 0.5]
-        if dealing:
-            parts.append(f"A deal every veto player accepts exists under {'; '.join(dealing)}")
-            parts[-1] += f", not under {'; '.join(blocked)}." if blocked else "."
-        else:
-            parts.append("No guarantee package yields a deal every veto player accepts.")
-        best = max(packages, key=lambda p: p.p_deterrence)
-        rest = max((p.p_deterrence for p in packages if p is not best), default=0.0)
-        parts.append(
-            f"Deterrence of a renewed attack holding is {words(best.p_deterrence)} "
-            f"({best.p_deterrence:.2f}) only under {best.name}; under the others it is at most "
-            f"{words(rest)} ({rest:.2f})."
-        )
+        parts += _deal_line(packages)
     return " ".join(parts)
 
 
+def _deal_line(packages: tuple[PackageLine, ...]) -> list[str]:
+    """Would they sign, and would it be kept: the two steps of the deal check, by package."""
+    signed = [p.name for p in packages if p.p_accept >= 0.5]
+    if signed:
+        sign = f"Every veto player would sign under {'; '.join(signed)}."
+    else:
+        top = max(packages, key=lambda p: p.p_accept)
+        shares: dict[str, float] = {}
+        for p in packages:
+            for actor, share in p.blockers.items():
+                shares[actor] = max(shares.get(actor, 0.0), share)
+        who = ", ".join(sorted(shares, key=lambda a: -shares[a])) or "no single veto player"
+        sign = (
+            f"No guarantee package is likely to be signed: the chance that every veto player "
+            f"accepts is at best {top.p_accept:.2f} ({words(top.p_accept)}); {who} block."
+        )
+    kept = max(packages, key=lambda p: p.p_kept)
+    rest = [p.p_kept for p in packages if p is not kept]
+    keep = f"Keeping a signed deal: {words(kept.p_kept)} ({kept.p_kept:.2f}) under {kept.name}"
+    keep += f"; at most {max(rest):.2f} ({words(max(rest))}) under the others." if rest else "."
+    return [sign, keep]
+
+
 def _package_judgement(p: PackageLine) -> str:
-    deal = "not assessed" if p.p_deal is None else f"{words(p.p_deal)} ({p.p_deal:.2f})"
-    viable = (
-        "" if p.p_viable is None else f"; signed and kept — {words(p.p_viable)} ({p.p_viable:.2f})"
-    )
+    # With no accepted draw, P(kept) is over all draws: what would happen if it were signed.
+    kept = "kept" if p.p_kept_over == "accepted draws" else "kept if signed"
     return (
-        f"{p.name}: a deal — {deal}; deterrence holding — {words(p.p_deterrence)} "
-        f"({p.p_deterrence:.2f}){viable}."
+        f"{p.name}: signed — {words(p.p_accept)} ({p.p_accept:.2f}); {kept} — "
+        f"{words(p.p_kept)} ({p.p_kept:.2f}); both — {words(p.p_viable)} ({p.p_viable:.2f})."
     )
 
 
-def brief(scenario: Scenario | str | Path, *, seed: int = 0, guarantee_draws: int = 2000) -> Brief:
-    """The one-page brief of a scenario (see the module docstring)."""
+def brief(scenario: Scenario | str | Path, *, seed: int = 0, draws: int = DEAL_DRAWS) -> Brief:
+    """The one-page brief of a scenario (see the module docstring); ``draws`` and ``seed`` are
+    the deal check's."""
     s = as_scenario(scenario)
     comparison = compare(s)
     issues, weights = _issue_lines(s, comparison)
     # The deal question is asked of guarantee packages; a case without them has none.
-    deal = check_deal(s, seed=seed, top=1).to_json() if s.guarantees else {}
-    packages = viability_lines(deal) or _packages(s, seed, guarantee_draws)
+    deal = check_deal(s, draws=draws, seed=seed, top=1).to_json() if s.guarantees else {}
+    packages = viability_lines(deal)
     takes = tuple(str(lever["text"]) for lever in deal.get("what_it_takes", ()))[:TAKES]
     judgements = [
         # Only issues the calibrated distribution leans on: "roughly even chance" says nothing.
@@ -240,7 +237,8 @@ def brief(scenario: Scenario | str | Path, *, seed: int = 0, guarantee_draws: in
             for line in issues
             if abs(line.p_above_middle - 0.5) > 0.05
         ),
-        *(_package_judgement(p) for p in packages),
+        # The deal check's headline package only: the table shows every package.
+        *(_package_judgement(p) for p in packages if p.package == deal["headline_package"]),
     ]
     doc = calibration()
     prov, held = doc["provenance"], doc["ensemble"]["out_of_sample"]["coverage"]["0.8"]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from .._brief import DEAL_DRAWS
 from .._brief import brief as make_brief
 from ..report import brief_html, html_to_pdf
 from ._app import app, console, err_console, handle_errors, print_json
@@ -24,12 +25,15 @@ def brief(
     pdf: Annotated[
         Path | None, typer.Option("--pdf", help="Print the brief to PDF here (needs Chromium).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the deal and guarantee draws.")] = 0,
+    draws: Annotated[
+        int, typer.Option(min=1, help="Monte Carlo draws of the deal check.")
+    ] = DEAL_DRAWS,
+    seed: Annotated[int, typer.Option(help="Seed of the deal check's draws.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the brief as JSON.")] = False,
 ) -> None:
     """One page: the bottom line, key judgements in estimative words with calibrated ranges,
     where the talks land, whether a deal exists and holds, what would change the call."""
-    result = make_brief(scenario, seed=seed)
+    result = make_brief(scenario, seed=seed, draws=draws)
     if as_json:
         print_json(result.to_json())
         return

@@ -73,7 +73,7 @@ def _issues(rows: list[Mapping[str, Any]]) -> str:
         f"<td class='n'>{_num(r, 'low')}–{_num(r, 'high')}</td>"
         f"<td>{_bar(*(_pct(r, k) for k in ('low', 'high', 'ensemble')))}</td>"
         f"<td class='n'>{_num(r, 'models_low')}–{_num(r, 'models_high')}</td>"
-        f"<td class='small'>{escape(_short(r['anchor']))}</td></tr>"
+        f"<td class='small'>{escape(_short(r['anchor'], 75))}</td></tr>"
         for r in rows
     )
     return f"<table>{head}{body}</table>"
@@ -83,26 +83,29 @@ def _list(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
 
 
+def _blockers(shares: Mapping[str, float]) -> str:
+    return ", ".join(f"{a} {v:.0%}" for a, v in shares.items()) or "–"
+
+
 def brief_html(data: Mapping[str, Any]) -> str:
     """The brief page: bottom line, key judgements, where the talks land, deal and guarantees,
     what would change the call, method and sources."""
     why = [r["why"] for r in data["issues"] if r["why"]]
     packages = data["packages"]
-    viable = any(p.get("p_viable") is not None for p in packages)
     deal_rows = "".join(
         f"<tr><td>{escape(p['name'])}</td>"
-        f"<td class='n'>{'–' if p['p_deal'] is None else format(p['p_deal'], '.2f')}</td>"
-        f"<td class='n'>{p['p_deterrence']:.2f}</td>"
-        + (f"<td class='n'>{p['p_viable']:.2f}</td>" if viable else "")
-        + f"<td class='n'>{p['deterrence_range'][0]:.2f}–{p['deterrence_range'][1]:.2f}</td>"
-        f"<td>{escape(', '.join(p['blockers']) or '–')}</td></tr>"
+        f"<td class='n'>{p['p_accept']:.2f}</td>"
+        f"<td class='n'>{p['p_kept']:.2f}</td>"
+        f"<td class='n'>{p['p_viable']:.2f}</td>"
+        f"<td class='n'>{p['viable_range'][0]:.2f}–{p['viable_range'][1]:.2f}</td>"
+        f"<td>{escape(_blockers(p['blockers']))}</td></tr>"
         for p in packages
     )
-    spread = "P(viable) across variants" if viable else "P(deterrence) across priors"
     deal = (
-        "<table><tr><th>guarantee package</th><th>P(deal)</th><th>P(deterrence)</th>"
-        + ("<th>P(viable)</th>" if viable else "")
-        + f"<th>{spread}</th><th>blocks the deal</th></tr>{deal_rows}</table>"
+        "<table><tr><th>guarantee package</th><th>P(signed)</th><th>P(kept)</th>"
+        "<th>P(viable)</th><th>variants</th><th>blocks (share of draws)</th></tr>"
+        f"{deal_rows}</table><div class='small'>P(viable) = signed and kept; variants: its "
+        "range across the structural variants of the deal check.</div>"
         if packages
         else "<p>The scenario has no guarantee packages.</p>"
     )
