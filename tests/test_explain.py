@@ -14,6 +14,7 @@ from detente._explain import (
     label,
     nash_terms,
 )
+from detente._inputs import ROUND_CAP, to_stability
 from detente.scenario import load_scenario
 
 
@@ -88,3 +89,31 @@ def test_nash_terms_name_players_and_disagreement_point() -> None:
     assert veto.endswith(
         "the status quo (TERR 40, CRIM 30, ZNPP 90, GUAR 60, ARMY 0, NATO 30, SANC 10)"
     )
+
+
+@pytest.mark.parametrize("model", ["eum", "exchange"])
+def test_running_to_stability_gives_the_fixed_run_to_the_cap(model: str) -> None:
+    # A draw stops at a round in which nobody moves; running on would repeat that round, so
+    # the answer is the full fixed run's.
+    s = load_scenario("ukraine-2026")
+    params = to_stability(s, model)
+    assert params == {"rounds": ROUND_CAP, "until_stable": 0.0}
+    settled = detente.forecast(s, model, **params)
+    fixed = detente.forecast(s, model, rounds=ROUND_CAP)
+    assert settled.outcomes == pytest.approx(fixed.outcomes, abs=1e-9)
+
+
+def test_compare_runs_dynamic_models_to_stability_and_reports_the_cap() -> None:
+    c = detente.compare("ukraine-2026", ["eum", "smp"])
+    eum = c.convergence["eum"]
+    assert (eum.rounds_run, eum.cap) == (ROUND_CAP, ROUND_CAP)
+    assert eum.words("NATO") == f"did not settle by round {ROUND_CAP} (the cap)"
+    assert eum.words("CRIM") == "settled by round 1"
+    assert c.forecasts["smp"].params_dict()["until_stable"] is None  # KTAB's own stop rule
+
+
+def test_a_scenario_that_sets_its_rounds_keeps_them() -> None:
+    s = load_scenario("ukraine-2026")
+    s = s.model_copy(update={"model_parameters": {"eum": {"rounds": 4}}})
+    assert to_stability(s, "eum") == {}
+    assert detente.compare(s, ["eum"]).convergence["eum"].cap == 4

@@ -13,7 +13,7 @@ from . import models
 from ._ensemble import Ensemble, ensemble
 from ._explain import Convergence, convergence, disagreement, label
 from ._forecast import forecast
-from ._inputs import as_scenario
+from ._inputs import as_scenario, to_stability
 from ._intervals import Intervals, calibration, intervals
 from .errors import ModelError
 from .models import Forecast
@@ -97,7 +97,7 @@ def compare(
     skipped: dict[str, str] = {}
     for done, name in enumerate(chosen, start=1):
         try:
-            out[name] = forecast(s, name, draws=draws, seed=seed)
+            out[name] = forecast(s, name, draws=draws, seed=seed, **to_stability(s, name))
         except ModelError as exc:
             if model_names:
                 raise

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import models
+from .._inputs import to_stability
 from ..errors import ModelError
 from ..models import jsonable
 from ._conformal import conformal_cv, residual_atoms
@@ -55,7 +56,9 @@ METHOD = (
 def _outcome_forecasts(data: DeuData, name: str) -> Float:
     """The forecast a model reports (its ``outcome``), ``float[D]``, NaN where it refuses."""
     spec = dataclasses.replace(models.get(name), dynamic=False)
-    return run_model(data, ModelChoice(name, {}, spec=spec)).forecasts[name]
+    # The parameters compare and forecast run the model with (eum, exchange: to stability).
+    choice = ModelChoice(name, to_stability(None, name), spec=spec)
+    return run_model(data, choice).forecasts[choice.label]
 
 
 def ensemble_weights(mse: dict[str, float]) -> dict[str, float]:
@@ -138,7 +141,9 @@ def calibrate(
             "method": METHOD,
             "command": "detente backtest calibrate",
             "model_params": {
-                name: jsonable(dataclasses.asdict(models.get(name).make_params()))
+                name: jsonable(
+                    dataclasses.asdict(models.get(name).make_params(**to_stability(None, name)))
+                )
                 for name in models.names()
             },
         },

@@ -15,7 +15,7 @@ from .._compare import Comparison
 from .._compare import compare as compare_models
 from .._explain import convergence, events_in_words, nash_terms
 from .._forecast import forecast as run_forecast
-from .._inputs import as_scenario
+from .._inputs import as_scenario, to_stability
 from .._intervals import Intervals, calibration, intervals
 from ..errors import ModelError
 from ..scenario import Scenario, builtin_names, load_scenario
@@ -53,7 +53,13 @@ def forecast(
     model: Annotated[
         str, typer.Option("--model", "-m", help="Model name (see `detente models`).")
     ] = "compromise",
-    rounds: Annotated[int | None, typer.Option(help="Rounds to run (dynamic models only).")] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option(
+            help="Rounds to run (dynamic models only; default for eum and exchange: until "
+            "nothing moves, at most 100)."
+        ),
+    ] = None,
     until_stable: Annotated[
         float | None,
         typer.Option(
@@ -86,8 +92,10 @@ def forecast(
             params["rounds"] = rounds
         if until_stable is not None:
             params["until_stable"] = until_stable
-    result = run_forecast(scenario, model, draws=draws, seed=seed, **params)
     s = as_scenario(scenario)
+    if "rounds" not in params and "until_stable" not in params:
+        params = {**to_stability(s, model), **params}
+    result = run_forecast(s, model, draws=draws, seed=seed, **params)
     # A model registered after the last `detente backtest calibrate` has no calibration yet.
     calibrated = intervals(result, s) if result.model in calibration()["models"] else None
     inputs = intervals(result, s, calibrated=False)
@@ -162,7 +170,10 @@ def _print_forecast(
         mean = np.median(rounds.mean, axis=0)
         median = np.median(rounds.median, axis=0)
         digits = 6 if both else 2
-        for r in range(mean.shape[0]):
+        for r in _shown_rounds(mean.shape[0]):
+            if r < 0:
+                per_round.add_row("…", *["…"] * (len(per_round.columns) - 1))
+                continue
             cells = [str(r)]
             for j in range(len(result.issue_ids)):
                 if both:
@@ -170,6 +181,20 @@ def _print_forecast(
                 cells.append(f"{median[r, j]:.{digits}f}")
             per_round.add_row(*cells)
         console.print(per_round)
+
+
+def _shown_rounds(n: int, head: int = 11, tail: int = 5) -> list[int]:
+    """Rows of the per-round table: every round of a short run; of a long one (a run to the
+    100-round cap) the first ``head`` and the last ``tail``, -1 marking the gap (--json has all).
+
+    >>> _shown_rounds(4)
+    [0, 1, 2, 3]
+    >>> _shown_rounds(101)[-7:]
+    [10, -1, 96, 97, 98, 99, 100]
+    """
+    if n <= head + tail + 1:
+        return list(range(n))
+    return [*range(head), -1, *range(n - tail, n)]
 
 
 def _print_events(result: Any) -> None:
