@@ -34,6 +34,7 @@ __all__ = [
     "Intervals",
     "calibration",
     "calibration_path",
+    "forecast_json",
     "intervals",
     "intervals_from_draws",
     "issue_interval",
@@ -158,6 +159,20 @@ def intervals(
         levels=levels,
         path=path,
     )
+
+
+def forecast_json(forecast: Forecast, scenario: Scenario) -> dict[str, Any]:
+    """A forecast's JSON with its calibrated intervals (None for a model registered after the
+    last calibration) and its inputs-only ones: ``detente forecast --json`` and the service's
+    forecast run give this one shape."""
+    known = forecast.model in calibration()["models"]
+    return {
+        **forecast.to_json(),
+        "intervals": {
+            "calibrated": intervals(forecast, scenario).to_json() if known else None,
+            "inputs_only": intervals(forecast, scenario, calibrated=False).to_json(),
+        },
+    }
 
 
 def p_above_middle(model: str, draws: Float, scenario: Scenario, issue_ids: Sequence[str]) -> Float:

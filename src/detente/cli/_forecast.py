@@ -16,7 +16,7 @@ from .._compare import compare as compare_models
 from .._explain import convergence, events_in_words, nash_terms
 from .._forecast import forecast as run_forecast
 from .._inputs import as_scenario, to_stability
-from .._intervals import Intervals, calibration, intervals
+from .._intervals import Intervals, calibration, forecast_json, intervals
 from ..errors import ModelError
 from ..scenario import Scenario, builtin_names, load_scenario
 from ._app import app, console, handle_errors, print_json
@@ -97,15 +97,12 @@ def forecast(
         params = {**to_stability(s, model), **params}
     result = run_forecast(s, model, draws=draws, seed=seed, **params)
     # A model registered after the last `detente backtest calibrate` has no calibration yet.
+    if as_json:
+        print_json(forecast_json(result, s))
+        return
+    # A model registered after the last `detente backtest calibrate` has no calibration yet.
     calibrated = intervals(result, s) if result.model in calibration()["models"] else None
     inputs = intervals(result, s, calibrated=False)
-    if as_json:
-        intervals_json = {
-            "calibrated": None if calibrated is None else calibrated.to_json(),
-            "inputs_only": inputs.to_json(),
-        }
-        print_json({**result.to_json(), "intervals": intervals_json})
-        return
     _print_forecast(result, s, calibrated, inputs)
     _print_explanation(result, s)
     if events:
