@@ -51,6 +51,8 @@ def test_ukraine_brief_pdf_is_one_a4_page_that_opens_with_the_bottom_line(tmp_pa
         < text.index("Where the talks land")
     )
     assert "Paris package plus a US backstop" in text
+    # The bottom line carries the deal check's two steps: signing, then keeping.
+    assert "likely to be signed" in text and "Keeping a signed deal" in text
     assert "Bottom line." in html.read_text(encoding="utf-8")
 
 

@@ -173,7 +173,9 @@ def _fmt(value: float, line: IssueLine) -> str:
     return f"{value:.0f}" if abs(line.scale_max - line.scale_min) >= 20 else f"{value:.1f}"
 
 
-def _bottom_line(issues: tuple[IssueLine, ...], packages: tuple[PackageLine, ...]) -> str:
+def _bottom_line(
+    issues: tuple[IssueLine, ...], packages: tuple[PackageLine, ...], names: Mapping[str, str]
+) -> str:
     width = median((line.high - line.low) / abs(line.scale_max - line.scale_min) for line in issues)
     centre = ", ".join(f"{line.issue} {_fmt(line.ensemble, line)}" for line in issues)
     parts = [
@@ -182,12 +184,13 @@ def _bottom_line(issues: tuple[IssueLine, ...], packages: tuple[PackageLine, ...
         "scale."
     ]
     if packages:
-        parts += _deal_line(packages)
+        parts += _deal_line(packages, names)
     return " ".join(parts)
 
 
-def _deal_line(packages: tuple[PackageLine, ...]) -> list[str]:
-    """Would they sign, and would it be kept: the two steps of the deal check, by package."""
+def _deal_line(packages: tuple[PackageLine, ...], names: Mapping[str, str]) -> list[str]:
+    """Would they sign, and would it be kept: the two steps of the deal check, by package
+    (``names``: actor id → name)."""
     signed = [p.name for p in packages if p.p_accept >= 0.5]
     if signed:
         sign = f"Every veto player would sign under {'; '.join(signed)}."
@@ -197,7 +200,8 @@ def _deal_line(packages: tuple[PackageLine, ...]) -> list[str]:
         for p in packages:
             for actor, share in p.blockers.items():
                 shares[actor] = max(shares.get(actor, 0.0), share)
-        who = ", ".join(sorted(shares, key=lambda a: -shares[a])) or "no single veto player"
+        ranked = sorted(shares, key=lambda a: -shares[a])
+        who = " and ".join(names.get(a, a) for a in ranked) or "no single veto player"
         sign = (
             f"No guarantee package is likely to be signed: the chance that every veto player "
             f"accepts is at best {top.p_accept:.2f} ({words(top.p_accept)}); {who} block."
@@ -257,7 +261,7 @@ def brief(scenario: Scenario | str | Path, *, seed: int = 0, draws: int = DEAL_D
         s.id,
         s.title,
         str(s.as_of or ""),
-        _bottom_line(issues, packages),
+        _bottom_line(issues, packages, {a.id: a.name for a in s.actors}),
         tuple(judgements),
         issues,
         packages,
