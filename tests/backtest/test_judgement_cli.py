@@ -46,4 +46,11 @@ def test_fair_test_reports_every_candidate_against_compromise(tmp_path: Path) ->
     assert rows["snap near-binary issues"]["cv_mae"] == pytest.approx(27.42, abs=0.005)
     assert rows["½ compromise + ½ exchange"]["cv_mae"] == pytest.approx(25.26, abs=0.005)
     assert all(r["mde"] > 0 for r in rows.values())
+    # Each candidate's held-out forecasts with calibrated intervals: they cover as promised.
+    for row in rows.values():
+        assert 0.75 <= row["calibration"]["coverage"]["0.8"] <= 0.85
+        assert 0.45 <= row["calibration"]["coverage"]["0.5"] <= 0.55
+    assert rows["½ compromise + ½ exchange"]["calibration"]["interval_score"]["0.8"] == (
+        pytest.approx(105.8, abs=0.05)
+    )
     assert "Regenerate with `detente backtest fair`" in doc.read_text(encoding="utf-8")

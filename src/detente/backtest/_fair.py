@@ -16,6 +16,9 @@ Tuned candidates are scored by 10-fold CV grouped by proposal, and the three tog
 nested search (candidate and grid point chosen on training folds only). Each is compared with
 compromise by the paired bootstrap by proposal; the minimum detectable effect (80% power, 5%
 two-sided) is 2.8 × the bootstrap standard error of the difference, read off its interval.
+Each candidate's held-out forecasts also get calibrated intervals (split conformal, the same
+folds: :func:`~detente.backtest._conformal.conformal_cv`), so its coverage, width and interval
+score stand beside its MAE.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from numpy.typing import NDArray
 
 from .. import models
 from ._bootstrap import PairedBootstrap, Unit, paired_bootstrap
+from ._conformal import Calibration, conformal_cv
 from ._deu import DeuData, load_deu
 from ._run import ModelChoice, run_model
-from ._search import Candidate, search
+from ._search import Candidate, fold_of_proposal, search
 
 __all__ = ["FAIR_CANDIDATES", "FairRow", "FairTest", "fair_markdown", "fair_test"]
 
@@ -63,6 +67,7 @@ class FairRow:
     n: int
     mae: float
     vs_compromise: PairedBootstrap
+    calibration: Calibration | None = None
 
     @property
     def mde(self) -> float:
@@ -88,6 +93,7 @@ class FairRow:
             "ci_vs_compromise": [b.low, b.high],
             "mde": self.mde,
             "verdict": self.verdict,
+            "calibration": None if self.calibration is None else self.calibration.to_dict(),
         }
 
 
@@ -135,20 +141,27 @@ def fair_test(
         include_registered=False,
     )
     rows = [
-        FairRow(r.name, r.n_points, r.n, r.cv_mae, r.vs_compromise)
+        FairRow(r.name, r.n_points, r.n, r.cv_mae, r.vs_compromise, r.calibration)
         for r in (found.overall, *found.candidates)
     ]
     deu = load_deu(data)
     base = _outcome(deu, "compromise")
     base_err = np.abs(base - deu.outcome)
+    # The search's folds: proposals of the scored issues, seeded alike.
+    scored = np.isfinite(deu.outcome)
+    fold = np.full(deu.n_issues, -1, dtype=np.intp)
+    proposals = [p for p, ok in zip(deu.proposals, scored, strict=True) if ok]
+    fold[scored] = fold_of_proposal(proposals, folds, seed)
     for other in AVERAGED:
-        err = np.abs((base + _outcome(deu, other)) / 2 - deu.outcome)
+        average = (base + _outcome(deu, other)) / 2
+        err = np.abs(average - deu.outcome)
         ok = np.isfinite(err)
         boot = paired_bootstrap(
             err, base_err, list(deu.proposals), unit=unit, resamples=resamples, seed=seed
         )
+        cal = conformal_cv(average, deu.outcome, fold)
         name = f"½ compromise + ½ {other}"
-        rows.append(FairRow(name, 1, int(ok.sum()), float(err[ok].mean()), boot))
+        rows.append(FairRow(name, 1, int(ok.sum()), float(err[ok].mean()), boot, cal))
     return FairTest(tuple(rows), found.compromise_mae, found.n_issues, folds, seed, resamples)
 
 
@@ -160,13 +173,22 @@ def fair_markdown(result: FairTest, command: str) -> str:
         f"resamples). Compromise MAE: {result.compromise_mae:.2f}.",
         "",
         "| candidate | grid points | n | CV MAE | − compromise | 95% CI | detectable "
-        "effect | verdict |",
-        "|---|---:|---:|---:|---:|---|---:|---|",
+        "effect | verdict | coverage 50% / 80% / 95% | width 80% | interval score 80% |",
+        "|---|---:|---:|---:|---:|---|---:|---|---|---:|---:|",
     ]
     for r in result.rows:
         b = r.vs_compromise
         lines.append(
             f"| {r.name} | {r.grid_points} | {r.n} | {r.mae:.2f} | {b.delta:+.2f} | "
-            f"[{b.low:+.2f}, {b.high:+.2f}] | ±{r.mde:.2f} | {r.verdict} |"
+            f"[{b.low:+.2f}, {b.high:+.2f}] | ±{r.mde:.2f} | {r.verdict} | {_intervals(r)} |"
         )
     return "\n".join(lines)
+
+
+def _intervals(row: FairRow) -> str:
+    """The candidate's calibrated-interval cells (out of sample), or dashes when too few issues."""
+    cal = row.calibration
+    if cal is None:
+        return "– | – | –"
+    cover = " / ".join(f"{cal.coverage[lv]:.2f}" for lv in (0.5, 0.8, 0.95))
+    return f"{cover} | {cal.width[0.8]:.0f} | {cal.score[0.8]:.1f}"
