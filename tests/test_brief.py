@@ -104,3 +104,13 @@ def test_deal_table_shows_each_package_with_signed_kept_and_viable() -> None:
     assert "<th>P(viable)</th>" in page
     assert "<td>Paris package</td><td class='n'>0.80</td><td class='n'>0.50</td>" in page
     assert "<td class='n'>0.40</td><td class='n'>0.20–0.60</td><td>russia 15%</td>" in page
+
+
+def test_brief_draws_option_sets_the_deal_checks_draws() -> None:
+    result = runner.invoke(app, ["brief", "ukraine-2026", "--draws", "10", "--seed", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    packages = json.loads(result.stdout)["packages"]
+    deal = detente.check_deal("ukraine-2026", draws=10, seed=2, top=1).to_json()
+    assert [p["p_kept"] for p in packages] == [r["p_kept"] for r in deal["viability"]]
+    refused = runner.invoke(app, ["brief", "ukraine-2026", "--draws", "0"])
+    assert refused.exit_code == 2
