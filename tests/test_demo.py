@@ -20,6 +20,9 @@ def test_demo_prints_every_model_for_every_ukraine_issue() -> None:
         assert issue in out
     # The compromise forecast on TERR (55.1) falls nearest the 55 anchor: the US free-economic-zone concept.
     assert "free economic" in out
+    # The middle across models is the skill-weighted ensemble, not an equal-weight median.
+    assert "weights from the DEU backtest: compromise 25%" in out
+    assert "80% calibrated" in out
 
 
 def test_demo_says_whether_there_is_a_deal_and_how_likely_deterrence_holds() -> None:

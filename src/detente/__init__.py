@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+from ._brief import Brief, brief
 from ._compare import Comparison, compare
 from ._forecast import forecast
+from ._intervals import Intervals, intervals
 from .backtest import Leaderboard, backtest
 from .deal import DealReport, check_deal
 from .errors import DetenteError, ModelError, NotFoundError, ReportError, ScenarioError
@@ -29,11 +31,13 @@ from .uncertainty import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Brief",
     "Comparison",
     "DealReport",
     "DetenteError",
     "Forecast",
     "GuaranteeAssessment",
+    "Intervals",
     "Leaderboard",
     "Levers",
     "ModelError",
@@ -48,10 +52,12 @@ __all__ = [
     "__version__",
     "assess_guarantees",
     "backtest",
+    "brief",
     "builtin_names",
     "check_deal",
     "compare",
     "forecast",
+    "intervals",
     "levers",
     "load_scenario",
     "run_draws",

@@ -50,21 +50,31 @@ def forecasts_table(console: Console) -> None:
     for name, reason in result.skipped.items():
         console.print(f"[dim]{name}: not run — {reason}[/]")
 
-    words = Table(title="In words: the scale anchor nearest to the middle forecast across models")
+    ens = result.ensemble
+    if ens is None:
+        return
+    weights = ", ".join(f"{result.label(k)} {w:.0%}" for k, w in ens.weights.items())
+    words = Table(
+        title="In words: the skill-weighted ensemble, its calibrated 80% range and the nearest "
+        f"anchor (weights from the DEU backtest: {weights})"
+    )
     words.add_column("issue")
     words.add_column("status quo", justify="right")
-    words.add_column("middle", justify="right")
-    words.add_column("range", justify="right")
+    words.add_column("ensemble", justify="right")
+    words.add_column("80% calibrated", justify="right")
+    words.add_column("models", justify="right")
     words.add_column("nearest anchor")
     for issue in scenario.issues:
         values = np.array([fc.outcomes[issue.id] for fc in result.forecasts.values()])
-        middle = float(np.median(values))
+        centre = ens.outcomes[issue.id]
+        low, high = ens.intervals.interval(issue.id)
         words.add_row(
             issue.id,
             f"{issue.status_quo.mode:.0f}" if issue.status_quo else "—",
-            f"{middle:.0f}",
+            f"{centre:.0f}",
+            f"{low:.0f}–{high:.0f}",
             f"{values.min():.0f}–{values.max():.0f}",
-            issue.scale.words(middle) or "",
+            issue.scale.words(centre) or "",
         )
     console.print(words)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..models import Forecast
 from ..scenario import Scenario
+from ._brief import brief_html
 from ._figures import outcome_figure, positions_figure, report_figures, trajectory_figure
 from ._html import plotly_js, render_html
 from ._panels import (
@@ -38,6 +39,7 @@ __all__ = [
     "PANEL_KINDS",
     "ReportError",
     "ReportInput",
+    "brief_html",
     "find_chromium",
     "guarantee_figure",
     "html_to_pdf",
