@@ -53,6 +53,12 @@ def test_ukraine_brief_pdf_is_one_a4_page_that_opens_with_the_bottom_line(tmp_pa
     assert "Paris package plus a US backstop" in text
     # The bottom line carries the deal check's two steps: signing, then keeping.
     assert "likely to be signed" in text and "Keeping a signed deal" in text
+    # Keeping it comes with its spread across the structural assumptions (the guarantors'
+    # priors move P(kept) under the backstop from about 0.15 to 1.00), not a bare number.
+    keep = re.search(r"Keeping a signed deal: [a-z ]+ \((\d\.\d\d); (\d\.\d\d)–(\d\.\d\d)", text)
+    assert keep is not None
+    p, lo, hi = (float(g) for g in keep.groups())
+    assert lo < 0.5 < p <= hi
     assert "Bottom line." in html.read_text(encoding="utf-8")
 
 

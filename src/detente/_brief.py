@@ -63,7 +63,8 @@ class PackageLine:
     """One guarantee package, as the deal check's viability row has it: would every veto player
     sign (``p_accept``), would the deal be kept (``p_kept``, over the draws ``p_kept_over``
     names), both (``p_viable``), the range of P(viable) across the structural variants with its
-    estimative words, and who blocks (share of draws by veto player)."""
+    estimative words, who blocks (share of draws by veto player), and the range of P(kept)
+    across the structural variants (the guarantors' priors move it most)."""
 
     package: str
     name: str
@@ -74,6 +75,7 @@ class PackageLine:
     viable_range: tuple[float, float]
     words: str
     blockers: dict[str, float]
+    kept_range: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -145,9 +147,16 @@ def viability_lines(deal: Mapping[str, Any]) -> tuple[PackageLine, ...]:
             (float(r["range"][0]), float(r["range"][1])),
             str(r["words"]),
             {str(a): float(share) for a, share in r["blockers"].items()},
+            _spread(r, "p_kept"),
         )
         for r in deal.get("viability", ())
     )
+
+
+def _spread(row: Mapping[str, Any], key: str) -> tuple[float, float]:
+    """The lowest and highest ``key`` of a viability row across its structural variants."""
+    values = [float(row[key])] + [float(v[key]) for v in row.get("variants", ())]
+    return min(values), max(values)
 
 
 def _levers(s: Scenario, c: Comparison, top: int = 3) -> tuple[str, ...]:
@@ -208,7 +217,11 @@ def _deal_line(packages: tuple[PackageLine, ...], names: Mapping[str, str]) -> l
         )
     kept = max(packages, key=lambda p: p.p_kept)
     rest = [p.p_kept for p in packages if p is not kept]
-    keep = f"Keeping a signed deal: {words(kept.p_kept)} ({kept.p_kept:.2f}) under {kept.name}"
+    lo, hi = kept.kept_range
+    keep = (
+        f"Keeping a signed deal: {words(kept.p_kept)} ({kept.p_kept:.2f}; {lo:.2f}–{hi:.2f} "
+        f"across the structural assumptions) under {kept.name}"
+    )
     keep += f"; at most {max(rest):.2f} ({words(max(rest))}) under the others." if rest else "."
     return [sign, keep]
 
@@ -218,7 +231,8 @@ def _package_judgement(p: PackageLine) -> str:
     kept = "kept" if p.p_kept_over == "accepted draws" else "kept if signed"
     return (
         f"{p.name}: signed — {words(p.p_accept)} ({p.p_accept:.2f}); {kept} — "
-        f"{words(p.p_kept)} ({p.p_kept:.2f}); both — {words(p.p_viable)} ({p.p_viable:.2f})."
+        f"{words(p.p_kept)} ({p.p_kept:.2f}; {p.kept_range[0]:.2f}–{p.kept_range[1]:.2f} across "
+        f"the structural assumptions); both — {words(p.p_viable)} ({p.p_viable:.2f})."
     )
 
 
