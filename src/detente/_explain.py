@@ -5,7 +5,7 @@ model settled, each actor's pull on a weighted average, and why models disagree 
 >>> fc = detente.forecast("ukraine-2026", "eum")
 >>> c = convergence(fc)
 >>> c.words("NATO")
-'did not settle by round 10 (the cap)'
+'did not settle by round 10 (the cap): 50–95 over its last 10 rounds'
 >>> label(detente.forecast("ukraine-2026", "nash"))
 'nash[all]'
 """
@@ -36,6 +36,8 @@ __all__ = [
 Float = NDArray[np.float64]
 # A position change below this share of the issue's scale counts as no movement.
 SETTLE_TOLERANCE = 0.005
+# Rounds over which an unsettled model's range is reported (a cycle of eum spans a few).
+LATE_ROUNDS = 10
 
 # What each model family does, in a few words, for "why they disagree".
 _HOW = {
@@ -65,6 +67,9 @@ class Convergence:
     within ``SETTLE_TOLERANCE`` of the scale of its final value; ``converged`` is ``bool[D]``:
     it settled before the last round run, or the model's own stopping rule ended the run before
     the round cap. ``cap`` is the maximum rounds allowed and ``rounds_run`` the rounds run.
+    ``late_low`` / ``late_high`` (``float[D]``) bound the median over the last
+    :data:`LATE_ROUNDS` rounds: where a model did not settle, the value shown is one point of
+    that range, and the range is what a reader should quote.
     """
 
     issue_ids: tuple[str, ...]
@@ -73,12 +78,20 @@ class Convergence:
     rounds_run: int
     cap: int
     stop_rule: str
+    late_low: NDArray[np.float64]
+    late_high: NDArray[np.float64]
+
+    def late_range(self, issue: str) -> str:
+        """Where the median moved over the last rounds, e.g. '52–95 over its last 10 rounds'."""
+        j = self.issue_ids.index(issue)
+        last = min(LATE_ROUNDS, self.rounds_run)
+        return f"{self.late_low[j]:.0f}–{self.late_high[j]:.0f} over its last {last} rounds"
 
     def words(self, issue: str) -> str:
         j = self.issue_ids.index(issue)
         if self.converged[j]:
             return f"settled by round {int(self.settled_round[j])}"
-        return f"did not settle by round {self.rounds_run} (the cap)"
+        return f"did not settle by round {self.rounds_run} (the cap): {self.late_range(issue)}"
 
     @property
     def all_converged(self) -> bool:
@@ -93,6 +106,7 @@ class Convergence:
                 issue: {
                     "converged": bool(self.converged[j]),
                     "settled_round": int(self.settled_round[j]),
+                    "late_range": [float(self.late_low[j]), float(self.late_high[j])],
                 }
                 for j, issue in enumerate(self.issue_ids)
             },
@@ -120,8 +134,16 @@ def convergence(forecast: Forecast, scenario: Scenario | None = None) -> Converg
     cap = int(forecast.params_dict().get("rounds", r_run))
     stopped_early = r_run < cap
     converged = (settled < r_run) | stopped_early
+    late = median[-min(LATE_ROUNDS, r_run) :]
     return Convergence(
-        forecast.issue_ids, settled, np.asarray(converged), r_run, cap, rounds.stop_rule
+        forecast.issue_ids,
+        settled,
+        np.asarray(converged),
+        r_run,
+        cap,
+        rounds.stop_rule,
+        late.min(axis=0),
+        late.max(axis=0),
     )
 
 

@@ -264,10 +264,12 @@ def _print_comparison(result: Comparison, s: Scenario) -> None:
         )
     for name, c in result.convergence.items():
         if not c.all_converged:
-            late = ", ".join(i for k, i in enumerate(c.issue_ids) if not c.converged[k])
+            late = ", ".join(
+                f"{i} ({c.late_range(i)})" for k, i in enumerate(c.issue_ids) if not c.converged[k]
+            )
             console.print(
                 f"* {escape(result.label(name))} did not settle by round {c.rounds_run} "
-                f"(the cap) on {late}; its last round is shown."
+                f"(the cap) on {late}; its last round is shown, one point of that range."
             )
     console.print("[bold]Why they disagree[/]")
     for sentence in result.why.values():
