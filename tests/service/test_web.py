@@ -192,7 +192,7 @@ def test_people_get_an_error_page_and_programs_json(client: TestClient) -> None:
 
 
 def test_a_kind_without_an_outcome_table_still_shows_its_result(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    thread_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A kind still to come (e.g. deal) may return only JSON: the page and report must cope.
     from detente.api import _kinds
@@ -201,8 +201,8 @@ def test_a_kind_without_an_outcome_table_still_shows_its_result(
         return _kinds.RunOutput({"zone": {"lag": [5.0, 9.0]}}, {})
 
     monkeypatch.setitem(_kinds.KINDS, "zone", zone)
-    rid = client.post("/api/runs", json={"kind": "zone", "scenario": CASE}).json()["id"]
-    assert wait_for_run(client, rid)["result"] == {"zone": {"lag": [5.0, 9.0]}}
-    page = client.get(f"/runs/{rid}").text
+    rid = thread_client.post("/api/runs", json={"kind": "zone", "scenario": CASE}).json()["id"]
+    assert wait_for_run(thread_client, rid)["result"] == {"zone": {"lag": [5.0, 9.0]}}
+    page = thread_client.get(f"/runs/{rid}").text
     assert "Full result (JSON" in page and "&#34;zone&#34;" in page
-    assert client.get(f"/api/runs/{rid}/report").status_code == 200
+    assert thread_client.get(f"/api/runs/{rid}/report").status_code == 200

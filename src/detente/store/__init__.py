@@ -45,6 +45,7 @@ from ._access import (
     start_run,
 )
 from ._engine import Store, default_data_dir, open_store, resolve_database_url
+from ._tables import utcnow
 
 __all__ = [
     "ACTIVE",
@@ -74,4 +75,5 @@ __all__ = [
     "resolve_database_url",
     "set_progress",
     "start_run",
+    "utcnow",
 ]
