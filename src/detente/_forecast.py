@@ -76,7 +76,8 @@ def forecast_with_modes(
     """A forecast for a bounded summary: the batch of ``draws`` and the draw at the modes.
 
     Over several draws the batch keeps only what the summary reads (unless ``all_draws``) and
-    the single draw at the inputs' modes is run beside it for its events and final positions,
+    the single draw at the inputs' modes is run beside it (always: it is cheap) for its events
+    and final positions,
     so memory and output stay the same size whatever the number of draws; pass both to
     :meth:`~detente.models.Forecast.to_json`. One draw is its own modes draw (None).
     ``options`` are :func:`forecast`'s.
@@ -86,7 +87,7 @@ def forecast_with_modes(
     (50, 1, True)
     """
     batch = forecast(scenario, model, draws=draws, full=all_draws or draws == 1, **options)
-    if draws == 1 or all_draws:
+    if draws == 1:
         return batch, None
     single = {k: v for k, v in options.items() if k not in _RUNNER_OPTIONS}
     return batch, forecast(scenario, model, draws=1, **single)

@@ -117,7 +117,8 @@ def run_forecast(
         rounds = rounds.groupby(["round", "issue"], sort=False)[["mean", "median"]].median()
         rounds = rounds.reset_index()
     tables = {"outcome": result.to_frame(), "rounds": rounds}
-    events = (modes or result).events_frame()
+    # Every draw's events when the batch kept them ("full"), else those of the draw at the modes.
+    events = (modes if result.events is None and modes is not None else result).events_frame()
     if not events.empty:
         tables["events"] = events
     return RunOutput(result.to_json(modes=modes), tables)
