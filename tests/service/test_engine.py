@@ -108,3 +108,35 @@ def test_the_api_docs_reference_no_other_host(client: TestClient) -> None:
             if url.startswith("/"):
                 assert client.get(url).status_code == 200, url
     assert client.get("/favicon.ico").status_code == 200
+
+
+def test_serve_with_a_scheduler_computes_the_chunks_on_dask_with_the_same_numbers(
+    db_url: str,
+) -> None:
+    from distributed import Client, LocalCluster
+
+    from detente._forecast import forecast_with_modes
+    from detente.api import Settings, create_app
+
+    params = {"draws": 40, "rounds": 3}
+    body = {"kind": "forecast", "scenario": "ukraine-2026", "model": "eum", "seed": 4}
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=False,
+            protocol="tcp",
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        Client(cluster) as dask,
+    ):
+        settings = Settings(database_url=db_url, workers=1, scheduler=cluster.scheduler_address)
+        with TestClient(create_app(settings)) as served:
+            rid = served.post("/api/runs", json={**body, "params": params}).json()["id"]
+            run = wait_for_run(served, rid, timeout=120)
+        tasks = dask.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.transition_log))
+    assert run["status"] == "done", run["error"]
+    assert tasks > 0  # the chunks went to the cluster
+    batch, modes = forecast_with_modes("ukraine-2026", "eum", seed=4, **params)
+    assert run["result"] == batch.to_json(modes=modes)
