@@ -49,7 +49,7 @@ def test_full_results_are_downloads_not_part_of_the_result(client: TestClient) -
 def test_the_server_answers_within_half_a_second_while_a_run_computes(client: TestClient) -> None:
     body = {"kind": "forecast", "scenario": "ukraine-2026", "model": "eum"}
     rid = client.post("/api/runs", json={**body, "params": {"draws": 1500}}).json()["id"]
-    slowest, progress, left = 0.0, [], []
+    slowest, slowest_page, shown_left, progress, left = 0.0, 0.0, False, [], []
     while True:
         began = time.monotonic()
         assert client.get("/health").status_code == 200
@@ -59,12 +59,17 @@ def test_the_server_answers_within_half_a_second_while_a_run_computes(client: Te
             break
         progress.append(run["progress"])
         left.append(run["seconds_left"])
+        began = time.monotonic()
+        fragment = client.get(f"/runs/{rid}/status").text
+        slowest_page = max(slowest_page, time.monotonic() - began)
+        shown_left = shown_left or "s left</span>" in fragment
         time.sleep(0.1)
     assert run["status"] == "done", run["error"]
     assert slowest < 0.5, f"/health took {slowest:.2f} s during the run"
     # Progress moved before the end, with an estimate of the time left.
     assert any(0 < p < 1 for p in progress), progress
     assert any(s is not None and s > 0 for s in left), left
+    assert shown_left and slowest_page < 1.0, slowest_page
 
 
 def test_cancel_stops_a_run_in_its_worker_process(client: TestClient) -> None:
