@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .. import models as model_registry
 from .._compare import compare as compare_models
-from .._forecast import forecast as run_forecast
+from .._forecast import forecast_with_modes
 from .._inputs import as_scenario
 from ..errors import ModelError
 from ..scenario import builtin_names, load_scenario
@@ -66,11 +66,26 @@ def forecast(
         typer.Option("--param", "-p", help="Model parameter NAME=VALUE (repeatable)."),
     ] = None,
     events: Annotated[
-        bool, typer.Option("--events", help="Print who moved, toward whom and why.")
+        bool,
+        typer.Option(
+            "--events", help="Print who moved, toward whom and why (the draw at the modes)."
+        ),
+    ] = False,
+    all_draws: Annotated[
+        bool,
+        typer.Option(
+            "--all-draws",
+            help="With --json: every draw's outcomes and events, not the summary (large: it "
+            "grows with --draws).",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Forecast where the talks land on each issue with one model."""
+    """Forecast where the talks land on each issue with one model.
+
+    Over many draws the JSON is a summary (quantiles, histogram, per-round medians, the events
+    of the draw at the modes) whose size does not grow with --draws; --all-draws asks for all.
+    """
     spec = model_registry.get(model)
     params = _params(param)
     if rounds is not None or until_stable is not None:
@@ -82,13 +97,15 @@ def forecast(
             params["rounds"] = rounds
         if until_stable is not None:
             params["until_stable"] = until_stable
-    result = run_forecast(scenario, model, draws=draws, seed=seed, **params)
+    result, modes = forecast_with_modes(
+        scenario, model, draws=draws, all_draws=all_draws, seed=seed, **params
+    )
     if as_json:
-        print_json(result.to_json())
+        print_json(result.to_json(modes=modes, all_draws=all_draws))
         return
     _print_forecast(result, scenario)
     if events:
-        _print_events(result)
+        _print_events(modes or result)
 
 
 def _print_forecast(result: Any, scenario: str) -> None:
