@@ -340,7 +340,9 @@ def test_compare_defaults_to_the_latest_finished_runs_with_differences(
     assert f'aria-label="run {failed}"' not in page
     assert 'id="differences"' in page and "<th>Δ</th>" in page
     assert "EC emission standards for medium-sized cars" in page  # titles, not ids
-    three = thread_client.get("/compare", params=[("run", ids[0]), ("run", ids[1]), ("run", ids[0])])
+    three = thread_client.get(
+        "/compare", params=[("run", ids[0]), ("run", ids[1]), ("run", ids[0])]
+    )
     assert three.text.count("<th>Δ</th>") == 2
 
 
