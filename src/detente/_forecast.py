@@ -34,15 +34,15 @@ def forecast(
 ) -> Forecast:
     """Run one model on a scenario; ``draws > 1`` samples uncertain inputs (seeded).
 
-        Parameters not given take the scenario's ``model_parameters`` and then the model's defaults.
-        Many draws run in chunks (``chunk_size``, ``workers``, ``scheduler`` and ``progress`` as in
-        :func:`detente.uncertainty.run_draws`); the answer never depends on how they are cut.
+    Parameters not given take the scenario's ``model_parameters`` and then the model's defaults.
+    Many draws run in chunks (``chunk_size``, ``workers``, ``scheduler`` and ``progress`` as in
+    :func:`detente.uncertainty.run_draws`); the answer never depends on how they are cut.
     ``full=False`` keeps outcomes and per-round means and medians only (no events, extras or
     positions), which is what a summary of many draws reads.
 
-        >>> f = forecast("emission-standards-1994", "median")
-        >>> f.outcomes
-        {'lag': 7.0}
+    >>> f = forecast("emission-standards-1994", "median")
+    >>> f.outcomes
+    {'lag': 7.0}
     """
     scenario = as_scenario(scenario)
     chosen = model_params(scenario, model, **params)
@@ -77,9 +77,9 @@ def forecast_with_modes(
 
     Over several draws the batch keeps only what the summary reads (unless ``all_draws``) and
     the single draw at the inputs' modes is run beside it (always: it is cheap) for its events
-    and final positions,
-    so memory and output stay the same size whatever the number of draws; pass both to
-    :meth:`~detente.models.Forecast.to_json`. One draw is its own modes draw (None).
+    and final positions, so memory and output stay the same size whatever the number of draws;
+    pass both to :meth:`~detente.models.Forecast.to_json`. One draw is its own modes draw
+    (None).
     ``options`` are :func:`forecast`'s.
 
     >>> batch, modes = forecast_with_modes("emission-standards-1994", "eum", draws=50)

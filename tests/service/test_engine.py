@@ -46,6 +46,31 @@ def test_full_results_are_downloads_not_part_of_the_result(client: TestClient) -
     assert bad.status_code == 422 and "params.results must be one of summary, full" in bad.text
 
 
+def test_compare_and_deal_runs_are_summaries_that_do_not_grow_with_the_draws(
+    client: TestClient,
+) -> None:
+    sizes: dict[str, list[int]] = {"compare": [], "deal": []}
+    for draws in (20, 200):
+        for kind, model in (("compare", "eum,compromise"), ("deal", "")):
+            params = {"draws": draws}
+            body = {"kind": kind, "scenario": "ukraine-2026", "model": model, "params": params}
+            rid = client.post("/api/runs", json=body).json()["id"]
+            run = wait_for_run(client, rid, timeout=300)
+            assert run["status"] == "done", run["error"]
+            sizes[kind].append(len(client.get(f"/api/runs/{rid}").content))
+            result = run["result"]
+            assert result["draws"] == draws
+            if kind == "compare":
+                eum = result["models"]["eum"]
+                assert sum(eum["histogram"]["TERR"]["counts"]) == draws
+                assert eum["quantiles"]["TERR"]["0.05"] <= eum["quantiles"]["TERR"]["0.95"]
+                table = client.get(f"/api/runs/{rid}/result", params={"format": "csv"}).text
+                assert len(table.splitlines()) == 1 + draws * 7 * 2  # draws × issues × models
+    # Ten times the draws, the same size give or take the digits of the numbers.
+    for kind, (small, large) in sizes.items():
+        assert large < 1.1 * small, (kind, sizes)
+
+
 def test_the_server_answers_within_half_a_second_while_a_run_computes(client: TestClient) -> None:
     body = {"kind": "forecast", "scenario": "ukraine-2026", "model": "eum"}
     rid = client.post("/api/runs", json={**body, "params": {"draws": 1500}}).json()["id"]

@@ -96,12 +96,15 @@ def test_sigterm_stops_the_server_within_seconds_and_fails_its_running_runs(
     assert all(s["error"].startswith("interrupted:") for s in states), [s["error"] for s in states]
 
 
-def test_a_compare_run_reports_progress_after_each_model() -> None:
+def test_a_compare_run_reports_progress_as_chunks_of_draws_finish() -> None:
     from detente._compare import compare
 
     seen: list[float] = []
-    compare("emission-standards-1994", ["compromise", "median", "mean"], progress=seen.append)
-    assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])
+    models = ["compromise", "median", "mean"]
+    compare("emission-standards-1994", models, draws=40, chunk_size=10, progress=seen.append)
+    # Four chunks per model: the share moves within a model, not only after it.
+    assert sorted(set(seen)) == pytest.approx([k / 12 for k in range(1, 13)])
+    assert seen == sorted(seen)
 
 
 def test_a_cancelled_compare_run_stops_between_models(

@@ -127,12 +127,21 @@ def run_forecast(
 def run_compare(
     scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
 ) -> RunOutput:
-    """``detente compare``: ``model`` is empty (every model) or comma-separated names."""
+    """``detente compare``: ``model`` is empty (every model) or comma-separated names; a bounded
+    summary per model (quantiles and histogram over several draws), each draw's outcome per
+    model and issue as the ``outcome`` table."""
     draws, rest = _split_params(params)
     if rest:
         raise ModelError(f"a compare run takes only params.draws; got {', '.join(sorted(rest))}")
     names = [m.strip() for m in model.split(",") if m.strip()] or None
-    result = compare(scenario, names, draws=draws, seed=seed, progress=progress)
+    result = compare(
+        scenario,
+        names,
+        draws=draws,
+        seed=seed,
+        progress=progress,
+        **_chunking(scenario, draws, progress),
+    )
     frames = [fc.to_frame().assign(model=name) for name, fc in result.forecasts.items()]
     return RunOutput(result.to_json(), {"outcome": pd.concat(frames, ignore_index=True)})
 
@@ -211,7 +220,7 @@ def run_deal(
     scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
 ) -> RunOutput:
     """``detente deal``: params.draws, params.package (a guarantee package id), params.top."""
-    report = detente.check_deal(scenario, seed=seed, **params)
+    report = detente.check_deal(scenario, seed=seed, progress=progress, **params)
     # Per issue: the zone, the Nash package and the range around it, who binds (medians).
     return RunOutput(report.to_json(), {"zone": pd.DataFrame(report.binding())})
 
