@@ -70,7 +70,10 @@ def sniff_delimiter(text: str, *, known: Collection[str]) -> str:
     header = io.StringIO(text, newline=None).readline()
 
     def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([header], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:  # a cell past the csv module's limit: the reader says so, with its row
+            return 0, 0
         return sum(column_name(c) in known for c in cells), len(cells)
 
     return max(DELIMITERS, key=score)
