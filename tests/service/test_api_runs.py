@@ -174,9 +174,9 @@ def test_compare_runs_every_model_asked(client: TestClient) -> None:
             {
                 "kind": "deal",
                 "scenario": "emission-standards-1994",
-                "params": {"guarantee_draws": 10**9},
+                "params": {"top": 10**9},
             },
-            "params.guarantee_draws must be a whole number from 1 to 200,000",
+            "params.top must be a whole number from 1 to 100",
         ),
         (
             {

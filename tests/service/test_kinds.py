@@ -60,3 +60,20 @@ def test_the_trajectory_figure_draws_mean_and_median_per_round() -> None:
     fig = trajectory_figure(rounds, issues)
     assert [t.name for t in fig.data] == ["mean", "median"]
     assert list(fig.data[0].x) == [4.0, 6.0, 7.0] and list(fig.data[1].y) == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("kind", "function"),
+    [("deal", "check_deal"), ("guarantees", "assess_guarantees"), ("backtest", "backtest")],
+)
+def test_every_parameter_a_kind_accepts_is_one_its_function_takes(kind: str, function: str) -> None:
+    # A parameter the server lets through but the function does not take fails the run with
+    # an internal error (deal's guarantee_draws and payoff_scale did, after the deal redesign).
+    import inspect
+
+    import detente
+    from detente.api._kinds import _kind_params
+
+    own, _ = _kind_params(kind, 1000)
+    taken = set(inspect.signature(getattr(detente, function)).parameters)
+    assert set(own) <= taken, set(own) - taken

@@ -284,7 +284,6 @@ MAX_LEVER_DRAWS = 10_000  # levers run every candidate change over these draws
 MAX_SOBOL_SAMPLES = 2**16
 MAX_TOP = 100
 MAX_RESAMPLES = 100_000
-MAX_PAYOFF_SCALE = 1e6
 MAX_TEXT = 200
 
 Check = Callable[[str, Any], None]
@@ -331,16 +330,6 @@ def _flag(name: str, value: Any) -> None:
         raise ModelError(f"params.{name} must be true or false; got {value!r}"[:300])
 
 
-def _positive(high: float) -> Check:
-    def check(name: str, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= high:
-            raise ModelError(
-                f"params.{name} must be a number above 0 and at most {high:g}; got {value!r}"[:300]
-            )
-
-    return check
-
-
 def _scores(name: str, value: Any) -> None:
     """A mapping of actor ids to numbers (a deal's walk-away points)."""
     if not isinstance(value, dict) or len(value) > 1000:
@@ -374,8 +363,6 @@ def _kind_params(kind: str, max_draws: int) -> tuple[dict[str, Check], bool]:
                 "package": _text,
                 "top": _whole(1, MAX_TOP),
                 "form": _one_of("linear", "quadratic"),
-                "payoff_scale": _positive(MAX_PAYOFF_SCALE),
-                "guarantee_draws": _whole(1, max_draws),
                 "walk_away": _scores,
             },
             False,
