@@ -98,6 +98,8 @@ def test_a_semicolon_spreadsheet_with_a_veto_column_uploads_in_the_web_app(
     client: TestClient,
 ) -> None:
     # Issue 15's acceptance: a long CSV as a European spreadsheet saves it, capitalised headers.
+    hint = client.get("/").text.split('id="file-help">', 1)[1].split("</small>", 1)[0]
+    assert "Veto, Status quo, Walk-away" in hint and "semicolons" in hint
     data = (
         b"Actor;Issue;Capability;Position;Salience;Veto\n"
         b"North;land;1;10,5;60;yes\nSouth;land;2;40;55,5;no\nBroker;land;0,5;25;40;\n"
