@@ -98,6 +98,8 @@ class Brief:
     levers: tuple[str, ...]
     sources: tuple[str, ...]
     method: str
+    # Why there is no deal section, when there is none (no packages, or no veto players).
+    no_deal: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The fields as JSON values; an undefined number (P(above mid-scale) when no model
@@ -248,6 +250,19 @@ def _package_judgement(p: PackageLine) -> str:
     )
 
 
+def _no_deal(s: Scenario) -> str:
+    """Why the deal question cannot be asked of ``s`` (it is asked of guarantee packages, and
+    of the veto players who would sign them); empty when it can."""
+    if not s.guarantees:
+        return "The scenario has no guarantee packages."
+    if not any(a.veto for a in s.actors):
+        return (
+            "The scenario names no veto players, so the deal check did not run: mark the actors "
+            "who can block a deal with 'veto: true'."
+        )
+    return ""
+
+
 def _part(progress: Progress | None, start: float, end: float) -> Progress | None:
     """``progress`` for one step of the brief: the step's own 0–1 mapped onto ``start``–``end``
     of the whole."""
@@ -269,15 +284,15 @@ def brief(
     then the deal check move, and once between them; a service's callback may raise there to
     stop the brief."""
     s = as_scenario(scenario)
-    # The deal question is asked of guarantee packages; a case without them has none.
-    split = COMPARE_SHARE if s.guarantees else 1.0
+    no_deal = _no_deal(s)
+    split = 1.0 if no_deal else COMPARE_SHARE
     comparison = compare(s, progress=_part(progress, 0.0, split))
     if progress is not None:
         progress(split)
     issues, weights = _issue_lines(s, comparison)
     deal = (
         check_deal(s, draws=draws, seed=seed, top=1, progress=_part(progress, split, 1.0)).to_json()
-        if s.guarantees
+        if not no_deal
         else {}
     )
     packages = viability_lines(deal)
@@ -318,4 +333,5 @@ def brief(
         takes + _levers(s, comparison),
         sources,
         method,
+        no_deal,
     )

@@ -107,7 +107,7 @@ def brief_html(data: Mapping[str, Any]) -> str:
         f"{deal_rows}</table><div class='small'>P(viable) = signed and kept; variants: its "
         "range across the structural variants of the deal check.</div>"
         if packages
-        else "<p>The scenario has no guarantee packages.</p>"
+        else f"<p>{escape(data['no_deal'])}</p>"
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Brief — {escape(data["title"])}</title>
