@@ -31,6 +31,8 @@ td.n { text-align: right; white-space: nowrap; }
 .bar .c { position: absolute; top: -0.5mm; bottom: -0.5mm; width: 0.8mm; background: #000; }
 .small { font-size: 7.4pt; }
 li { break-inside: avoid; }
+/* On screen (the file, the web app's frame) the text does not touch the window's edge. */
+@media screen { body { margin: 4mm 5mm; } }
 """
 
 
