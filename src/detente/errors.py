@@ -4,7 +4,8 @@ Exception tree::
 
     DetenteError (ValueError)
     ├── ScenarioError   a scenario file or object is invalid; holds every problem found
-    └── ModelError      a model, a parameter or a model input is invalid
+    ├── ModelError      a model, a parameter or a model input is invalid
+    └── ArticleError    a news article, gazetteer, lexicon or extraction engine failed
 
 All subclass :class:`ValueError`, so generic handlers still work.
 """
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DetenteError", "ModelError", "Problem", "ScenarioError"]
+__all__ = ["ArticleError", "DetenteError", "ModelError", "Problem", "ScenarioError"]
 
 
 class DetenteError(ValueError):
@@ -120,6 +121,11 @@ class ScenarioError(DetenteError):
 
 class ModelError(DetenteError):
     """A model name, a parameter or a model input is invalid."""
+
+
+class ArticleError(DetenteError):
+    """A news article cannot be read, a gazetteer or lexicon file is malformed, or an
+    extraction engine (the optional language-model endpoint) failed or answered nonsense."""
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:

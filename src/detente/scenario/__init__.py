@@ -13,8 +13,15 @@ from ._decide import read_decide, write_decide
 from ._guarantees import ChallengerPayoffs, GuaranteePackage, Guarantor, PriorRef
 from ._ktab import read_ktab_csv, write_ktab_csv
 from ._ktab_xml import read_ktab_xml
-from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
+from ._load import (
+    MAX_FILE_BYTES,
+    builtin_names,
+    builtin_versions,
+    load_scenario,
+    read_scenario_bytes,
+)
 from ._parse import Locator, parse_scenario
+from ._review import ReviewItem, require_reviewed, review_items
 from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source
 from ._tables import read_csv, read_xlsx, write_flat_csv, write_long_csv, write_xlsx
 from ._yaml import dump_yaml, read_yaml
@@ -31,12 +38,14 @@ __all__ = [
     "Issue",
     "Locator",
     "PriorRef",
+    "ReviewItem",
     "Quantity",
     "Scale",
     "Scenario",
     "ScenarioArrays",
     "Source",
     "builtin_names",
+    "builtin_versions",
     "dump_yaml",
     "load_scenario",
     "parse_scenario",
@@ -47,6 +56,8 @@ __all__ = [
     "read_scenario_bytes",
     "read_xlsx",
     "read_yaml",
+    "require_reviewed",
+    "review_items",
     "to_arrays",
     "triangular_ppf",
     "uncertain_inputs",
