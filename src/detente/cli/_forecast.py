@@ -205,7 +205,7 @@ def validate(
             "status: reviewed"
         )
         for item in items:
-            console.print(f"  {item.location}\n    {escape(item.note)}")
+            console.print(f"  {escape(item.location)}\n    {escape(item.note)}")
 
 
 @app.command("models")

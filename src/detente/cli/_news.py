@@ -167,3 +167,41 @@ def update(
         console.print(f"[green]written[/] {escape(str(output))}: {escape(note)}")
     if db is None and output is None:
         raise DetenteError("accepted changes need somewhere to go: give -o FILE or --db URL")
+
+
+@app.command()
+@handle_errors
+def timeline(
+    scenario: Annotated[str, typer.Argument(help="A built-in name, a file, or a stored scenario.")],
+    db: Annotated[
+        str | None, typer.Option("--db", help="Read the versions stored here (database URL).")
+    ] = None,
+    deal: Annotated[
+        bool, typer.Option("--deal/--no-deal", help="Include the deal check (a few s/version).")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """How the forecasts moved across a scenario's dated versions, and which edits moved them."""
+    from rich.table import Table
+
+    from .._history import versions
+    from .._timeline import timeline as run_timeline
+
+    result = run_timeline(versions(scenario, db=db), deal=deal)
+    if as_json:
+        print_json(result.to_json())
+        return
+    table = Table(title=f"timeline — {result.scenario_id}")
+    table.add_column("metric")
+    for p in result.points:
+        table.add_column(f"{p.label}\n{p.as_of or 'undated'}", justify="right")
+    for metric in result.points[-1].metrics:
+        cells = [f"{p.metrics[metric]:.3g}" if metric in p.metrics else "—" for p in result.points]
+        table.add_row(metric, *cells)
+    console.print(table)
+    for s in result.shifts:
+        parts = "; ".join(f"{escape(e)} {c:+.3g}" for e, c in s.contributions) or "no one edit"
+        console.print(
+            f"{escape(s.label)}: {escape(s.metric)} {s.before:.3g} → {s.after:.3g} "
+            f"({s.change:+.3g}); largest: {parts}"
+        )

@@ -27,7 +27,8 @@ __all__ = ["draft_scenario", "evidence", "scenario_actor"]
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "draft"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return (slug if len(slug) <= 60 else slug[:61].rsplit("-", 1)[0]) or "draft"
 
 
 def evidence(statement: Statement, source: str) -> str:

@@ -13,6 +13,7 @@ A change cites its article, so accepting any change also adds that article's ``n
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -59,7 +60,7 @@ def propose_changes(
 
     >>> from detente.scenario import load_scenario
     >>> from detente.draft import parse_article
-    >>> a = parse_article(b'Lula said: "Brazil will not accept new sanctions."', name="a.txt")
+    >>> a = parse_article(b'"No new sanctions," Brazil said.', name="a.txt")
     >>> [(c.id, c.kind, c.target) for c in propose_changes(load_scenario("ukraine-2026"), [a])]
     [('C1', 'new_source', 'sources[NEWS1]'), ('C2', 'new_actor', 'actors[brazil]')]
     """
@@ -163,6 +164,13 @@ def propose_changes(
     return [Change(f"C{k}", *item) for k, item in enumerate(out, start=1)]
 
 
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((text or "")[:10])
+    except ValueError:
+        return None
+
+
 def _wide(low: float, mode: float, high: float, source: str, note: str) -> dict[str, Any]:
     return {"low": low, "mode": mode, "high": high, "source": source, "note": note}
 
@@ -170,7 +178,9 @@ def _wide(low: float, mode: float, high: float, source: str, note: str) -> dict[
 def apply_changes(scenario: Scenario, changes: Sequence[Change], accept: Iterable[str]) -> Scenario:
     """``scenario`` with the changes whose ids are in ``accept`` (and the sources they cite).
 
-    Unknown ids are refused by name. The result passes every scenario check.
+    Unknown ids are refused by name. The result passes every scenario check. Its ``as_of``
+    moves to the latest date of the accepted articles when that is later: the scenario now
+    knows what they said, which dates it on the timeline.
     """
     by_id = {c.id: c for c in changes}
     wanted = list(dict.fromkeys(accept))
@@ -189,6 +199,9 @@ def apply_changes(scenario: Scenario, changes: Sequence[Change], accept: Iterabl
     for c in chosen:
         if c.kind == "new_source":
             raw.setdefault("sources", []).append(c.value)
+            date = _date(c.value.get("date"))
+            if date is not None and (scenario.as_of is None or date > scenario.as_of):
+                raw["as_of"] = max(date.isoformat(), raw.get("as_of") or "")
         elif c.kind == "new_actor":
             raw["actors"].append(c.value)
         else:

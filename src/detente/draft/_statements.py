@@ -43,9 +43,10 @@ _VERB_KINDS: dict[str, Kind] = {
     "promised": "commitment", "promises": "commitment", "committed": "commitment",
     "offered": "conditional", "offers": "conditional",
 }  # fmt: skip
-# A name this many tokens or fewer from its reporting verb is its subject ("Tusk told"), or
-# follows it ("said Peskov", "said the Kremlin"); names further away are only mentioned.
-_NEAR_BEFORE = 3
+# A name fewer than _NEAR_BEFORE tokens before its reporting verb is its subject ("Tusk told",
+# "Brazil's foreign ministry said"), or one at most _NEAR_AFTER tokens after it
+# ("said Peskov", "said the Kremlin"); names further away are only mentioned.
+_NEAR_BEFORE = 4
 _NEAR_AFTER = 2
 _PRONOUNS = {"he", "she", "He", "She"}
 _QUOTE = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
