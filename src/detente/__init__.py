@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._compare import Comparison, compare
 from ._forecast import forecast
+from ._timeline import Timeline, timeline
 from .backtest import Leaderboard, backtest
 from .deal import DealReport, check_deal
 from .errors import DetenteError, ModelError, ScenarioError
@@ -33,6 +34,7 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "SobolIndices",
+    "Timeline",
     "Tornado",
     "__version__",
     "assess_guarantees",
@@ -45,4 +47,5 @@ __all__ = [
     "load_scenario",
     "sensitivity",
     "simulate",
+    "timeline",
 ]

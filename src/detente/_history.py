@@ -8,19 +8,15 @@ saves the original as version 1, so the history starts where the news found it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from .scenario import Scenario, builtin_names, builtin_versions, load_scenario, read_scenario_bytes
-from .store import (
-    NotFoundError,
-    add_scenario_version,
-    create_scenario,
-    get_scenario,
-    list_scenarios,
-    list_versions,
-    open_store,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The store (SQLAlchemy) is imported where used: `import detente` stays light for notebooks
+# and commands that never touch a database.
 
 __all__ = ["Version", "save_update", "versions"]
 
@@ -36,6 +32,8 @@ class Version:
 
 
 def _find(session: Session, slug: str) -> int | None:
+    from .store import list_scenarios
+
     records, _ = list_scenarios(session, limit=10_000)
     for record in records:
         if record.slug == slug:
@@ -47,6 +45,8 @@ def save_update(
     url: str, ref: str, base: Scenario, updated: Scenario, *, author: str, note: str
 ) -> str:
     """Save ``updated`` as a new version of ``base`` in the store at ``url``; where it went."""
+    from .store import add_scenario_version, create_scenario, open_store
+
     store = open_store(url)
     try:
         with store.session() as session:
@@ -85,6 +85,8 @@ def versions(ref: str, *, db: str | None = None) -> list[Version]:
         if ref in builtin_names():
             return [Version(r, load_scenario(r)) for r in builtin_versions(ref)]
         return [Version(ref, load_scenario(ref))]
+    from .store import NotFoundError, get_scenario, list_versions, open_store
+
     store = open_store(db)
     try:
         with store.session() as session:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._forecast import forecast
-from ._history import Version
+from ._history import Version, versions
 from .deal import check_deal
 from .errors import ScenarioError
 from .guarantees import assess_guarantees
 from .scenario import Scenario, parse_scenario
 
-__all__ = ["Edit", "Point", "Shift", "Timeline", "diff_edits", "timeline"]
+__all__ = ["Edit", "Point", "Shift", "Timeline", "diff_edits", "timeline", "timeline_of"]
 
 # Draws of each P(deterrence); the same seed for every version, so differences are the edits'.
 GUARANTEE_DRAWS = 4000
@@ -138,7 +138,7 @@ def diff_edits(old: Scenario, new: Scenario) -> list[Edit]:
 
 
 def _apply(old: Scenario, new: Scenario, edit: Edit) -> Scenario | None:
-    """``old`` with the one part ``edit`` names taken from ``new``; None if that alone is unsound."""
+    """``old`` with the part ``edit`` names taken from ``new``; None if that alone is unsound."""
     raw = old.model_dump(mode="json", exclude_defaults=True)
     full = new.model_dump(mode="json", exclude_defaults=True)
     # The edit's numbers cite the new version's sources: bring them all (text moves nothing).
@@ -197,7 +197,21 @@ def _metrics(s: Scenario, *, deal: bool) -> dict[str, float]:
     return out
 
 
-def timeline(history: Sequence[Version], *, deal: bool = True) -> Timeline:
+def timeline(scenario: str, *, db: str | None = None, deal: bool = True) -> Timeline:
+    """How the forecasts of ``scenario`` moved across its dated versions, and why.
+
+    The versions are the built-in dates (``ukraine-2026@2026-01-06``, ``ukraine-2026``) or, with
+    ``db``, those stored under that name or id. ``deal=False`` leaves out the deal check (it takes
+    a few seconds per version).
+
+    >>> t = timeline("ukraine-2026", deal=False)
+    >>> [p.as_of for p in t.points]
+    ['2026-01-06', '2026-02-26']
+    """
+    return timeline_of(versions(scenario, db=db), deal=deal)
+
+
+def timeline_of(history: Sequence[Version], *, deal: bool = True) -> Timeline:
     """Forecasts across ``history`` (oldest first) with each shift attributed to its edits."""
     ordered = sorted(history, key=lambda v: (v.scenario.as_of is None, v.scenario.as_of))
     points: list[Point] = []
@@ -221,9 +235,7 @@ def _attribute(
     *,
     deal: bool,
 ) -> list[Shift]:
-    moved = [
-        m for m in after if m in before and abs(after[m] - before[m]) > 1e-9
-    ]
+    moved = [m for m in after if m in before and abs(after[m] - before[m]) > 1e-9]
     if not moved:
         return []
     needs_deal = deal and any(not m.startswith(("compromise", "P(deterrence)")) for m in moved)

@@ -184,7 +184,7 @@ def compare(
 def validate(
     path: Annotated[str, typer.Argument(help="A scenario file or built-in name.")],
 ) -> None:
-    """Check a scenario file and say what is wrong, or that it is sound (a draft: what to review)."""
+    """Check a scenario file: what is wrong, or that it is sound (for a draft: what to review)."""
     s = load_scenario(path)
     n_uncertain = sum(
         q.is_uncertain

@@ -156,8 +156,11 @@ def update(
         out = {i.strip() for i in (reject or "").split(",") if i.strip()}
         chosen = [i for i in chosen if i not in out]
     updated = apply_changes(base, changes, chosen)
-    note = "accepted " + ", ".join(chosen) + " from " + "; ".join(
-        f"'{a.title}' ({a.date or 'undated'}, {a.name})" for a in ex.articles
+    note = (
+        "accepted "
+        + ", ".join(chosen)
+        + " from "
+        + "; ".join(f"'{a.title}' ({a.date or 'undated'}, {a.name})" for a in ex.articles)
     )
     if db is not None:
         where = save_update(db, scenario, base, updated, author=author, note=note)
@@ -184,10 +187,9 @@ def timeline(
     """How the forecasts moved across a scenario's dated versions, and which edits moved them."""
     from rich.table import Table
 
-    from .._history import versions
     from .._timeline import timeline as run_timeline
 
-    result = run_timeline(versions(scenario, db=db), deal=deal)
+    result = run_timeline(scenario, db=db, deal=deal)
     if as_json:
         print_json(result.to_json())
         return

@@ -94,7 +94,9 @@ def draft_scenario(
         notes = [evidence(f, ex.source_of(f)) for f in facts if issue_id in f.issues]
         entry: dict[str, Any] = {"id": issue_id, "name": issue_name(lex)}
         if lex.issue is not None:
+            # Its scale and anchors, not its status quo: that cites the scenario, not the news.
             entry = lex.issue.model_dump(mode="json", exclude_defaults=True)
+            entry.pop("status_quo", None)
         entry["description"] = "\n".join(notes)
         issues.append(entry)
     scales = {i["id"]: ex.lexicon.issues[i["id"]] for i in issues}

@@ -53,9 +53,7 @@ class Change:
         }
 
 
-def propose_changes(
-    scenario: Scenario, articles: Extraction | Sequence[Article]
-) -> list[Change]:
+def propose_changes(scenario: Scenario, articles: Extraction | Sequence[Article]) -> list[Change]:
     """The changes the articles suggest to ``scenario``, in order: sources first.
 
     >>> from detente.scenario import load_scenario

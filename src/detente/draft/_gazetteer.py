@@ -109,7 +109,9 @@ def load_gazetteer(extra: str | Path | None = None) -> Gazetteer:
         if country.alpha_2 in claimed:
             continue
         name, names = _country_names(country.alpha_2)
-        entries[_slug(name)] = GazetteerEntry(_slug(name), name, "state", tuple(dict.fromkeys(names)))
+        entries[_slug(name)] = GazetteerEntry(
+            _slug(name), name, "state", tuple(dict.fromkeys(names))
+        )
     for entry in curated + users:
         names = list(entry.names)
         if entry.country:

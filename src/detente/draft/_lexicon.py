@@ -95,13 +95,12 @@ def load_lexicon(extra: str | Path | None = None, *, into: Scenario | None = Non
         issues[e.id] = LexiconIssue(e.id, e.name, tuple(dict.fromkeys(terms)))
     if into is None:
         return Lexicon(issues)
-    folded: dict[str, LexiconIssue] = {
-        i.id: LexiconIssue(i.id, i.name, (), i) for i in into.issues
-    }
+    folded: dict[str, LexiconIssue] = {i.id: LexiconIssue(i.id, i.name, (), i) for i in into.issues}
     mapped: dict[str, str] = {}
     for lex in issues.values():
         scores = {
-            i.id: 2 * _hits(lex.terms, i.name) + _hits(lex.terms, i.description) for i in into.issues
+            i.id: 2 * _hits(lex.terms, i.name) + _hits(lex.terms, i.description)
+            for i in into.issues
         }
         best = max(scores, key=lambda k: scores[k], default=None)
         if best is None or scores[best] == 0:

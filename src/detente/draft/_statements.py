@@ -33,7 +33,7 @@ _VERBS = {
     "writes", "stressed", "stresses", "argued", "argues", "noted", "notes", "claimed", "claims",
     "repeated", "repeats", "according", "pledged", "pledges", "vowed", "vows", "demanded",
     "demands", "rejected", "rejects", "confirmed", "confirms", "described", "describes",
-    "called", "calls", "insisted", "offered", "offers", "promised", "promises", "committed",
+    "called", "calls", "offered", "offers", "promised", "promises", "committed",
 }  # fmt: skip
 # A reporting verb that itself says what kind of statement follows ("Moscow demands ...").
 _VERB_KINDS: dict[str, Kind] = {
@@ -185,9 +185,7 @@ def extract_statements(article: Article, pipeline: Pipeline) -> list[Statement]:
         issues = tuple(dict.fromkeys(m.key for m in pipeline.terms(sentence)))
         mentioned = tuple(dict.fromkeys(m.key for m in names))
         base = sentence.start_char
-        quotes = [
-            (base + q.start(1), base + q.end(1)) for q in _QUOTE.finditer(sentence.text)
-        ]
+        quotes = [(base + q.start(1), base + q.end(1)) for q in _QUOTE.finditer(sentence.text)]
         speaker, by_pronoun = _speaker(sentence, names, quotes)
         if by_pronoun:
             speaker = previous

@@ -47,7 +47,7 @@ def review_items(scenario: Scenario) -> list[ReviewItem]:
     >>> from detente.scenario import load_scenario
     >>> items = review_items(load_scenario("ukraine-2026"))
     >>> items[0].location
-    'actors[ukraine].issues[ZNPP].position'
+    'actors[france].issues[CRIM].position'
     """
     return [
         ReviewItem(where, q.note or "")
