@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # The store (SQLAlchemy) is imported where used: `import detente` stays light for notebooks
 # and commands that never touch a database.
 
-__all__ = ["Version", "save_update", "versions"]
+__all__ = ["Version", "save_update", "stored_versions", "versions"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def versions(ref: str, *, db: str | None = None) -> list[Version]:
         if ref in builtin_names():
             return [Version(r, load_scenario(r)) for r in builtin_versions(ref)]
         return [Version(ref, load_scenario(ref))]
-    from .store import NotFoundError, get_scenario, list_versions, open_store
+    from .store import NotFoundError, open_store
 
     store = open_store(db)
     try:
@@ -93,17 +93,24 @@ def versions(ref: str, *, db: str | None = None) -> list[Version]:
             sid = int(ref) if ref.isdigit() else _find(session, ref)
             if sid is None:
                 raise NotFoundError(f"no stored scenario called '{ref}' in {db}")
-            slug = get_scenario(session, scenario_id=sid).slug
-            return [
-                Version(
-                    f"v{v.version}",
-                    read_scenario_bytes(
-                        v.content.encode("utf-8"), filename=f"{slug}.{v.format}", kind=v.format
-                    ),
-                    v.author,
-                    v.note,
-                )
-                for v in list_versions(session, scenario_id=sid)
-            ]
+            return stored_versions(session, sid)
     finally:
         store.close()
+
+
+def stored_versions(session: Session, scenario_id: int) -> list[Version]:
+    """Every stored version of a scenario, oldest first, as checked scenarios."""
+    from .store import get_scenario, list_versions
+
+    slug = get_scenario(session, scenario_id=scenario_id).slug
+    return [
+        Version(
+            f"v{v.version}",
+            read_scenario_bytes(
+                v.content.encode("utf-8"), filename=f"{slug}.{v.format}", kind=v.format
+            ),
+            v.author,
+            v.note,
+        )
+        for v in list_versions(session, scenario_id=scenario_id)
+    ]

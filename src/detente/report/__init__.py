@@ -31,6 +31,7 @@ from ._panels import (
 )
 from ._pdf import ReportError, find_chromium, html_to_pdf
 from ._tables import ReportInput, outcome_table, scenario_tables
+from ._timeline import timeline_figure
 
 __all__ = [
     "PANEL_KINDS",
@@ -51,6 +52,7 @@ __all__ = [
     "report_from_forecast",
     "scenario_tables",
     "sobol_figure",
+    "timeline_figure",
     "tornado_figure",
     "trajectory_figure",
     "write_report",
