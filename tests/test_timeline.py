@@ -56,3 +56,14 @@ def test_each_shift_is_attributed_to_the_edits_that_move_it_alone() -> None:
     # The compromise is linear in each position, so one-at-a-time contributions add up.
     assert sum(c for _, c in guar.contributions) == pytest.approx(guar.change)
     assert {s.metric for s in result.shifts} == {"compromise TERR", "compromise GUAR"}
+
+
+def test_every_number_of_the_paris_version_is_sourced_from_its_own_list() -> None:
+    early = load_scenario("ukraine-2026@2026-01-06")
+    known = {s.id for s in early.sources}
+    for actor in early.actors:
+        numbers = [actor.capability] + [
+            q for st in actor.issues.values() for q in (st.position, st.salience)
+        ]
+        for q in numbers:
+            assert q is not None and q.source and set(q.source) <= known, actor.id

@@ -119,3 +119,33 @@ def test_timeline_of_the_builtin_shows_both_dates(news: Path) -> None:
     assert (
         "compromise GUAR 42.5 → 44.4 (+1.94); largest: actors[russia].issues[GUAR] +1.17" in stdout
     )
+
+
+def test_interactive_update_asks_about_each_change(news: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "update",
+            "ukraine-2026",
+            str(news / "moscow-freeze.txt"),
+            "--interactive",
+            "-o",
+            str(out),
+        ],
+        input="n\ny\nn\n",
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "accept C2 (position_moved:" in result.stdout
+    assert "accepted C2 from 'Moscow signals a freeze'" in result.stdout
+    assert "brazil" not in out.read_text()
+
+
+def test_update_json_keeps_stdout_for_the_json(news: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new.yaml"
+    code, stdout, err = invoke(
+        "update", "ukraine-2026", news / "moscow-freeze.txt", "--json", "--accept", "C1", "-o", out
+    )
+    assert code == 0, err
+    assert [c["kind"] for c in json.loads(stdout)] == ["new_source", "position_moved", "new_actor"]
+    assert "written" in err

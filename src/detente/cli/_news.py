@@ -162,12 +162,13 @@ def update(
         + " from "
         + "; ".join(f"'{a.title}' ({a.date or 'undated'}, {a.name})" for a in ex.articles)
     )
+    say = err_console if as_json else console  # with --json, stdout holds only the JSON
     if db is not None:
         where = save_update(db, scenario, base, updated, author=author, note=note)
-        console.print(f"[green]saved[/] {escape(where)}: {escape(note)}")
+        say.print(f"[green]saved[/] {escape(where)}: {escape(note)}")
     if output is not None:
         output.write_text(updated.to_yaml(), encoding="utf-8")
-        console.print(f"[green]written[/] {escape(str(output))}: {escape(note)}")
+        say.print(f"[green]written[/] {escape(str(output))}: {escape(note)}")
     if db is None and output is None:
         raise DetenteError("accepted changes need somewhere to go: give -o FILE or --db URL")
 

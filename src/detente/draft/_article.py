@@ -19,6 +19,7 @@ Markdown marks (``#``, ``**``, links) taken out, nothing else changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ import yaml
 
 from ..errors import ArticleError
 
-__all__ = ["Article", "parse_article", "read_article"]
+__all__ = ["Article", "iso_date", "parse_article", "read_article"]
 
 # An article of a few thousand words is tens of KB; far more is the wrong file.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
@@ -47,6 +48,18 @@ class Article:
     publisher: str | None = None
     date: str | None = None
     url: str | None = None
+
+
+def iso_date(text: str | None) -> dt.date | None:
+    """The ``YYYY-MM-DD`` date at the start of ``text`` (an article's or a source's date), if any.
+
+    >>> iso_date("2026-01-05T09:30:00Z"), iso_date("[2026-01]")
+    (datetime.date(2026, 1, 5), None)
+    """
+    try:
+        return dt.date.fromisoformat((text or "")[:10])
+    except ValueError:
+        return None
 
 
 def _spaces(text: str) -> str:

@@ -10,7 +10,6 @@ quotes, are in the notes ([F]: the article says so).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,11 +17,11 @@ from typing import Any
 
 from ..errors import ArticleError
 from ..scenario import Scenario, parse_scenario
-from ._article import Article
+from ._article import Article, iso_date
 from ._extract import Extraction, Placement, extract, issue_name
 from ._statements import Statement
 
-__all__ = ["draft_scenario", "evidence", "scenario_actor"]
+__all__ = ["draft_scenario", "evidence", "scenario_actor", "wide_range"]
 
 
 def _slug(text: str) -> str:
@@ -50,16 +49,12 @@ def scenario_actor(extraction: Extraction, actor: str, into: Scenario | None) ->
 
 
 def _as_of(articles: Sequence[Article]) -> str | None:
-    dates = []
-    for a in articles:
-        try:
-            dates.append(dt.date.fromisoformat((a.date or "")[:10]))
-        except ValueError:
-            continue
+    dates = [d for a in articles if (d := iso_date(a.date)) is not None]
     return max(dates).isoformat() if dates else None
 
 
-def _range(low: float, mode: float, high: float, source: str, note: str) -> dict[str, Any]:
+def wide_range(low: float, mode: float, high: float, source: str, note: str) -> dict[str, Any]:
+    """A triangular range in the file format, citing ``source``, with its note."""
     return {"low": low, "mode": mode, "high": high, "source": source, "note": note}
 
 
@@ -117,7 +112,7 @@ def draft_scenario(
             lo, hi = (lex.issue.scale.min, lex.issue.scale.max) if lex.issue else (0.0, 100.0)
             if placed:
                 s, p = placed[-1]  # the latest words count
-                position = _range(
+                position = wide_range(
                     p.low,
                     p.anchor.value,
                     p.high,
@@ -126,7 +121,7 @@ def draft_scenario(
                     f"{', '.join(p.shared)}); needs review. " + " ".join(lines),
                 )
             else:
-                position = _range(
+                position = wide_range(
                     lo,
                     (lo + hi) / 2,
                     hi,
@@ -135,14 +130,14 @@ def draft_scenario(
                 )
             stances[issue_id] = {
                 "position": position,
-                "salience": _range(20, 50, 80, where, "[I] not in the article; needs review"),
+                "salience": wide_range(20, 50, 80, where, "[I] not in the article; needs review"),
             }
         actors.append(
             {
                 "id": actor_id,
                 "name": name,
                 "description": "\n".join(evidence(s, ex.source_of(s)) for s in statements),
-                "capability": _range(
+                "capability": wide_range(
                     10, 50, 90, source, "[I] not in the article: estimate the actor's clout"
                 ),
                 "issues": stances,

@@ -13,15 +13,14 @@ A change cites its article, so accepting any change also adds that article's ``n
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import DetenteError
 from ..scenario import Scenario, parse_scenario
-from ._article import Article
-from ._build import evidence, scenario_actor
+from ._article import Article, iso_date
+from ._build import evidence, scenario_actor, wide_range
 from ._extract import Extraction, extract, short
 
 __all__ = ["Change", "apply_changes", "propose_changes"]
@@ -134,17 +133,17 @@ def propose_changes(scenario: Scenario, articles: Extraction | Sequence[Article]
             "id": actor,
             "name": g.name,
             "description": "\n".join(entry["evidence"]),
-            "capability": _wide(10, 50, 90, entry["source"], "[I] estimate the actor's clout"),
+            "capability": wide_range(10, 50, 90, entry["source"], "[I] estimate the actor's clout"),
             "issues": {
                 i: {
-                    "position": _wide(
+                    "position": wide_range(
                         scenario.issue(i).scale.min,
                         (scenario.issue(i).scale.min + scenario.issue(i).scale.max) / 2,
                         scenario.issue(i).scale.max,
                         entry["source"],
                         "[I] not placed; needs review",
                     ),
-                    "salience": _wide(20, 50, 80, entry["source"], "[I] needs review"),
+                    "salience": wide_range(20, 50, 80, entry["source"], "[I] needs review"),
                 }
                 for i in entry["issues"]
             },
@@ -160,17 +159,6 @@ def propose_changes(scenario: Scenario, articles: Extraction | Sequence[Article]
             )
         )
     return [Change(f"C{k}", *item) for k, item in enumerate(out, start=1)]
-
-
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((text or "")[:10])
-    except ValueError:
-        return None
-
-
-def _wide(low: float, mode: float, high: float, source: str, note: str) -> dict[str, Any]:
-    return {"low": low, "mode": mode, "high": high, "source": source, "note": note}
 
 
 def apply_changes(scenario: Scenario, changes: Sequence[Change], accept: Iterable[str]) -> Scenario:
@@ -197,7 +185,7 @@ def apply_changes(scenario: Scenario, changes: Sequence[Change], accept: Iterabl
     for c in chosen:
         if c.kind == "new_source":
             raw.setdefault("sources", []).append(c.value)
-            date = _date(c.value.get("date"))
+            date = iso_date(c.value.get("date"))
             if date is not None and (scenario.as_of is None or date > scenario.as_of):
                 raw["as_of"] = max(date.isoformat(), raw.get("as_of") or "")
         elif c.kind == "new_actor":

@@ -101,6 +101,7 @@ def llm_statements(
         ) from None
     kept: list[Statement] = []
     dropped: list[str] = []
+    sentences = pipeline.sentences(article.text)
     for item in answer.statements:
         start = article.text.find(item.quote)
         if not item.quote or start < 0:
@@ -110,10 +111,8 @@ def llm_statements(
         if item.actor and actor is None:
             dropped.append(f"{article.name}: unknown actor '{item.actor}' (quote kept, no actor)")
         sentence = next(
-            (s.text for s in pipeline.sentences(article.text)
-             if s.start_char <= start < s.end_char),
-            item.quote,
-        )  # fmt: skip
+            (s.text.strip() for s in sentences if s.start_char <= start < s.end_char), item.quote
+        )
         kept.append(
             Statement(
                 kind=item.kind if actor or item.kind == "fact" else "fact",
