@@ -66,6 +66,14 @@ def _spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """The body without a leading heading that repeats the title (it is the source's title, not
+    a sentence of the article)."""
+    if len(paragraphs) > 1 and title and paragraphs[0] == _spaces(title):
+        return paragraphs[1:]
+    return paragraphs
+
+
 def _from_html(html: str, name: str) -> Article:
     from bs4 import BeautifulSoup
 
@@ -95,7 +103,7 @@ def _from_html(html: str, name: str) -> Article:
     date = meta("article:published_time", "datePublished", "date", "dc.date")
     return Article(
         name=name,
-        text="\n\n".join(paragraphs),
+        text="\n\n".join(_without_title(paragraphs, title)),
         title=title or paragraphs[0][:200],
         publisher=meta("og:site_name", "publisher", "author"),
         date=date[:10] if date else None,
@@ -134,7 +142,7 @@ def _from_text(text: str, name: str, *, markdown: bool) -> Article:
 
     return Article(
         name=name,
-        text="\n\n".join(paragraphs),
+        text="\n\n".join(_without_title(paragraphs, str(title))),
         title=str(title),
         publisher=field("publisher"),
         date=field("date"),
