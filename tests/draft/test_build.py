@@ -119,3 +119,18 @@ def test_an_article_with_no_issue_term_cannot_be_drafted() -> None:
     a = parse_article(b"Weather\n\nMacron said it was sunny.", name="w.txt")
     with pytest.raises(ArticleError, match="no issue found in the articles"):
         draft_scenario([a])
+
+
+def test_several_articles_are_several_sources_each_item_citing_its_own() -> None:
+    s = draft_scenario([article("attribution.txt"), article("conditions.txt")])
+    assert [(x.id, x.title) for x in s.sources] == [
+        ("NEWS1", "Attribution patterns"),
+        ("NEWS2", "Offers and refusals"),
+    ]
+    assert s.as_of is not None and s.as_of.isoformat() == "2026-01-12"
+    assert s.actor("germany").description == (
+        '[F] Merz (commitment): "Germany is committed to financing Ukraine\'s armed forces" (NEWS2)'
+    )
+    assert '"We will never recognise the occupation of Crimea" (NEWS1)' in (
+        s.actor("ukraine").description
+    )

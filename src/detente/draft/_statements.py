@@ -113,8 +113,9 @@ def _verbs(sentence: Any) -> list[Any]:
     return [t for t in sentence if t.text.lower() in _VERBS]
 
 
-def _outside(m: Match, quotes: list[tuple[int, int]]) -> bool:
-    return not any(a <= m.start < b for a, b in quotes)
+def _outside(start: int, quotes: list[tuple[int, int]]) -> bool:
+    """Whether the character at ``start`` lies outside every quoted span."""
+    return not any(a <= start < b for a, b in quotes)
 
 
 def _speaker(
@@ -123,8 +124,8 @@ def _speaker(
     """The name that is the subject of a reporting verb outside the quotes (or follows it);
     and whether a pronoun ("he said") spoke instead."""
     doc = sentence.doc
-    verbs = [v for v in _verbs(sentence) if _outside(Match("", v.idx, v.idx, ""), quotes)]
-    free = [m for m in names if _outside(m, quotes)]
+    verbs = [v for v in _verbs(sentence) if _outside(v.idx, quotes)]
+    free = [m for m in names if _outside(m.start, quotes)]
     if not verbs:
         # 'Zelensky: "..."' -- a quote with one name beside it and no verb.
         return (free[0] if quotes and len(free) == 1 else None), False
