@@ -69,3 +69,23 @@ def test_a_draft_run_is_refused_with_a_422_saying_what_to_do(client: TestClient)
     r = client.post("/api/runs", json={"kind": "forecast", "scenario": sid, "model": "median"})
     assert r.status_code == 422
     assert "is a draft: review the items marked [I]" in r.json()["detail"]
+
+
+def test_a_stored_scenario_gets_its_update_and_timeline_from_its_own_versions(
+    client: TestClient,
+) -> None:
+    yaml_text = (NEWS.parents[1] / "data" / "deal" / "ukraine-mini.yaml").read_bytes()
+    r = client.post("/api/scenarios", files={"file": ("mini.yaml", yaml_text)})
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    page = client.get(f"/scenarios/{sid}/news")
+    assert page.status_code == 200 and 'type="file"' in page.text
+    r = client.post(
+        f"/scenarios/{sid}/news/accept",
+        data={"article_name": "moscow-freeze.txt", "article_text": FREEZE, "accept": ["C1"]},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == f"/scenarios/{sid}?saved=2"
+    timeline = client.get(f"/scenarios/{sid}/timeline")
+    assert timeline.status_code == 200
+    assert "v1" in timeline.text and "v2" in timeline.text and "2026-03-02" in timeline.text
