@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from .. import models
 from ..errors import DetenteError, ModelError
 from ..guarantees import GuaranteeAssessment, assess_guarantees
-from ..scenario import Scenario, ScenarioArrays, load_scenario
+from ..scenario import Scenario, ScenarioArrays, load_scenario, require_reviewed
 from ._frontier import Frontier, pareto_frontier
 from ._lp import Form
 from ._points import closest_acceptable, nash_bargaining
@@ -240,7 +240,7 @@ def check_deal(
     renewed conflict is a Monte Carlo mean over ``guarantee_draws`` draws of the package.
     ``walk_away`` gives explicit walk-away utilities by actor id; they take precedence.
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     if draws < 1:
         raise ModelError(f"draws must be at least 1; got {draws}")
     if not np.isfinite(payoff_scale) or payoff_scale <= 0:

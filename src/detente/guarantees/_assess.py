@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError, did_you_mean
-from ..scenario import GuaranteePackage, Quantity, Scenario, load_scenario
+from ..scenario import GuaranteePackage, Quantity, Scenario, load_scenario, require_reviewed
 from ._montecarlo import DeterrenceResult, GuarantorInput, Uncertain, simulate_deterrence
 from ._package import GuaranteeParams
 from ._priors import ReliabilityPrior, prior
@@ -154,7 +154,7 @@ def assess_guarantees(
     >>> 0.0 < a.p_deterrence < 1.0
     True
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     pkg = _package(sc, package)
     base = params or GuaranteeParams()
     changes = {k: v for k, v in (("draws", draws), ("seed", seed)) if v is not None}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
@@ -197,7 +197,9 @@ class Scenario(BaseModel):
     """A negotiation: who takes part, over what, where each stands, and where numbers come from.
 
     ``model_parameters`` maps a model name to default parameter values for this scenario (explicit
-    arguments to :func:`detente.forecast` take precedence).
+    arguments to :func:`detente.forecast` take precedence). ``status: draft`` marks a scenario
+    drafted from the news (``detente draft``): it loads and validates, but nothing is computed
+    from it until a person has reviewed it and set ``status: reviewed`` (the default).
     """
 
     model_config = _STRICT
@@ -205,6 +207,7 @@ class Scenario(BaseModel):
     id: str = Field(min_length=1)
     title: str
     as_of: dt.date | None = None
+    status: Literal["draft", "reviewed"] = "reviewed"
     description: str = ""
     sources: tuple[Source, ...] = ()
     issues: tuple[Issue, ...]
