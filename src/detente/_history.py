@@ -45,13 +45,18 @@ def save_update(
     url: str, ref: str, base: Scenario, updated: Scenario, *, author: str, note: str
 ) -> str:
     """Save ``updated`` as a new version of ``base`` in the store at ``url``; where it went."""
-    from .store import add_scenario_version, create_scenario, open_store
+    from .store import add_scenario_version, create_scenario, get_scenario, open_store
 
     store = open_store(url)
     try:
         with store.session() as session:
             sid = _find(session, base.id)
-            if sid is None:
+            # The update was drawn up against the latest stored version (or the file just stored
+            # as version 1): a save in between is refused (409-like ConflictError), not reverted.
+            if sid is not None:
+                base_version = get_scenario(session, scenario_id=sid).latest_version
+            else:
+                base_version = 1
                 sid = create_scenario(
                     session,
                     slug=base.id,
@@ -64,6 +69,7 @@ def save_update(
             record = add_scenario_version(
                 session,
                 scenario_id=sid,
+                base_version=base_version,
                 title=updated.title,
                 content=updated.to_yaml(),
                 format="yaml",

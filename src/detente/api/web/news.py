@@ -111,6 +111,7 @@ async def news_accept(
     ))[:2000]  # fmt: skip
     with services.store.session() as session:
         if version is None:  # a built-in: stored as it was, then the update on top
+            base_version = 1
             sid = create_scenario(
                 session,
                 slug=scenario.id,
@@ -121,10 +122,11 @@ async def news_accept(
                 note=f"the built-in {canonical}",
             ).id
         else:
-            sid = int(canonical)
+            sid, base_version = int(canonical), version
         record = add_scenario_version(
             session,
             scenario_id=sid,
+            base_version=base_version,
             title=updated.title,
             content=updated.to_yaml(),
             format="yaml",
