@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._compare import Comparison, compare
 from ._forecast import forecast
+from ._timeline import Timeline, timeline
 from .backtest import Leaderboard, backtest
 from .deal import DealReport, check_deal
 from .errors import DetenteError, ModelError, NotFoundError, ReportError, ScenarioError
@@ -44,6 +45,7 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "SobolIndices",
+    "Timeline",
     "Tornado",
     "__version__",
     "assess_guarantees",
@@ -57,4 +59,5 @@ __all__ = [
     "run_draws",
     "sensitivity",
     "simulate",
+    "timeline",
 ]

@@ -5,7 +5,7 @@ Each command group lives in its own module and registers on the shared app when 
 
 from __future__ import annotations
 
-from . import _backtest, _deal, _forecast, _ktab, _serve, _uncertainty  # noqa: F401  (registers)
+from . import _backtest, _deal, _forecast, _ktab, _news, _serve, _uncertainty  # noqa: F401
 from ._app import app
 
 __all__ = ["app", "main"]

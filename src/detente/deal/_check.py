@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from .. import models
 from ..errors import DetenteError, ModelError, did_you_mean
 from ..estimative import range_words, words
-from ..scenario import Scenario, ScenarioArrays, load_scenario
+from ..scenario import Scenario, ScenarioArrays, load_scenario, require_reviewed
 from ._confidence import Variant, structural_variants
 from ._frontier import Frontier, pareto_frontier
 from ._lp import Form
@@ -322,7 +322,7 @@ def check_deal(
     walk-away utilities by actor id; they override the no-deal path. "No deal" and boundary cases
     are results with reasons, never exceptions.
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     if draws < 1:
         raise ModelError(f"draws must be at least 1; got {draws}")
     explicit = {a: float(v) for a, v in (walk_away or {}).items()}
