@@ -35,13 +35,18 @@ def test_the_edits_between_the_dates_are_the_re_estimated_stances() -> None:
         "actors[united_states].issues[TERR]",
         "actors[united_states].issues[GUAR]",
         "actors[turkiye].issues[GUAR]",
+        "no_deal.yearly_cost[russia]",
     ]
 
 
 def test_each_shift_is_attributed_to_the_edits_that_move_it_alone() -> None:
     result = detente.timeline("ukraine-2026", deal=True)
     assert [p.label for p in result.points] == ["ukraine-2026@2026-01-06", "ukraine-2026"]
-    assert "P(deal)" in result.points[0].metrics
+    packages = [g.id for g in load_scenario("ukraine-2026").guarantees]
+    for point in result.points:  # the deal's answers at both dates, per package
+        assert "P(deal)" in point.metrics
+        for name in ("p_accept", "p_viable"):
+            assert {f"{name} {p}" for p in packages} <= set(point.metrics), point.label
     early, late = (p.metrics for p in result.points)
     assert late["compromise GUAR"] == pytest.approx(
         detente.forecast("ukraine-2026").outcomes["GUAR"]
@@ -67,3 +72,24 @@ def test_every_number_of_the_paris_version_is_sourced_from_its_own_list() -> Non
         ]
         for q in numbers:
             assert q is not None and q.source and set(q.source) <= known, actor.id
+
+
+def test_the_paris_version_asks_the_deal_question_from_its_own_sources() -> None:
+    early, late = load_scenario("ukraine-2026@2026-01-06"), load_scenario("ukraine-2026")
+    assert early.no_deal is not None
+    assert set(early.red_lines) == set(late.red_lines)
+    assert len(early.conditions) == len(late.conditions)
+    assert [p.id for p in early.proposals] == [p.id for p in late.proposals]
+    assert [g.id for g in early.guarantees] == [g.id for g in late.guarantees]
+    assert all(g.issue_value for g in early.guarantees)
+    # An explicit walk-away would override the no-deal path, as on 26 February.
+    assert not [a.id for a in early.actors for st in a.issues.values() if st.walk_away]
+    known = {s.id for s in early.sources}
+    cited = [*early.no_deal.source, *(s for c in early.conditions for s in c.source)]
+    cited += [s for q in early.no_deal.issues.values() for s in q.source]
+    cited += [s for q in early.no_deal.yearly_cost.values() for s in q.source]
+    cited += [s for lines in early.red_lines.values() for r in lines.values() for s in r.source]
+    cited += [
+        s for p in early.proposals for q in p.issues.values() for s in (*p.sources, *q.source)
+    ]
+    assert cited and set(cited) <= known

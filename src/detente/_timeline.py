@@ -1,17 +1,18 @@
 """How the forecasts moved across a scenario's dated versions, and which edits moved them.
 
 For each version (oldest first): the compromise forecast per issue, P(deterrence) per guarantee
-package, and the deal check's P(deal) with, where the deal engine gives it, P(accept) and
-P(viable) per package. Each shift between two versions is attributed to that version's edits
-by re-running the previous version with one edit at a time: an edit's contribution is the change
+package, and the deal check's P(deal) with P(accept) and P(viable) per guarantee package (its
+viability rows). Each shift between two versions is attributed to that version's edits by
+re-running the previous version with one edit at a time: an edit's contribution is the change
 it alone makes. Edits are the smallest units of a scenario that carry numbers (an actor's stance
 on one issue, an actor's capability or veto, an issue's scale or status quo, a guarantee
-package); changes to notes, sources and descriptions move nothing and are not edits.
-"""
+package, a part of the no-deal path, a red line, the linked offers, a named text); changes to
+notes, sources and descriptions move nothing and are not edits."""
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = ["Edit", "Point", "Shift", "Timeline", "diff_edits", "timeline", "time
 GUARANTEE_DRAWS = 4000
 _TEXT = {"note", "source", "sources", "description", "name", "title", "quote"}
 _SHOWN = 3  # largest contributions named per shift
+_BY_ID = ("issues", "actors", "guarantees", "proposals", "sources")  # lists of items with ids
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,16 @@ def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for item in items}
 
 
+def _keyed(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` with its lists of items that have ids turned into dicts by id."""
+    return {k: _by_id(v) if k in _BY_ID else v for k, v in raw.items()}
+
+
+def _path(where: str) -> list[str]:
+    """``actors[russia].issues[GUAR]`` -> ``['actors', 'russia', 'issues', 'GUAR']``."""
+    return re.findall(r"[^.\[\]]+", where)
+
+
 def diff_edits(old: Scenario, new: Scenario) -> list[Edit]:
     """The edits that turn ``old`` into ``new``, ignoring text (notes, sources, descriptions).
 
@@ -113,64 +125,71 @@ def diff_edits(old: Scenario, new: Scenario) -> list[Edit]:
     >>> [e.where for e in diff_edits(old, new)][:2]
     ['actors[russia].issues[GUAR]', 'actors[united_states].issues[TERR]']
     """
-    a = _strip(old.model_dump(mode="json"))
-    b = _strip(new.model_dump(mode="json"))
+    a = _keyed(_strip(old.model_dump(mode="json")))
+    b = _keyed(_strip(new.model_dump(mode="json")))
     edits: list[Edit] = []
-    for part in ("issues", "actors", "guarantees"):
-        before, after = _by_id(a.get(part, [])), _by_id(b.get(part, []))
-        for key in dict.fromkeys([*before, *after]):
-            x, y = before.get(key), after.get(key)
-            if x == y:
-                continue
-            if x is None or y is None or part != "actors":
-                edits.append(Edit(f"{part}[{key}]", x, y))
-                continue
-            for issue in dict.fromkeys([*x["issues"], *y["issues"]]):
-                xi, yi = x["issues"].get(issue), y["issues"].get(issue)
-                if xi != yi:
-                    edits.append(Edit(f"actors[{key}].issues[{issue}]", xi, yi))
-            for name in dict.fromkeys([*x, *y]):
-                if name != "issues" and x.get(name) != y.get(name):
-                    edits.append(Edit(f"actors[{key}].{name}", x.get(name), y.get(name)))
-    if a.get("model_parameters") != b.get("model_parameters"):
-        edits.append(Edit("model_parameters", a.get("model_parameters"), b.get("model_parameters")))
+
+    def add(where: str, x: Any, y: Any) -> None:
+        if x != y:
+            edits.append(Edit(where, x, y))
+
+    def each(where: str, x: dict[str, Any], y: dict[str, Any]) -> None:
+        for key in dict.fromkeys([*x, *y]):
+            add(f"{where}[{key}]", x.get(key), y.get(key))
+
+    each("issues", a["issues"], b["issues"])
+    before, after = a["actors"], b["actors"]
+    for key in dict.fromkeys([*before, *after]):
+        x, y = before.get(key), after.get(key)
+        if x is None or y is None:
+            add(f"actors[{key}]", x, y)
+            continue
+        each(f"actors[{key}].issues", x["issues"], y["issues"])
+        for name in dict.fromkeys([*x, *y]):
+            if name != "issues":
+                add(f"actors[{key}].{name}", x.get(name), y.get(name))
+    each("guarantees", a["guarantees"], b["guarantees"])
+    # The deal question: the no-deal path by part (per issue, per actor's yearly cost), each
+    # red line, the linked offers as one set (they have no ids), each named text.
+    x, y = a.get("no_deal"), b.get("no_deal")
+    if x is None or y is None:
+        add("no_deal", x, y)
+    else:
+        for name in dict.fromkeys([*x, *y]):
+            if name in ("issues", "yearly_cost"):
+                each(f"no_deal.{name}", x.get(name) or {}, y.get(name) or {})
+            else:
+                add(f"no_deal.{name}", x.get(name), y.get(name))
+    x, y = a.get("red_lines") or {}, b.get("red_lines") or {}
+    for actor in dict.fromkeys([*x, *y]):
+        each(f"red_lines[{actor}]", x.get(actor) or {}, y.get(actor) or {})
+    add("conditions", a.get("conditions"), b.get("conditions"))
+    each("proposals", a.get("proposals") or {}, b.get("proposals") or {})
+    add("model_parameters", a.get("model_parameters"), b.get("model_parameters"))
     return edits
+
+
+_MISSING = object()
 
 
 def _apply(old: Scenario, new: Scenario, edit: Edit) -> Scenario | None:
     """``old`` with the part ``edit`` names taken from ``new``; None if that alone is unsound."""
-    raw = old.model_dump(mode="json", exclude_defaults=True)
-    full = new.model_dump(mode="json", exclude_defaults=True)
+    raw = _keyed(old.model_dump(mode="json", exclude_defaults=True))
+    full = _keyed(new.model_dump(mode="json", exclude_defaults=True))
     # The edit's numbers cite the new version's sources: bring them all (text moves nothing).
-    raw["sources"] = list(
-        (_by_id(raw.get("sources", [])) | _by_id(full.get("sources", []))).values()
-    )
-    if edit.where == "model_parameters":
-        raw["model_parameters"] = full.get("model_parameters", {})
-        return _parse(raw)
-    head, _, rest = edit.where.partition("]")
-    part, key = head.split("[")
-    mine, theirs = _by_id(raw.get(part, [])), _by_id(full.get(part, []))
-    if rest.startswith(".issues["):
-        issue = rest[len(".issues[") : -1]
-        stances = mine[key]["issues"]
-        if issue in theirs[key]["issues"]:
-            stances[issue] = copy.deepcopy(theirs[key]["issues"][issue])
-        else:
-            stances.pop(issue, None)
-    elif rest.startswith("."):
-        name = rest[1:]
-        if name in theirs[key]:
-            mine[key][name] = copy.deepcopy(theirs[key][name])
-        else:
-            mine[key].pop(name, None)
+    raw["sources"] = raw.get("sources", {}) | full.get("sources", {})
+    *parents, last = _path(edit.where)
+    value: Any = full
+    for key in [*parents, last]:
+        value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
+    target = raw
+    for key in parents:
+        target = target.setdefault(key, {})
+    if value is _MISSING:
+        target.pop(last, None)
     else:
-        if key in theirs:
-            mine[key] = copy.deepcopy(theirs[key])
-        else:
-            mine.pop(key, None)
-        raw[part] = list(mine.values())
-    return _parse(raw)
+        target[last] = copy.deepcopy(value)
+    return _parse({k: list(v.values()) if k in _BY_ID else v for k, v in raw.items()})
 
 
 def _parse(raw: dict[str, Any]) -> Scenario | None:
@@ -187,13 +206,10 @@ def _metrics(s: Scenario, *, deal: bool) -> dict[str, float]:
         out[f"P(deterrence) {pkg.id}"] = a.p_deterrence
     if deal:
         report = check_deal(s).to_json()
-        if report.get("p_deal") is not None:
-            out["P(deal)"] = float(report["p_deal"])
-        # The deal engine's viability per guarantee package, where it reports one.
-        for row in report.get("viability") or []:
+        out["P(deal)"] = float(report["p_deal"])
+        for row in report["viability"]:
             for name in ("p_accept", "p_viable"):
-                if row.get(name) is not None:
-                    out[f"{name} {row.get('package')}"] = float(row[name])
+                out[f"{name} {row['package']}"] = float(row[name])
     return out
 
 
