@@ -45,7 +45,7 @@ def test_each_shift_is_attributed_to_the_edits_that_move_it_alone() -> None:
     packages = [g.id for g in load_scenario("ukraine-2026").guarantees]
     for point in result.points:  # the deal's answers at both dates, per package
         assert "P(deal)" in point.metrics
-        for name in ("p_accept", "p_viable"):
+        for name in ("P(accept)", "P(viable)"):
             assert {f"{name} {p}" for p in packages} <= set(point.metrics), point.label
     early, late = (p.metrics for p in result.points)
     assert late["compromise GUAR"] == pytest.approx(

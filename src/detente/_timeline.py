@@ -208,8 +208,8 @@ def _metrics(s: Scenario, *, deal: bool) -> dict[str, float]:
         report = check_deal(s).to_json()
         out["P(deal)"] = float(report["p_deal"])
         for row in report["viability"]:
-            for name in ("p_accept", "p_viable"):
-                out[f"{name} {row['package']}"] = float(row[name])
+            out[f"P(accept) {row['package']}"] = float(row["p_accept"])
+            out[f"P(viable) {row['package']}"] = float(row["p_viable"])
     return out
 
 
