@@ -89,3 +89,26 @@ def test_a_stored_scenario_gets_its_update_and_timeline_from_its_own_versions(
     timeline = client.get(f"/scenarios/{sid}/timeline")
     assert timeline.status_code == 200
     assert "v1" in timeline.text and "v2" in timeline.text and "2026-03-02" in timeline.text
+
+
+def test_the_editor_keeps_a_draft_a_draft_until_a_person_sets_it_reviewed(
+    client: TestClient,
+) -> None:
+    from .test_web import _fields
+
+    text = draft_scenario([article("paris-analysis.md")]).to_yaml()
+    sid = client.post("/api/scenarios", files={"file": ("draft.yaml", text.encode())}).json()["id"]
+    page = client.get(f"/scenarios/{sid}").text
+    assert 'id="draft-note"' in page
+    form = _fields(page)
+    assert form["meta:status"] == "draft"
+    saved = client.post(f"/scenarios/{sid}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[-2000:]
+    assert client.get(f"/api/scenarios/{sid}").json()["scenario"]["status"] == "draft"
+    run = {"kind": "forecast", "scenario": sid, "model": "median"}
+    assert client.post("/api/runs", json=run).status_code == 422
+    form = _fields(client.get(f"/scenarios/{sid}").text) | {"meta:status": "reviewed"}
+    saved = client.post(f"/scenarios/{sid}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[-2000:]
+    assert client.get(f"/api/scenarios/{sid}").json()["scenario"].get("status") != "draft"
+    assert client.post("/api/runs", json=run).status_code == 202
