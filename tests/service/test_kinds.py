@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import detente
+from detente._intervals import forecast_json
 from detente.api._kinds import Cancelled, run_forecast
 from detente.report import trajectory_figure
 from detente.scenario import load_scenario
@@ -25,7 +26,7 @@ def test_a_dynamic_forecast_run_past_one_chunk_is_the_whole_run(
     seen: list[float] = []
     out = run_forecast(scenario, model, params, 5, seen.append)
     whole = detente.forecast(scenario, model, draws=7, seed=5, rounds=2, chunk_size=7)
-    assert out.result == whole.to_json()
+    assert out.result == forecast_json(whole, scenario)  # the CLI's --json, intervals too
     assert seen[-1] == 1.0 and seen == sorted(seen)
 
 

@@ -16,6 +16,8 @@ import pandas as pd
 import detente
 from detente import models
 from detente._compare import compare
+from detente._inputs import to_stability
+from detente._intervals import forecast_json
 
 from ..errors import ModelError
 from ..scenario import Scenario, uncertain_inputs
@@ -51,8 +53,11 @@ def _split_params(params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 def run_forecast(
     scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
 ) -> RunOutput:
-    """``detente.forecast``, in chunks of draws with progress; the CLI's ``--json``."""
+    """``detente.forecast``, in chunks of draws with progress; the CLI's ``--json`` (with its
+    intervals, and eum and exchange run to stability unless the run sets their rounds)."""
     draws, model_params = _split_params(params)
+    if "rounds" not in model_params and "until_stable" not in model_params:
+        model_params = {**to_stability(scenario, model), **model_params}
     result = detente.forecast(
         scenario,
         model,
@@ -62,7 +67,8 @@ def run_forecast(
         **model_params,
     )
     return RunOutput(
-        result.to_json(), {"outcome": result.to_frame(), "rounds": result.rounds_frame()}
+        forecast_json(result, scenario),
+        {"outcome": result.to_frame(), "rounds": result.rounds_frame()},
     )
 
 
@@ -148,8 +154,10 @@ def run_deal(
 ) -> RunOutput:
     """``detente deal``: params.draws, params.package (a guarantee package id), params.top."""
     report = detente.check_deal(scenario, seed=seed, **params)
-    # Per issue: the zone, the Nash package and the range around it, who binds (medians).
-    return RunOutput(report.to_json(), {"zone": pd.DataFrame(report.binding())})
+    # Per package: the viability row; per issue: the zone, the Nash package and the range
+    # around it, who binds (on the most likely inputs).
+    tables = {"viability": report.viability_frame(), "zone": pd.DataFrame(report.binding())}
+    return RunOutput(report.to_json(), tables)
 
 
 def run_guarantees(

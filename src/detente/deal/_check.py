@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from .. import models
@@ -87,8 +88,35 @@ class DealReport:
 
     def range(self, package: str) -> tuple[float, float]:
         """The structural range of P(viable) for ``package`` (baseline and every variant)."""
-        values = [v.p_viable for v in self.variants[package]]
+        return self.spread(package, "p_viable")
+
+    def spread(self, package: str, measure: str) -> tuple[float, float]:
+        """The lowest and highest value of ``measure`` ('p_accept', 'p_kept' or 'p_viable')
+        for ``package`` across the baseline and every structural variant."""
+        values = [getattr(v, measure) for v in self.variants[package]]
         return min(values), max(values)
+
+    def viability_frame(self) -> pd.DataFrame:
+        """The viability table, a row per guarantee package (what the run page and the CSV
+        download show): the three probabilities, the structural range of P(viable) with its
+        words, and who blocks on what share of draws."""
+        rows = []
+        for r in self.viability:
+            lo, hi = self.range(r.package)
+            rows.append(
+                {
+                    "package": r.package,
+                    "p_accept": r.p_accept,
+                    "p_kept": r.p_kept,
+                    "p_kept_over": kept_over(r.accepted),
+                    "p_viable": r.p_viable,
+                    "range_low": lo,
+                    "range_high": hi,
+                    "words": range_words(lo, hi),
+                    "blockers": "; ".join(f"{a} {s:.2f}" for a, s in r.blockers.items()),
+                }
+            )
+        return pd.DataFrame(rows)
 
     @property
     def p_deal(self) -> float:

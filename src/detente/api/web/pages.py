@@ -406,7 +406,9 @@ def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
     ]
     result = read_result(session, get_run(session, run_id=run_id))
     return {
-        "outcomes": outcome_table(data.outcome, data.issues).to_dict("records"),
+        "outcomes": outcome_table(data.outcome, data.issues, data.run.get("model") or None).to_dict(
+            "records"
+        ),
         "charts": html,
         "has_models": "model" in data.outcome.columns,
         "panel": panel_html(str(data.run.get("kind", "")), data.result, data.issues),
