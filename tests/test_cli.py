@@ -24,9 +24,31 @@ def test_forecast_json_contract_median() -> None:
     code, out, err = invoke("forecast", "emission-standards-1994", "--model", "median", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) == {"scenario", "model", "params", "outcomes", "rounds", "intervals"}
+    assert set(data) == {"scenario", "model", "params", "draws", "outcomes", "rounds", "intervals"}
     assert data["outcomes"] == {"lag": 7.0}
-    assert data["rounds"] == []
+    assert data["rounds"] == [] and data["draws"] == 1
+
+
+def test_forecast_json_of_many_draws_is_a_summary_of_bounded_size() -> None:
+    args = ("forecast", "ukraine-2026", "-m", "eum", "--rounds", "3", "--json")
+    code, out, err = invoke(*args, "--draws", "40")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["draws"] == 40 and "outcome_draws" not in summary
+    terr = summary["quantiles"]["TERR"]
+    assert terr["0.05"] <= terr["0.5"] <= terr["0.95"]
+    assert terr["0.5"] == pytest.approx(summary["outcomes"]["TERR"])
+    assert sum(summary["histogram"]["TERR"]["counts"]) == 40
+    # The events are those of the one draw at the modes: the 1-draw forecast's, whatever --draws.
+    code, one, _ = invoke(*args)
+    assert code == 0 and summary["events"] == json.loads(one)["events"]
+    code, big, _ = invoke(*args, "--draws", "400")
+    assert code == 0 and len(big) < 1.2 * len(out)
+    # --all-draws asks for every draw's outcomes and events.
+    code, full, _ = invoke(*args, "--draws", "40", "--all-draws")
+    every = json.loads(full)
+    assert len(every["outcome_draws"]["TERR"]) == 40
+    assert {e["draw"] for e in every["events"]} == set(range(40))
 
 
 def test_forecast_json_carries_calibrated_and_inputs_only_intervals() -> None:

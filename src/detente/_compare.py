@@ -44,13 +44,16 @@ class Comparison:
         return label(self.forecasts[name])
 
     def to_json(self) -> dict[str, Any]:
+        """Per model its parameters and median outcome per issue; over several draws also the
+        quantiles and histogram per issue (:meth:`Forecast.to_json`'s), so the size does not
+        grow with the draws."""
         return {
             "scenario": self.scenario_id,
+            "draws": next(iter(self.forecasts.values())).draws if self.forecasts else 1,
             "models": {
                 name: {
                     "label": self.label(name),
-                    "params": fc.to_json()["params"],
-                    "outcomes": fc.outcomes,
+                    **_summary(fc),
                     "intervals": self.intervals[name].to_json() if name in self.intervals else None,
                     "convergence": (
                         self.convergence[name].to_json() if name in self.convergence else None
@@ -70,6 +73,15 @@ class Comparison:
         return pd.DataFrame({name: fc.outcomes for name, fc in self.forecasts.items()})
 
 
+# What a comparison shows of each model's forecast.
+_SUMMARY = ("params", "outcomes", "quantiles", "histogram")
+
+
+def _summary(fc: Forecast) -> dict[str, Any]:
+    out = fc.to_json()
+    return {key: out[key] for key in _SUMMARY if key in out}
+
+
 def compare(
     scenario: Scenario | str | Path,
     model_names: list[str] | None = None,
@@ -77,13 +89,18 @@ def compare(
     draws: int = 1,
     seed: int = 0,
     progress: Callable[[float], None] | None = None,
+    chunk_size: int | None = None,
+    scheduler: str | None = None,
 ) -> Comparison:
     """Run several models (default: every registered one) on a scenario.
 
     A model that cannot run on this scenario (e.g. ``status_quo`` without a status quo) is
     listed in ``skipped`` with the reason when all models were asked for; a model asked for by
-    name must run. ``progress`` is called with the share of models done after each one (a
-    service's callback may raise there to stop the comparison).
+    name must run. ``progress`` is called with the share of draws done over all models as each
+    chunk of draws finishes and before every round (a service's callback may raise there to stop
+    the comparison). Over several draws the forecasts keep outcomes and per-round summaries
+    only, so memory does not grow with the events of every draw; ``chunk_size`` and
+    ``scheduler`` are :func:`forecast`'s.
 
     >>> c = compare("emission-standards-1994", ["compromise", "median"])
     >>> c.forecasts["median"].outcomes
@@ -95,15 +112,33 @@ def compare(
         models.get(name)
     out: dict[str, Forecast] = {}
     skipped: dict[str, str] = {}
-    for done, name in enumerate(chosen, start=1):
+    total = draws * len(chosen)
+    done = [0]
+
+    def count(n: int) -> None:
+        done[0] += n
+        if progress is not None:
+            progress(min(done[0] / total, 1.0))
+
+    for k, name in enumerate(chosen, start=1):
         try:
-            out[name] = forecast(s, name, draws=draws, seed=seed, **to_stability(s, name))
+            out[name] = forecast(
+                s,
+                name,
+                draws=draws,
+                seed=seed,
+                full=draws == 1,
+                progress=count,
+                chunk_size=chunk_size,
+                scheduler=scheduler,
+                **to_stability(s, name),
+            )
         except ModelError as exc:
             if model_names:
                 raise
             skipped[name] = str(exc)
-        if progress is not None:
-            progress(done / len(chosen))
+        done[0] = k * draws  # a skipped model counts as done
+        count(0)
     calibrated = {n: intervals(fc, s) for n, fc in out.items() if n in _calibrated()}
     settled = {n: c for n, fc in out.items() if (c := convergence(fc, s)) is not None}
     by_label = {label(fc): n for n, fc in out.items()}

@@ -161,13 +161,20 @@ def intervals(
     )
 
 
-def forecast_json(forecast: Forecast, scenario: Scenario) -> dict[str, Any]:
+def forecast_json(
+    forecast: Forecast,
+    scenario: Scenario,
+    *,
+    modes: Forecast | None = None,
+    all_draws: bool = False,
+) -> dict[str, Any]:
     """A forecast's JSON with its calibrated intervals (None for a model registered after the
     last calibration) and its inputs-only ones: ``detente forecast --json`` and the service's
-    forecast run give this one shape."""
+    forecast run give this one shape. ``modes`` and ``all_draws`` are those of
+    :meth:`~detente.models.Forecast.to_json` (the bounded summary of many draws)."""
     known = forecast.model in calibration()["models"]
     return {
-        **forecast.to_json(),
+        **forecast.to_json(modes=modes, all_draws=all_draws),
         "intervals": {
             "calibrated": intervals(forecast, scenario).to_json() if known else None,
             "inputs_only": intervals(forecast, scenario, calibrated=False).to_json(),

@@ -14,7 +14,7 @@ from .. import models as model_registry
 from .._compare import Comparison
 from .._compare import compare as compare_models
 from .._explain import convergence, events_in_words, nash_terms
-from .._forecast import forecast as run_forecast
+from .._forecast import forecast_with_modes
 from .._inputs import as_scenario, to_stability
 from .._intervals import Intervals, calibration, forecast_json, intervals
 from ..errors import ModelError
@@ -76,11 +76,26 @@ def forecast(
         typer.Option("--param", "-p", help="Model parameter NAME=VALUE (repeatable)."),
     ] = None,
     events: Annotated[
-        bool, typer.Option("--events", help="Print who moved, toward whom and why.")
+        bool,
+        typer.Option(
+            "--events", help="Print who moved, toward whom and why (the draw at the modes)."
+        ),
+    ] = False,
+    all_draws: Annotated[
+        bool,
+        typer.Option(
+            "--all-draws",
+            help="With --json: every draw's outcomes and events, not the summary (large: it "
+            "grows with --draws).",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Forecast where the talks land on each issue with one model."""
+    """Forecast where the talks land on each issue with one model.
+
+    Over many draws the JSON is a summary (quantiles, histogram, per-round medians, the events
+    of the draw at the modes) whose size does not grow with --draws; --all-draws asks for all.
+    """
     spec = model_registry.get(model)
     params = _params(param)
     if rounds is not None or until_stable is not None:
@@ -95,27 +110,29 @@ def forecast(
     s = as_scenario(scenario)
     if "rounds" not in params and "until_stable" not in params:
         params = {**to_stability(s, model), **params}
-    result = run_forecast(s, model, draws=draws, seed=seed, **params)
-    # A model registered after the last `detente backtest calibrate` has no calibration yet.
+    result, modes = forecast_with_modes(
+        s, model, draws=draws, all_draws=all_draws, seed=seed, **params
+    )
     if as_json:
-        print_json(forecast_json(result, s))
+        print_json(forecast_json(result, s, modes=modes, all_draws=all_draws))
         return
     # A model registered after the last `detente backtest calibrate` has no calibration yet.
     calibrated = intervals(result, s) if result.model in calibration()["models"] else None
     inputs = intervals(result, s, calibrated=False)
     _print_forecast(result, s, calibrated, inputs)
-    _print_explanation(result, s)
+    _print_explanation(result, s, modes)
     if events:
-        _print_events(result)
+        _print_events(modes or result)
 
 
-def _print_explanation(result: Any, s: Scenario) -> None:
-    """Convergence and the largest moves for dynamic models; players for nash."""
+def _print_explanation(result: Any, s: Scenario, modes: Any) -> None:
+    """Convergence and the largest moves for dynamic models (the moves of the draw at the
+    modes when the batch kept no events); players for nash."""
     settled = convergence(result, s)
     if settled is not None:
         for issue in result.issue_ids:
             console.print(f"{issue}: {settled.words(issue)}")
-        for line in events_in_words(result):
+        for line in events_in_words(modes or result):
             console.print(f"  {escape(line)}")
     if terms := nash_terms(result, s):
         console.print(escape(terms))

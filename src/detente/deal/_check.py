@@ -12,7 +12,7 @@ walk-aways; guarantees no longer enter anybody's walk-away (spec §3).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,6 +341,7 @@ def check_deal(
     form: Form = "linear",
     top: int = 10,
     walk_away: Mapping[str, float] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> DealReport:
     """Would the veto players sign, would it hold, who blocks and what would it take.
 
@@ -348,7 +349,9 @@ def check_deal(
     the scenario (and "none") gets a viability row; ``package`` picks the headline package (the
     one "what it would take" works on; default: the most viable). ``walk_away`` gives explicit
     walk-away utilities by actor id; they override the no-deal path. "No deal" and boundary cases
-    are results with reasons, never exceptions.
+    are results with reasons, never exceptions. ``progress`` is called with the share of the
+    steps done (each package's row, what it would take, the proposals, the structural variants,
+    the zone's geometry) as each ends; a service's callback may raise there to stop the check.
     """
     sc = require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     if draws < 1:
@@ -362,7 +365,18 @@ def check_deal(
             f"unknown guarantee package '{package}'{did_you_mean(package, ids)}; the packages "
             f"of '{sc.id}' are: {', '.join(ids)}"
         )
-    rows = [viability(question, terms) for terms in question.packages.values()]
+    steps = len(question.packages) + 4
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0] / steps)
+
+    rows = []
+    for terms in question.packages.values():
+        rows.append(viability(question, terms))
+        step()
     headline = package or max(rows, key=lambda r: (r.p_viable, r.p_accept, r.p_kept)).package
     # What it would take: for the headline package, or where no single lever moves it, for the
     # next packages in order of P(kept) (each lever names its package).
@@ -372,8 +386,11 @@ def check_deal(
         levers = what_it_takes(question, row, rows)
         if levers:
             break
+    step()
     proposals = [proposal_result(question, k) for k in range(len(sc.proposals))]
+    step()
     variants = structural_variants(question, rows)
+    step()
 
     # The zone's geometry on the most likely inputs, with the same walk-away definitions.
     modes = sc.to_arrays(draws=1)
@@ -388,6 +405,7 @@ def check_deal(
     nash = nash_bargaining(modes, walk_away=wa, exists=zone.exists, form=form)
     frontier = pareto_frontier(modes, walk_away=wa, form=form)
     trades = package_deals(modes, walk_away=wa, top=top, form=form, ranking=modes)
+    step()
     return DealReport(
         scenario_id=sc.id,
         issue_ids=arrays.issue_ids,

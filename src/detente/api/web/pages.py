@@ -28,6 +28,7 @@ from ...store import (
     list_runs,
     list_scenarios,
     list_versions,
+    utcnow,
 )
 from .._deps import (
     MAX_ID,
@@ -438,7 +439,12 @@ def run_status(
     record = get_run(session, run_id=run_id)
     results = _results(session, run_id, services) if record.status == "done" else None
     return _page(
-        request, "_status.html", run=record, results=results, terminal=record.status in TERMINAL
+        request,
+        "_status.html",
+        run=record,
+        results=results,
+        terminal=record.status in TERMINAL,
+        seconds_left=record.seconds_left(utcnow()),
     )
 
 
