@@ -147,8 +147,8 @@ def test_serve_with_a_scheduler_computes_the_chunks_on_dask_with_the_same_number
 
     from detente._forecast import forecast_with_modes
     from detente._intervals import forecast_json
-    from detente.scenario import load_scenario
     from detente.api import Settings, create_app
+    from detente.scenario import load_scenario
 
     params = {"draws": 40, "rounds": 3}
     body = {"kind": "forecast", "scenario": "ukraine-2026", "model": "eum", "seed": 4}
