@@ -56,6 +56,7 @@ def noisy_draws(arrays: ScenarioArrays, draws: int, seed: int = 1) -> ScenarioAr
             "capability": arrays.capability * noise,
             "status_quo": np.repeat(arrays.status_quo, draws, axis=0),
             "walk_away": np.repeat(arrays.walk_away, draws, axis=0),
+            "draw_index": np.arange(draws, dtype=np.int64),
         }
     )
 
