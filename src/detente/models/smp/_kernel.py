@@ -258,7 +258,7 @@ def _assess_rows(
             for a in range(n):
                 for m in range(n):
                     values[a, m] = 1.0 - dr[a, m]
-            if not option_pce(cap, values, n, codes, consts, strength, victory, p, work):
+            if not option_pce(cap, values, n, n, codes, consts, strength, victory, p, work):
                 failed[row] = 1
                 continue
             rr = r[row]
@@ -299,7 +299,7 @@ def _report(
     for a in range(n):
         for m in range(count):
             values[a, m] = own[a, reps[m]]
-    if not option_pce(cap, values, count, codes, consts, strength, victory, p, work):
+    if not option_pce(cap, values, count, count, codes, consts, strength, victory, p, work):
         return 3
     for i in range(n):
         distinct[i] = 0.0
@@ -589,6 +589,13 @@ def _resolve(
     Stochastic numbers (no rows: Deterministic)."""
     n = x.shape[0]
     views = valid.shape[0] // n
+    longest = 1  # the reference pads every queue of a draw to the longest (option_pce)
+    for q in range(n):
+        m = 1
+        for kb in range(valid.shape[0]):
+            if valid[kb] and (kb // views == q or receiver[kb] == q):
+                m += 1
+        longest = max(longest, m)
     for q in range(n):
         m = 1
         opts[0] = 0
@@ -603,7 +610,9 @@ def _resolve(
             for a in range(n):  # the queue's columns of the option values, contiguous
                 for o in range(m):
                     queue[a, o] = values[a, opts[o]]
-            if not option_pce(capability, queue, m, codes, consts, strength, victory, p, work):
+            if not option_pce(
+                capability, queue, m, longest, codes, consts, strength, victory, p, work
+            ):
                 return 2
             pick = 0
             if uniforms.shape[0] > 0:  # Stochastic: the first option whose cumulative p reaches u

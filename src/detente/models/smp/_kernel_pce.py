@@ -204,6 +204,7 @@ def option_pce(
     weight: Float,
     values: Float,
     m: int,
+    padded: int,
     codes: Int,
     consts: Float,
     strength: Float,
@@ -214,14 +215,22 @@ def option_pce(
     """``PCE(w, u)`` over ``m`` options (§3.7); writes ``p[:m]``, False if a Markov chain did
     not converge.
 
+    ``padded`` (≥ m) is the length the reference pads this option list to (its longest queue):
+    its sums along the options then add ``padded − m`` zeros, which changes numpy's pairwise
+    association, so the kernel sums over the same length.
+
     ``values[a, :m]`` voter × option values, ``strength``/``victory`` ``[≥m, ≥m]`` and ``work``
-    ``[≥ 3m]`` scratch. ``codes``: voting rule, victory model and PCE model at 0, 1, 2.
+    ``[≥ 3 padded]`` scratch, ``p`` ``[≥ padded]``. ``codes``: voting rule, victory model and
+    PCE model at 0, 1, 2.
     """
     _strengths(weight, values, m, codes[0], consts, strength)
     _victory(strength, m, codes[1], consts, victory)
     model = codes[2]
+    for i in range(m, padded):
+        p[i] = 0.0
+        work[i] = 0.0
     if model == CONDITIONAL:
-        if m <= consts[C_PRODUCT_MAX]:
+        if padded <= consts[C_PRODUCT_MAX]:
             for i in range(m):
                 prod = 1.0
                 for j in range(m):
@@ -232,25 +241,35 @@ def option_pce(
             for i in range(m):
                 for j in range(m):
                     work[j] = math.log(victory[i, j])
-                p[i] = npsum(work, m)
+                p[i] = npsum(work, padded)
                 top = max(top, p[i])
             for i in range(m):
                 p[i] = math.exp(p[i] - top)
-        total = npsum(p, m)
+        total = npsum(p, padded)
         for i in range(m):
             p[i] /= total
         return True
-    return _markov(strength, victory, m, model, consts, p, work)
+    return _markov(strength, victory, m, padded, model, consts, p, work)
 
 
 @njit(cache=True)
 def _markov(
-    strength: Float, victory: Float, m: int, model: int, consts: Float, p: Float, work: Float
+    strength: Float,
+    victory: Float,
+    m: int,
+    padded: int,
+    model: int,
+    consts: Float,
+    p: Float,
+    work: Float,
 ) -> bool:
-    """The Markov PCEs (§3.6) by the reference's damped iteration; ``work`` holds 3m numbers."""
-    q = work[:m]
-    row = work[m : 2 * m]
-    tmp = work[2 * m : 3 * m]
+    """The Markov PCEs (§3.6) by the reference's damped iteration; ``work`` holds 3 × padded
+    numbers (sums along options run over ``padded``, the tail zero, as in the reference)."""
+    q = work[:padded]
+    row = work[padded : 2 * padded]
+    tmp = work[2 * padded : 3 * padded]
+    for i in range(m, padded):
+        tmp[i] = 0.0
     for i in range(m):
         p[i] = 1.0 / m
     if model == MARKOV_INCENTIVE:
@@ -271,7 +290,7 @@ def _markov(
         for i in range(m):
             for j in range(m):
                 tmp[j] = victory[i, j]
-            row[i] = npsum(tmp, m)
+            row[i] = npsum(tmp, padded)
         tol = consts[C_UNIFORM_TOL]
     for _ in range(int(consts[C_MAX_ITER])):
         for i in range(m):
@@ -280,7 +299,7 @@ def _markov(
                 for j in range(m):
                     tmp[j] = victory[i, j] * strength[j, i]
                     other += victory[i, j] * strength[i, j] * p[j]
-                q[i] = npsum(tmp, m) * p[i] + other
+                q[i] = npsum(tmp, padded) * p[i] + other
             else:
                 for j in range(m):
                     other += victory[i, j] * p[j]
