@@ -118,7 +118,14 @@ STOPPING: list[Setting] = [
     (SCENARIO, "exchange", {"until_stable": 5.0}),
     (SCENARIO, "smp", {"until_stable": 0.5}),
 ]
-SETTINGS: list[Setting] = [(SCENARIO, name, {}) for name in models.names()] + RANDOM + STOPPING
+# The numpy reference of a compiled model passes the same contract as its kernel (issue 14).
+REFERENCES: list[Setting] = [
+    (SCENARIO, "smp", {"engine": "numpy"}),
+    (SCENARIO, "smp", {"engine": "numpy", "state_transitions": "Stochastic"}),
+]
+SETTINGS: list[Setting] = (
+    [(SCENARIO, name, {}) for name in models.names()] + RANDOM + STOPPING + REFERENCES
+)
 RUN_DRAWS = 40
 
 
