@@ -22,18 +22,13 @@ blocks of draws have a fixed size, and nothing is reduced across draws.
 from __future__ import annotations
 
 import math
-import os
-
-# GNU OpenMP (numba's threading layer where libgomp is present) keeps idle workers spinning
-# after a parallel region by default; between turns numpy and Python need those cores. Passive
-# waiting must be chosen before the OpenMP runtime starts; an explicit user setting wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
 from ...errors import ModelError
+from .. import _numba  # noqa: F401  (process settings for the parallel kernels)
 from ._bargain import Bargains
 from ._challenge import Challenges
 from ._kernel_pce import (
