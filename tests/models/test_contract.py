@@ -26,6 +26,7 @@ DRAWS = 12
 # suite runs on both the compiled kernel and the reference).
 CONFIGURATIONS = {name: (name, {}) for name in models.names()} | {
     "eum-numpy": ("eum", {"engine": "numpy"}),
+    "nash-numpy": ("nash", {"engine": "numpy"}),
 }
 
 
@@ -122,6 +123,7 @@ STOPPING: list[Setting] = [
 REFERENCES: list[Setting] = [
     (SCENARIO, "smp", {"engine": "numpy"}),
     (SCENARIO, "smp", {"engine": "numpy", "state_transitions": "Stochastic"}),
+    (SCENARIO, "nash", {"engine": "numpy"}),
 ]
 SETTINGS: list[Setting] = (
     [(SCENARIO, name, {}) for name in models.names()] + RANDOM + STOPPING + REFERENCES
