@@ -4,25 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-HTMX := src/detente/api/web/static/vendor/htmx.min.js
+VENDOR := src/detente/api/web/static/vendor
+HTMX := $(VENDOR)/htmx.min.js
+# Swagger UI and ReDoc for /docs and /redoc, served by the app (the API docs work offline).
+API_DOCS := $(VENDOR)/swagger-ui-bundle.js $(VENDOR)/swagger-ui.css $(VENDOR)/redoc.standalone.js
 
 .PHONY: setup demo test lint typecheck unit bench clean browser
 
 setup: $(STAMP)
 
 # Re-install only when the project's dependency list changes.
-$(STAMP): pyproject.toml $(HTMX)
+$(STAMP): pyproject.toml $(HTMX) $(API_DOCS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@$(MAKE) --no-print-directory browser
 	touch $(STAMP)
 
-# htmx for the web app, from the npm lockfile (no CDN); the package serves it from static/vendor.
-$(HTMX): package-lock.json
+# htmx, Swagger UI and ReDoc for the web app, from the npm lockfile (no CDN); the package
+# serves them from static/vendor.
+$(HTMX) $(API_DOCS) &: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(dir $(HTMX))
+	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
+	cp node_modules/redoc/bundles/redoc.standalone.js $(VENDOR)/
 
 # The browser tests drive Debian's Chromium: install it when missing and we can (root, apt-get).
 browser:
@@ -50,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage node_modules $(HTMX)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage node_modules $(VENDOR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,43 @@ def test_forecast_json_contract_median() -> None:
     code, out, err = invoke("forecast", "emission-standards-1994", "--model", "median", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) == {"scenario", "model", "params", "outcomes", "rounds"}
+    assert set(data) == {"scenario", "model", "params", "draws", "outcomes", "rounds", "intervals"}
     assert data["outcomes"] == {"lag": 7.0}
-    assert data["rounds"] == []
+    assert data["rounds"] == [] and data["draws"] == 1
+
+
+def test_forecast_json_of_many_draws_is_a_summary_of_bounded_size() -> None:
+    args = ("forecast", "ukraine-2026", "-m", "eum", "--rounds", "3", "--json")
+    code, out, err = invoke(*args, "--draws", "40")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["draws"] == 40 and "outcome_draws" not in summary
+    terr = summary["quantiles"]["TERR"]
+    assert terr["0.05"] <= terr["0.5"] <= terr["0.95"]
+    assert terr["0.5"] == pytest.approx(summary["outcomes"]["TERR"])
+    assert sum(summary["histogram"]["TERR"]["counts"]) == 40
+    # The events are those of the one draw at the modes: the 1-draw forecast's, whatever --draws.
+    code, one, _ = invoke(*args)
+    assert code == 0 and summary["events"] == json.loads(one)["events"]
+    code, big, _ = invoke(*args, "--draws", "400")
+    assert code == 0 and len(big) < 1.2 * len(out)
+    # --all-draws asks for every draw's outcomes and events.
+    code, full, _ = invoke(*args, "--draws", "40", "--all-draws")
+    every = json.loads(full)
+    assert len(every["outcome_draws"]["TERR"]) == 40
+    assert {e["draw"] for e in every["events"]} == set(range(40))
+
+
+def test_forecast_json_carries_calibrated_and_inputs_only_intervals() -> None:
+    code, out, err = invoke("forecast", "emission-standards-1994", "--json")
+    assert code == 0, err
+    iv = json.loads(out)["intervals"]
+    assert iv["calibrated"]["kind"] == "calibrated"
+    assert iv["inputs_only"]["kind"] == "inputs only"
+    low, high = iv["calibrated"]["levels"]["0.8"]["lag"]
+    # The compromise model's DEU error is far wider than one point draw (no input spread).
+    assert 0.0 <= low < 7.39 < high <= 12.0 and high - low > 5
+    assert iv["inputs_only"]["levels"]["0.8"]["lag"] == pytest.approx([7.389956, 7.389956])
 
 
 def test_forecast_json_compromise_value() -> None:
@@ -111,7 +146,35 @@ def test_compare_json_shape() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["scenario"] == "emission-standards-1994"
-    assert data["models"]["median"] == {
-        "params": {"weights": "capability_salience", "tie": "lower"},
-        "outcomes": {"lag": 7.0},
-    }
+    median = data["models"]["median"]
+    assert median["label"] == "median"
+    assert median["params"] == {"weights": "capability_salience", "tie": "lower"}
+    assert median["outcomes"] == {"lag": 7.0}
+    assert median["intervals"]["kind"] == "calibrated"
+    assert median["convergence"] is None  # a static model
+    assert set(data["ensemble"]["weights"]) == {"compromise", "median"}
+    assert data["why"]["lag"].startswith("lag: ")
+
+
+def test_compare_shows_ensemble_weights_intervals_and_convergence() -> None:
+    # Issue 16's acceptance: the ensemble with weights, calibrated intervals and a convergence
+    # flag per dynamic model (run to stability, eum still cycles on NATO at the 100-round cap).
+    code, out, err = invoke("compare", "ukraine-2026")
+    assert code == 0, err
+    assert "ensemble" in out and "calibrated" in out
+    assert "Ensemble weights (∝ 1/MSE² on the DEU backtest" in out
+    assert "nash[all]" in out
+    assert "settled" in out and "no 4/7" in out and "no 1/7" in out
+    flat = " ".join(out.split())
+    # Each unsettled issue with the range its median crossed over the last 10 rounds.
+    late = r"\((\d+)–(\d+) over its last 10 rounds\)"
+    eum = re.search(
+        rf"eum did not settle by round 100 \(the cap\) on TERR {late}, GUAR {late}, "
+        rf"ARMY {late}, NATO {late}",
+        flat,
+    )
+    assert eum is not None
+    bounds = [int(g) for g in eum.groups()]
+    assert all(lo < hi for lo, hi in zip(bounds[::2], bounds[1::2], strict=True))
+    assert re.search(rf"exchange did not settle by round 100 \(the cap\) on SANC {late}", flat)
+    assert "Why they disagree" in out

@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
+from ._brief import Brief, brief
 from ._compare import Comparison, compare
 from ._forecast import forecast
+from ._intervals import Intervals, intervals
+from ._timeline import Timeline, timeline
 from .backtest import Leaderboard, backtest
 from .deal import DealReport, check_deal
 from .errors import DetenteError, ModelError, NotFoundError, ReportError, ScenarioError
@@ -29,11 +32,13 @@ from .uncertainty import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Brief",
     "Comparison",
     "DealReport",
     "DetenteError",
     "Forecast",
     "GuaranteeAssessment",
+    "Intervals",
     "Leaderboard",
     "Levers",
     "ModelError",
@@ -44,17 +49,21 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "SobolIndices",
+    "Timeline",
     "Tornado",
     "__version__",
     "assess_guarantees",
     "backtest",
+    "brief",
     "builtin_names",
     "check_deal",
     "compare",
     "forecast",
+    "intervals",
     "levers",
     "load_scenario",
     "run_draws",
     "sensitivity",
     "simulate",
+    "timeline",
 ]

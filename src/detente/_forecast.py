@@ -13,7 +13,10 @@ from .scenario import Scenario, uncertain_inputs
 from .uncertainty._copula import sample_uniforms
 from .uncertainty._runner import run_draws
 
-__all__ = ["forecast"]
+__all__ = ["forecast", "forecast_with_modes"]
+
+# How a batch is run, not what it computes: the single draw at the modes runs here, in one piece.
+_RUNNER_OPTIONS = ("progress", "workers", "chunk_size", "scheduler")
 
 
 def forecast(
@@ -26,6 +29,7 @@ def forecast(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    full: bool = True,
     **params: Any,
 ) -> Forecast:
     """Run one model on a scenario; ``draws > 1`` samples uncertain inputs (seeded).
@@ -33,6 +37,8 @@ def forecast(
     Parameters not given take the scenario's ``model_parameters`` and then the model's defaults.
     Many draws run in chunks (``chunk_size``, ``workers``, ``scheduler`` and ``progress`` as in
     :func:`detente.uncertainty.run_draws`); the answer never depends on how they are cut.
+    ``full=False`` keeps outcomes and per-round means and medians only (no events, extras or
+    positions), which is what a summary of many draws reads.
 
     >>> f = forecast("emission-standards-1994", "median")
     >>> f.outcomes
@@ -55,4 +61,33 @@ def forecast(
         workers=workers,
         scheduler=scheduler,
         progress=progress,
+        full=full,
     )
+
+
+def forecast_with_modes(
+    scenario: Scenario | str | Path,
+    model: str = "compromise",
+    *,
+    draws: int = 1,
+    all_draws: bool = False,
+    **options: Any,
+) -> tuple[Forecast, Forecast | None]:
+    """A forecast for a bounded summary: the batch of ``draws`` and the draw at the modes.
+
+    Over several draws the batch keeps only what the summary reads (unless ``all_draws``) and
+    the single draw at the inputs' modes is run beside it (always: it is cheap) for its events
+    and final positions, so memory and output stay the same size whatever the number of draws;
+    pass both to :meth:`~detente.models.Forecast.to_json`. One draw is its own modes draw
+    (None).
+    ``options`` are :func:`forecast`'s.
+
+    >>> batch, modes = forecast_with_modes("emission-standards-1994", "eum", draws=50)
+    >>> batch.draws, modes.draws, "events" in batch.to_json(modes=modes)
+    (50, 1, True)
+    """
+    batch = forecast(scenario, model, draws=draws, full=all_draws or draws == 1, **options)
+    if draws == 1:
+        return batch, None
+    single = {k: v for k, v in options.items() if k not in _RUNNER_OPTIONS}
+    return batch, forecast(scenario, model, draws=1, **single)

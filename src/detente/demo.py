@@ -2,8 +2,9 @@
 
 Run with ``python -m detente.demo``. Prints one table of issues × models and, per issue, the
 worded anchor of the scale nearest to the models' forecasts; then a 10,000-draw simulation with
-its tornado; then whether a deal exists among the veto players and how likely each guarantee
-package deters a renewed attack.
+its tornado; then how likely each guarantee package deters a renewed attack, and per package
+whether every veto player would sign rather than keep fighting and whether the deal would hold
+(P(accept) beside P(kept), with their ranges across the structural assumptions).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .scenario import load_scenario
 __all__ = ["main"]
 
 SCENARIO = "ukraine-2026"
+# Enough draws for the deal's probabilities to read to two decimals in a few seconds.
+DEAL_DRAWS = 200
 
 
 def forecasts_table(console: Console) -> None:
@@ -47,21 +50,31 @@ def forecasts_table(console: Console) -> None:
     for name, reason in result.skipped.items():
         console.print(f"[dim]{name}: not run — {reason}[/]")
 
-    words = Table(title="In words: the scale anchor nearest to the middle forecast across models")
+    ens = result.ensemble
+    if ens is None:
+        return
+    weights = ", ".join(f"{result.label(k)} {w:.0%}" for k, w in ens.weights.items())
+    words = Table(
+        title="In words: the skill-weighted ensemble, its calibrated 80% range and the nearest "
+        f"anchor (weights from the DEU backtest: {weights})"
+    )
     words.add_column("issue")
     words.add_column("status quo", justify="right")
-    words.add_column("middle", justify="right")
-    words.add_column("range", justify="right")
+    words.add_column("ensemble", justify="right")
+    words.add_column("80% calibrated", justify="right")
+    words.add_column("models", justify="right")
     words.add_column("nearest anchor")
     for issue in scenario.issues:
         values = np.array([fc.outcomes[issue.id] for fc in result.forecasts.values()])
-        middle = float(np.median(values))
+        centre = ens.outcomes[issue.id]
+        low, high = ens.intervals.interval(issue.id)
         words.add_row(
             issue.id,
             f"{issue.status_quo.mode:.0f}" if issue.status_quo else "—",
-            f"{middle:.0f}",
+            f"{centre:.0f}",
+            f"{low:.0f}–{high:.0f}",
             f"{values.min():.0f}–{values.max():.0f}",
-            issue.scale.words(middle) or "",
+            issue.scale.words(centre) or "",
         )
     console.print(words)
 
@@ -75,11 +88,12 @@ def uncertainty(console: Console) -> None:
 
 
 def deal_and_guarantees(console: Console) -> None:
-    """Is there a deal among the veto players, and how likely do the guarantees deter?"""
+    """Per guarantee package: would the veto players sign rather than keep fighting, and would
+    the deal hold (the two steps side by side, over DEAL_DRAWS draws)?"""
     from .cli._deal import show_case
 
     console.rule("[bold]Is there a deal? Will the guarantees hold?[/]")
-    console.print(show_case(SCENARIO), markup=False)
+    console.print(show_case(SCENARIO, draws=DEAL_DRAWS), markup=False)
 
 
 def main() -> None:

@@ -112,6 +112,24 @@ def test_probability_of_a_deal_over_draws_is_reproducible(mini: Scenario) -> Non
     assert one.row("paris-2026").accepted.shape == (6,)
 
 
+def test_progress_moves_step_by_step_to_the_end(mini: Scenario) -> None:
+    # A service shows it and stops a cancelled check at the next step.
+    shares: list[float] = []
+    report = check_deal(mini, draws=4, seed=7, progress=shares.append)
+    # One step per package row, then what it takes, proposals, variants and the geometry.
+    assert len(shares) == len(report.viability) + 4
+    assert shares == sorted(shares) and 0 < shares[0] < 1 and shares[-1] == 1.0
+
+    class Stop(Exception):
+        pass
+
+    def cancel(share: float) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        check_deal(mini, draws=4, seed=7, progress=cancel)
+
+
 def test_bad_arguments_are_refused(mini: Scenario) -> None:
     with pytest.raises(ModelError, match="unknown guarantee package 'paris'; did you mean"):
         check_deal(mini, package="paris")

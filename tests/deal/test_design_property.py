@@ -33,3 +33,17 @@ def test_a_stronger_package_is_harder_for_russia_to_sign_and_harder_to_break() -
     assert gains[0] > gains[1] > gains[2]
     assert kept == sorted(kept) and kept[0] < kept[2]
     assert np.isclose(kept[0], 0.0) and kept[2] > 0.8
+
+
+def test_every_red_line_the_deal_crosses_is_named_not_only_the_first() -> None:
+    # Under the US backstop the package pins GUAR at 15, and Russia's red line on GUAR (no
+    # foreign forces; its minimum is drawn from 20–70) is crossed on every draw, even where its
+    # red line on TERR (an earlier issue) is crossed too: both must be reported.
+    s = load_scenario("ukraine-2026")
+    q = build_question(s, s.to_arrays(draws=60, seed=2), seed=2)
+    row = viability(q, q.packages["paris-2026-us-backstop"])
+    assert row.p_accept == 0.0
+    assert row.red_lines["russia's red line on GUAR"] == 1.0
+    assert row.red_lines["russia's red line on TERR"] > 0.5
+    shares = list(row.red_lines.values())
+    assert shares == sorted(shares, reverse=True)

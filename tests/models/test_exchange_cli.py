@@ -8,6 +8,7 @@ from pathlib import Path
 from pytest import approx
 from typer.testing import CliRunner
 
+import detente
 from detente.cli import app
 
 runner = CliRunner()
@@ -65,10 +66,11 @@ def test_compare_shows_the_cooperative_models_side_by_side() -> None:
     assert data["models"]["compromise"]["outcomes"]["tolheffing-binnenstad"] == approx(
         49.353234, abs=1e-6
     )
-    assert data["models"]["exchange"]["params"]["rounds"] == 10
-    assert data["models"]["exchange"]["outcomes"]["extra-investering"] == approx(
-        78.223440, abs=1e-6
-    )
+    # compare runs exchange to stability (at most 100 rounds): the answer of the full 100 rounds.
+    params = data["models"]["exchange"]["params"]
+    assert (params["rounds"], params["until_stable"]) == (100, 0.0)
+    full = detente.forecast("decide-sample", "exchange", rounds=100)
+    assert data["models"]["exchange"]["outcomes"] == approx(full.outcomes, abs=1e-9)
 
 
 M1_YAML = """

@@ -77,10 +77,10 @@ def test_xlsx_writes_one_sheet_per_section_and_red_lines_not_twice(
 def test_long_csv_carries_red_lines_as_columns_and_reads_them_back(deal: Any) -> None:
     text = write_long_csv(deal)
     assert text.splitlines()[0] == (
-        "actor,issue,capability,position,salience,"
+        "actor,issue,capability,position,salience,veto,status_quo,"
         "red_line_min,red_line_max_low,red_line_max,red_line_max_high"
     )
-    assert "b,years,80,4.5,30,2,4,4.5,5" in text.splitlines()
+    assert "b,years,80,4.5,30,yes,3,2,4,4.5,5" in text.splitlines()
     assert read_csv(text, scenario_id="x").red_lines == deal.red_lines
 
 

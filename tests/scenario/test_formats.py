@@ -36,11 +36,14 @@ def test_long_csv_round_trip_keeps_ranges_and_per_issue_capability() -> None:
     scenario = load_scenario(ASSETS / "good.yaml")
     text = write_long_csv(scenario)
     assert text.splitlines()[0] == (
-        "actor,issue,capability,position,salience,name,position_low,position_high,"
-        "salience_low,salience_high,capability_low,capability_high"
+        "actor,issue,capability,position,salience,name,veto,status_quo,walk_away,position_low,"
+        "position_high,salience_low,salience_high,capability_low,capability_high"
     )
     again = read_csv(text, scenario_id="two-issue-test")
     assert write_long_csv(again) == text
+    assert [a.veto for a in again.actors] == [True, True, False]
+    assert again.issues[0].status_quo is not None and again.issues[0].status_quo.mode == 40
+    assert again.actor("a").issues["land"].walk_away is not None
     alpha = again.actor("a")
     assert (alpha.issues["land"].position.low, alpha.issues["land"].position.high) == (20, 50)
     assert again.actor("b").issues["years"].capability is not None

@@ -160,8 +160,11 @@ def test_a_few_aliases_are_still_fine() -> None:
         ("csv", "actor,capability,position,salience\n", "a1,5,{x},50\n"),
         ("decide", "#A;a1;A\n#P;i;I\n", "#D;a1;i;{x};0.5;1\n"),
         ("csv", "Demo,d, 1, 1,\nActor,Description,Power,Pos,Sal,\n", "A,{x},10,20,50,\n"),
+        # In the header: the delimiter is told from the header, which must not fail first.
+        ("csv", "", "actor;{x};issue\n"),
+        ("csv", "", '"{x}'),
     ],
-    ids=["flat-csv", "decide", "ktab-csv"],
+    ids=["flat-csv", "decide", "ktab-csv", "header", "unclosed-header"],
 )
 def test_a_cell_past_the_csv_field_limit_is_a_scenario_error(
     suffix: str, header: str, row: str, tmp_path: Path

@@ -27,6 +27,14 @@ def client(db_url: str) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def thread_client(db_url: str) -> Iterator[TestClient]:
+    """The app computing runs in its own threads: for tests that register or patch a kind in
+    this process (a worker process would not see it)."""
+    with TestClient(create_app(Settings(database_url=db_url, processes=False))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     """A real server process on a fresh SQLite file."""
     running = start_server(f"sqlite:///{tmp_path}/served.sqlite3")

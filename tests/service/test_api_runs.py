@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 import detente
 from detente.api import _kinds
 from detente.cli import app
-from detente.uncertainty import _runner
 
 from .service_support import NO_POSTGRES, POSTGRES_URL, postgres_schema, wait_for_run
 
@@ -78,11 +77,9 @@ def test_results_come_as_csv_tables(client: TestClient) -> None:
     assert lines[0] == "draw,issue,outcome" and len(lines) == 5
 
 
-def test_large_runs_are_chunked_with_the_same_numbers(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Chunks of 7 draws over 30 draws: progress is reported per chunk, numbers do not change.
-    monkeypatch.setattr(_runner, "default_chunk_size", lambda n_actors, n_issues: 7)
+def test_large_runs_are_chunked_with_the_same_numbers(client: TestClient) -> None:
+    # A run's draws go in 20 chunks at least (here 15 chunks of 2) so progress moves; the
+    # numbers are those of the whole batch.
     rid = client.post(
         "/api/runs",
         json={
@@ -177,9 +174,9 @@ def test_compare_runs_every_model_asked(client: TestClient) -> None:
             {
                 "kind": "deal",
                 "scenario": "emission-standards-1994",
-                "params": {"guarantee_draws": 10**9},
+                "params": {"top": 10**9},
             },
-            "params.guarantee_draws must be a whole number from 1 to 200,000",
+            "params.top must be a whole number from 1 to 100",
         ),
         (
             {
@@ -226,7 +223,9 @@ def test_events_stream_progress_then_the_end(client: TestClient) -> None:
     assert text.endswith('event: end\ndata: {"status": "done", "error": null}\n\n')
 
 
-def test_cancel_stops_a_running_run(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancel_stops_a_running_run(
+    thread_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import threading
 
     started, release = threading.Event(), threading.Event()
@@ -238,31 +237,31 @@ def test_cancel_stops_a_running_run(client: TestClient, monkeypatch: pytest.Monk
         raise AssertionError("a cancelled run went on")
 
     monkeypatch.setitem(_kinds.KINDS, "forecast", slow)
-    monkeypatch.setattr("detente.api._runner.PROGRESS_EVERY", 0.0)
-    rid = client.post(
+    monkeypatch.setattr("detente.api._worker.PROGRESS_EVERY", 0.0)
+    rid = thread_client.post(
         "/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"}
     ).json()["id"]
     assert started.wait(10)
-    assert client.post(f"/api/runs/{rid}/cancel").json()["status"] == "cancelled"
+    assert thread_client.post(f"/api/runs/{rid}/cancel").json()["status"] == "cancelled"
     release.set()
-    run = wait_for_run(client, rid)
+    run = wait_for_run(thread_client, rid)
     assert (run["status"], run["result"], run["error"]) == ("cancelled", None, None)
 
 
 def test_a_failing_run_is_failed_with_its_message(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    thread_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(scenario, model, params, seed, progress):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setitem(_kinds.KINDS, "forecast", broken)
-    rid = client.post(
+    rid = thread_client.post(
         "/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"}
     ).json()["id"]
-    run = wait_for_run(client, rid)
+    run = wait_for_run(thread_client, rid)
     assert run["status"] == "failed"
     assert run["error"] == "internal error: ZeroDivisionError: division by zero"
-    assert client.get("/health").json() == {"status": "ok"}
+    assert thread_client.get("/health").json() == {"status": "ok"}
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
@@ -321,8 +320,9 @@ def test_stopping_the_server_fails_unfinished_runs_and_keeps_finished_ones(
         raise AssertionError("the run was not stopped")
 
     monkeypatch.setitem(_kinds.KINDS, "long", long_run)
-    monkeypatch.setattr("detente.api._runner.PROGRESS_EVERY", 0.0)
-    with TestClient(create_app(Settings(database_url=db_url, workers=1))) as c:
+    monkeypatch.setattr("detente.api._worker.PROGRESS_EVERY", 0.0)
+    settings = Settings(database_url=db_url, workers=1, processes=False)
+    with TestClient(create_app(settings)) as c:
         done = c.post("/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"})
         wait_for_run(c, done.json()["id"])
         running = c.post("/api/runs", json={"kind": "long", "scenario": "emission-standards-1994"})

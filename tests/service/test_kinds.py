@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import detente
+from detente._forecast import forecast_with_modes
+from detente._intervals import forecast_json
 from detente.api._kinds import Cancelled, run_forecast
 from detente.report import trajectory_figure
 from detente.scenario import load_scenario
@@ -24,8 +25,9 @@ def test_a_dynamic_forecast_run_past_one_chunk_is_the_whole_run(
     params = {"draws": 7, "rounds": 2}
     seen: list[float] = []
     out = run_forecast(scenario, model, params, 5, seen.append)
-    whole = detente.forecast(scenario, model, draws=7, seed=5, rounds=2, chunk_size=7)
-    assert out.result == whole.to_json()
+    whole, modes = forecast_with_modes(scenario, model, draws=7, seed=5, rounds=2, chunk_size=7)
+    # The CLI's --json: the bounded summary, intervals too.
+    assert out.result == forecast_json(whole, scenario, modes=modes)
     assert seen[-1] == 1.0 and seen == sorted(seen)
 
 
@@ -60,3 +62,20 @@ def test_the_trajectory_figure_draws_mean_and_median_per_round() -> None:
     fig = trajectory_figure(rounds, issues)
     assert [t.name for t in fig.data] == ["mean", "median"]
     assert list(fig.data[0].x) == [4.0, 6.0, 7.0] and list(fig.data[1].y) == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("kind", "function"),
+    [("deal", "check_deal"), ("guarantees", "assess_guarantees"), ("backtest", "backtest")],
+)
+def test_every_parameter_a_kind_accepts_is_one_its_function_takes(kind: str, function: str) -> None:
+    # A parameter the server lets through but the function does not take fails the run with
+    # an internal error (deal's guarantee_draws and payoff_scale did, after the deal redesign).
+    import inspect
+
+    import detente
+    from detente.api._kinds import _kind_params
+
+    own, _ = _kind_params(kind, 1000)
+    taken = set(inspect.signature(getattr(detente, function)).parameters)
+    assert set(own) <= taken, set(own) - taken

@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from detente import load_scenario
 from detente.api import Settings, create_app
-from detente.report import panel_figures, scenario_tables
+from detente.report import panel_figures, panel_html, scenario_tables
 from detente.store import get_result
 
 from .service_support import wait_for_run
@@ -50,7 +51,7 @@ RUNS: dict[str, tuple[dict[str, Any], str, str | None]] = {
     ),
     "deal": (
         {"kind": "deal", "scenario": "ukraine-2026", "params": {"draws": 5, "top": 3}},
-        "Zone of agreement: P(deal) = ",
+        "Is there a deal, and would it hold?",
         "deal",
     ),
     "guarantees": (
@@ -100,7 +101,8 @@ def test_the_run_page_and_the_report_show_the_panel(
     report = client.get(f"/api/runs/{run_id}/report?format=html")
     assert page.status_code == 200 and report.status_code == 200
     for html in (page.text, report.text):
-        assert html.count('class="plotly-graph-div"') == 1  # the panel is the one figure
+        # The panel is the one figure; a deal draws its viability chart, then the zone.
+        assert html.count('class="plotly-graph-div"') == (2 if label == "deal" else 1)
         assert title in _figure_json(html)["layout"]["title"]["text"]
         if attribute is not None:
             assert f'data-panel="{attribute}"' in html
@@ -108,10 +110,13 @@ def test_the_run_page_and_the_report_show_the_panel(
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", report.text)
 
 
-def _figure_json(html: str) -> dict[str, Any]:
-    """The data and layout of the one plotly figure in a page (as plotly's to_html embeds it)."""
+def _figure_json(html: str, k: int = 0) -> dict[str, Any]:
+    """The data and layout of the k-th plotly figure in a page (as plotly's to_html embeds it)."""
     decoder = json.JSONDecoder()
-    at = html.index("[", html.index("Plotly.newPlot("))
+    at = -1
+    for _ in range(k + 1):
+        at = html.index("Plotly.newPlot(", at + 1)
+    at = html.index("[", at)
     data, end = decoder.raw_decode(html, at)
     layout, _end = decoder.raw_decode(html, html.index("{", end))
     return {"data": data, "layout": layout}
@@ -175,7 +180,7 @@ def test_the_zone_panel_marks_the_nash_package_and_the_binding_veto_players(
     client, runs = done_runs
     result = runs["deal"]["result"]
     page = client.get(f"/runs/{runs['deal']['id']}").text
-    drawn = _figure_json(page)["data"]
+    drawn = _figure_json(page, 1)["data"]
     nash = [t for t in drawn if t.get("name") == "Nash package"]
     assert len(nash) == len(result["issues"])
     for trace, row in zip(nash, result["issues"], strict=True):
@@ -187,9 +192,75 @@ def test_the_zone_panel_marks_the_nash_package_and_the_binding_veto_players(
             f"◀ {row['binds_low']}" if row["binds_low"] else "",
             f"{row['binds_high']} ▶" if row["binds_high"] else "",
         ]
-    assert f"Zone of agreement: P(deal) = {result['p_deal']:.0%}" in page
+    assert f"headline package P(accept) = {result['p_deal']:.0%}" in page
     for trade in result["trades"]:
         assert trade["description"].split(":")[0] in page
+
+
+def test_the_viability_chart_sets_p_accept_beside_p_kept_with_the_structural_spread(
+    done_runs: tuple[TestClient, dict[str, dict[str, Any]]],
+) -> None:
+    client, runs = done_runs
+    result = runs["deal"]["result"]
+    rows = result["viability"]
+    assert [r["package"] for r in rows] == [
+        "none",
+        "paris-2026",
+        "paris-2026-us-backstop",
+        "us-guarantee-2025-11",
+    ]
+    for html in (
+        client.get(f"/runs/{runs['deal']['id']}").text,
+        client.get(f"/api/runs/{runs['deal']['id']}/report?format=html").text,
+    ):
+        bars = _figure_json(html, 0)["data"]
+        assert [b["name"].split(":")[0] for b in bars] == ["P(accept)", "P(kept)", "P(viable)"]
+        for bar, key in zip(bars, ("p_accept", "p_kept", "p_viable"), strict=True):
+            assert bar["y"] == pytest.approx([r[key] for r in rows])
+            # Whiskers run to the lowest and highest structural variant, not a Monte Carlo error.
+            high = [max(v[key] for v in r["variants"]) - r[key] for r in rows]
+            low = [r[key] - min(v[key] for v in r["variants"]) for r in rows]
+            assert bar["error_y"]["array"] == pytest.approx(high)
+            assert bar["error_y"]["arrayminus"] == pytest.approx(low)
+        # The table beside it: each package with its words, the proposals, what it would take.
+        panel = html[html.index('data-panel="deal"') :]
+        for r in rows:
+            assert escape(r["words"]) in panel
+        for p in result["proposals"]:
+            assert escape(p["title"]) in panel
+        for lever in result["what_it_takes"]:
+            assert escape(lever["text"]) in panel
+
+
+def test_a_one_draw_deal_run_draws_no_probability() -> None:
+    one = {"draws": 1, "headline_package": "none", "viability": [{"package": "none"}]}
+    assert panel_figures("deal", one | {"issues": []}, _issues())[0].layout.title.text.startswith(
+        "Zone of agreement"
+    )
+    html = panel_html(
+        "deal",
+        one
+        | {
+            "viability": [
+                {
+                    "package": "none",
+                    "p_accept": 0.0,
+                    "p_kept": 0.0,
+                    "blockers": {"russia": 1.0},
+                    "block_reasons": {"russia": {"reason": "red line", "issue": "TERR"}},
+                }
+            ],
+            "p_deal": 0.0,
+            "zone_exists": False,
+            "issues": [],
+            "proposals": [],
+            "what_it_takes": [],
+            "trades": [],
+        },
+        _issues(),
+    )
+    assert "one draw: no" in html and "russia (red line on TERR)" in html
+    assert "P(accept)" not in html
 
 
 def test_the_guarantee_panel_gives_p_deterrence_priors_and_pivotal_effects(
@@ -213,6 +284,10 @@ def test_the_guarantee_panel_gives_p_deterrence_priors_and_pivotal_effects(
     pivotal = drawn[-1]
     assert pivotal["x"] == pytest.approx([g["pivotal_effect"] for g in result["guarantors"]])
     assert "<h3>Caveats</h3>" in report and "Leeds 2003" in report
+    # The headline is the range across structural assumptions in words; the Monte Carlo error
+    # is a detail after it.
+    panel = report[report.index('data-panel="guarantees"') :]
+    assert panel.index(str(escape(result["words"]))) < panel.index("Monte Carlo error")
 
 
 def test_other_kinds_have_no_panel() -> None:
@@ -227,12 +302,18 @@ def test_deal_and_guarantee_runs_store_their_result_tables(
     store = client.app.state.services.store  # type: ignore[attr-defined]
     with store.session() as session:
         _media, zone = get_result(session, run_id=runs["deal"]["id"], name="zone")
+        _media, viability = get_result(session, run_id=runs["deal"]["id"], name="viability")
         _media, guarantors = get_result(session, run_id=runs["guarantees"]["id"], name="guarantors")
     zone_table = pd.read_csv(io.StringIO(zone))
     assert list(zone_table.issue) == [row["issue"] for row in runs["deal"]["result"]["issues"]]
     assert list(zone_table.center) == pytest.approx(
         [row["center"] for row in runs["deal"]["result"]["issues"]]
     )
+    rows = pd.read_csv(io.StringIO(viability))
+    expected_rows = runs["deal"]["result"]["viability"]
+    assert list(rows.package) == [r["package"] for r in expected_rows]
+    assert list(rows.p_kept) == pytest.approx([r["p_kept"] for r in expected_rows])
+    assert list(rows.range_high) == pytest.approx([r["range"][1] for r in expected_rows])
     table = pd.read_csv(io.StringIO(guarantors))
     expected = runs["guarantees"]["result"]["guarantors"]
     assert list(table.guarantor) == [g["guarantor"] for g in expected]

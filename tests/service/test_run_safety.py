@@ -37,26 +37,26 @@ def test_a_sensitivity_run_with_actor_level_inputs_succeeds(
 
 
 def test_a_result_that_is_not_json_fails_the_run_with_the_reason(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    thread_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def not_json(scenario, model, params, seed, progress):  # type: ignore[no-untyped-def]
         return _kinds.RunOutput({"x": float("nan")}, {})
 
     monkeypatch.setitem(_kinds.KINDS, "forecast", not_json)
-    rid = client.post(
+    rid = thread_client.post(
         "/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"}
     ).json()["id"]
-    run = wait_for_run(client, rid)
+    run = wait_for_run(thread_client, rid)
     assert run["status"] == "failed"
     assert run["error"] == (
         "internal error: ValueError: Out of range float values are not JSON compliant"
     )
     # The worker survived: the next run is computed.
     monkeypatch.undo()
-    again = client.post(
+    again = thread_client.post(
         "/api/runs", json={"kind": "forecast", "scenario": "emission-standards-1994"}
     ).json()["id"]
-    assert wait_for_run(client, again)["status"] == "done"
+    assert wait_for_run(thread_client, again)["status"] == "done"
 
 
 @pytest.mark.slow
@@ -93,19 +93,22 @@ def test_sigterm_stops_the_server_within_seconds_and_fails_its_running_runs(
     finally:
         stop_server(again)
     assert [s["status"] for s in states] == ["failed"] * 3, states
-    assert all(s["error"].startswith("interrupted:") for s in states)
+    assert all(s["error"].startswith("interrupted:") for s in states), [s["error"] for s in states]
 
 
-def test_a_compare_run_reports_progress_after_each_model() -> None:
+def test_a_compare_run_reports_progress_as_chunks_of_draws_finish() -> None:
     from detente._compare import compare
 
     seen: list[float] = []
-    compare("emission-standards-1994", ["compromise", "median", "mean"], progress=seen.append)
-    assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])
+    models = ["compromise", "median", "mean"]
+    compare("emission-standards-1994", models, draws=40, chunk_size=10, progress=seen.append)
+    # Four chunks per model: the share moves within a model, not only after it.
+    assert sorted(set(seen)) == pytest.approx([k / 12 for k in range(1, 13)])
+    assert seen == sorted(seen)
 
 
 def test_a_cancelled_compare_run_stops_between_models(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    thread_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
 
@@ -121,13 +124,13 @@ def test_a_cancelled_compare_run_stops_between_models(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(_compare, "forecast", slow_forecast)
-    monkeypatch.setattr("detente.api._runner.PROGRESS_EVERY", 0.0)
-    rid = client.post(
+    monkeypatch.setattr("detente.api._worker.PROGRESS_EVERY", 0.0)
+    rid = thread_client.post(
         "/api/runs",
         json={"kind": "compare", "scenario": "emission-standards-1994", "model": "median,mean"},
     ).json()["id"]
     assert first.wait(10)
-    assert client.post(f"/api/runs/{rid}/cancel").json()["status"] == "cancelled"
+    assert thread_client.post(f"/api/runs/{rid}/cancel").json()["status"] == "cancelled"
     release.set()
-    assert wait_for_run(client, rid)["status"] == "cancelled"
+    assert wait_for_run(thread_client, rid)["status"] == "cancelled"
     assert ran == ["median"]  # the second model never ran

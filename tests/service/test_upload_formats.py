@@ -92,3 +92,36 @@ def test_the_web_run_form_answers_bad_numbers_with_a_page(
     assert page.status_code == 422
     assert page.headers["content-type"].startswith("text/html")
     assert message in page.text
+
+
+def test_a_semicolon_spreadsheet_with_a_veto_column_uploads_in_the_web_app(
+    client: TestClient,
+) -> None:
+    # Issue 15's acceptance: a long CSV as a European spreadsheet saves it, capitalised headers.
+    hint = client.get("/").text.split('id="file-help">', 1)[1].split("</small>", 1)[0]
+    assert "Veto, Status quo, Walk-away" in hint and "semicolons" in hint
+    data = (
+        b"Actor;Issue;Capability;Position;Salience;Veto\n"
+        b"North;land;1;10,5;60;yes\nSouth;land;2;40;55,5;no\nBroker;land;0,5;25;40;\n"
+    )
+    page = client.post("/upload", files={"file": ("talks.csv", data)}, follow_redirects=False)
+    assert page.status_code == 303, page.text[-2000:]
+    sid = page.headers["location"].rsplit("/", 1)[1]
+    stored = client.get(f"/api/scenarios/{sid}").json()["scenario"]
+    assert [(a["id"], a["veto"]) for a in stored["actors"]] == [
+        ("North", True), ("South", False), ("Broker", False)
+    ]  # fmt: skip
+    assert stored["actors"][0]["issues"]["land"]["position"] in (10.5, {"value": 10.5})
+    # A veto player makes the deal check one of the runs the scenario offers.
+    assert 'id="choice-deal"' in client.get(f"/scenarios/{sid}").text
+    api = client.post("/api/scenarios", files={"file": ("talks.csv", data)})
+    assert api.status_code == 201, api.text
+
+
+def test_a_bad_veto_cell_in_an_upload_names_the_row_and_column(client: TestClient) -> None:
+    data = b"Actor;Issue;Capability;Position;Salience;Veto\nNorth;land;1;10;60;perhaps\n"
+    r = client.post("/api/scenarios", files={"file": ("talks.csv", data)})
+    assert r.status_code == 422
+    problem = r.json()["problems"][0]
+    assert (problem["file"], problem["line"], problem["column"]) == ("talks.csv", 2, "veto")
+    assert problem["message"] == "expected yes or no in column 'veto'; got 'perhaps'"

@@ -202,7 +202,7 @@ def test_people_get_an_error_page_and_programs_json(client: TestClient) -> None:
 
 
 def test_a_kind_without_an_outcome_table_still_shows_its_result(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    thread_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A kind still to come (e.g. deal) may return only JSON: the page and report must cope.
     from detente.api import _kinds
@@ -211,11 +211,11 @@ def test_a_kind_without_an_outcome_table_still_shows_its_result(
         return _kinds.RunOutput({"zone": {"lag": [5.0, 9.0]}}, {})
 
     monkeypatch.setitem(_kinds.KINDS, "zone", zone)
-    rid = client.post("/api/runs", json={"kind": "zone", "scenario": CASE}).json()["id"]
-    assert wait_for_run(client, rid)["result"] == {"zone": {"lag": [5.0, 9.0]}}
-    page = client.get(f"/runs/{rid}").text
+    rid = thread_client.post("/api/runs", json={"kind": "zone", "scenario": CASE}).json()["id"]
+    assert wait_for_run(thread_client, rid)["result"] == {"zone": {"lag": [5.0, 9.0]}}
+    page = thread_client.get(f"/runs/{rid}").text
     assert "Full result (JSON" in page and "&#34;zone&#34;" in page
-    assert client.get(f"/api/runs/{rid}/report").status_code == 200
+    assert thread_client.get(f"/api/runs/{rid}/report").status_code == 200
 
 
 def _post_page(client: TestClient, url: str, form: dict[str, str]) -> str:
@@ -318,7 +318,7 @@ def test_the_scenario_downloads_as_yaml_and_xlsx(client: TestClient, tmp_path: P
 
 
 def test_compare_defaults_to_the_latest_finished_runs_with_differences(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    thread_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from detente.api import _kinds
 
@@ -328,19 +328,21 @@ def test_compare_defaults_to_the_latest_finished_runs_with_differences(
     monkeypatch.setitem(_kinds.KINDS, "boom", boom)
     ids = []
     for model in ("median", "mean"):
-        rid = client.post(
+        rid = thread_client.post(
             "/api/runs", json={"kind": "forecast", "scenario": CASE, "model": model}
         ).json()["id"]
-        wait_for_run(client, rid)
+        wait_for_run(thread_client, rid)
         ids.append(rid)
-    failed = client.post("/api/runs", json={"kind": "boom", "scenario": CASE}).json()["id"]
-    assert wait_for_run(client, failed)["status"] == "failed"
-    page = client.get("/compare").text
+    failed = thread_client.post("/api/runs", json={"kind": "boom", "scenario": CASE}).json()["id"]
+    assert wait_for_run(thread_client, failed)["status"] == "failed"
+    page = thread_client.get("/compare").text
     assert f'aria-label="run {ids[0]}"' in page and f'aria-label="run {ids[1]}"' in page
     assert f'aria-label="run {failed}"' not in page
     assert 'id="differences"' in page and "<th>Δ</th>" in page
     assert "EC emission standards for medium-sized cars" in page  # titles, not ids
-    three = client.get("/compare", params=[("run", ids[0]), ("run", ids[1]), ("run", ids[0])])
+    three = thread_client.get(
+        "/compare", params=[("run", ids[0]), ("run", ids[1]), ("run", ids[0])]
+    )
     assert three.text.count("<th>Δ</th>") == 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 
@@ -11,7 +12,7 @@ import pytest
 
 from detente import ModelError, simulate
 from detente.scenario import Scenario
-from detente.uncertainty import run_tasks
+from detente.uncertainty import default_chunk_size, run_tasks
 from detente.uncertainty._runner import ChunkTask
 
 
@@ -100,3 +101,23 @@ def test_an_unreachable_scheduler_is_named_with_what_to_do(
         ModelError, match=r"could not reach the Dask scheduler at 'tcp://127.0.0.1:9'"
     ):
         simulate(mini, draws=10, scheduler="tcp://127.0.0.1:9")
+
+
+def test_a_worker_process_gets_its_share_of_the_cores_unless_the_user_set_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from detente.uncertainty._backends import share_cores
+
+    monkeypatch.delenv("NUMBA_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    share_cores(1)
+    assert os.environ["NUMBA_NUM_THREADS"] == "1"
+    assert os.environ["OMP_NUM_THREADS"] == "3"  # the user's choice stands
+
+
+def test_runs_on_workers_cut_several_chunks_per_worker() -> None:
+    from detente.uncertainty._runner import CHUNKS_PER_WORKER, spread_size
+
+    # 20,000 draws of ukraine-2026 used to make 7 chunks of up to 2,995 for 2 workers (4 + 3).
+    size = min(default_chunk_size(10, 7), spread_size(20_000, 2))
+    assert -(-20_000 // size) == 2 * CHUNKS_PER_WORKER

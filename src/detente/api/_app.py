@@ -41,7 +41,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = open_store(settings.database_url)
     with store.session() as session:
         mark_interrupted(session)
-    services = Services(settings, store, Runner(store, workers=settings.workers), Scenarios())
+    runner = Runner(
+        store,
+        workers=settings.workers,
+        processes=settings.processes,
+        scheduler=settings.scheduler,
+    )
+    services = Services(settings, store, runner, Scenarios())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Forecasts, deal checks and guarantee assessments for multi-party negotiations.",
         lifespan=lifespan,
+        # Served from local assets by routes.docs, not FastAPI's CDN pages.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
@@ -65,10 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SameOrigin)
     _add_error_handlers(app)
 
-    from .routes import cases, health, runs, scenarios
-    from .web import pages
+    from .routes import cases, docs, health, runs, scenarios
+    from .web import news, pages
 
-    for module in (health, scenarios, runs, cases, pages):
+    for module in (health, scenarios, runs, cases, docs, pages, news):
         app.include_router(module.router)
     pages.mount_assets(app)
     return app

@@ -1,12 +1,15 @@
 """Run kinds: each maps a request (scenario, model, parameters, seed) to a result.
 
 Adding a kind is one line in :data:`KINDS`. A kind function gets the checked scenario and a
-``progress`` callback (0–1; it raises :class:`Cancelled` when the run was cancelled) and
-returns the result JSON (the CLI's ``--json`` shape) plus named result tables.
+``progress`` callback (0–1; it raises :class:`Cancelled` when the run was cancelled; a
+:class:`Backend` also says where the chunks of draws compute) and returns the result JSON (the
+CLI's ``--json`` shape) plus named result tables. Results are of bounded size unless a forecast
+asks for ``params.results: "full"``: see :func:`run_forecast`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,16 +19,55 @@ import pandas as pd
 import detente
 from detente import models
 from detente._compare import compare
+from detente._forecast import forecast_with_modes
+from detente._inputs import to_stability
+from detente._intervals import forecast_json
+from detente.uncertainty import default_chunk_size
 
 from ..errors import ModelError
 from ..scenario import Scenario, uncertain_inputs
 
-__all__ = ["DATASETS", "KINDS", "PENDING_KINDS", "Cancelled", "Progress", "RunOutput", "check_kind"]
+__all__ = [
+    "DATASETS",
+    "KINDS",
+    "PENDING_KINDS",
+    "Backend",
+    "Cancelled",
+    "Progress",
+    "RunOutput",
+    "check_kind",
+]
 
 Progress = Callable[[float], None]
 
 # Sobol base samples when a sensitivity run does not say (the CLI's default).
 SOBOL_SAMPLES = 512
+
+# A batch of draws is cut into at least this many chunks, so its progress moves before the end
+# (a chunk reports when it finishes); results do not depend on the cut.
+PROGRESS_CHUNKS = 20
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The ``progress`` a kind function gets: call it with the share done (0–1; it raises
+    :class:`Cancelled` once the run is cancelled); ``scheduler`` is the Dask cluster the run's
+    chunks of draws go to (None: they compute in the worker itself)."""
+
+    report: Progress
+    scheduler: str | None = None
+
+    def __call__(self, fraction: float) -> None:
+        self.report(fraction)
+
+
+def _chunking(scenario: Scenario, draws: int, progress: Progress) -> dict[str, Any]:
+    """How :func:`detente.uncertainty.run_draws` should run a kind's ``draws``: in
+    :data:`PROGRESS_CHUNKS` chunks at least (memory still bounds their size), on the
+    backend's cluster when it has one."""
+    largest = default_chunk_size(len(scenario.actors), len(scenario.issues))
+    size = max(1, min(largest, math.ceil(draws / PROGRESS_CHUNKS)))
+    return {"chunk_size": size, "scheduler": getattr(progress, "scheduler", None)}
 
 
 class Cancelled(Exception):
@@ -51,30 +93,60 @@ def _split_params(params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 def run_forecast(
     scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
 ) -> RunOutput:
-    """``detente.forecast``, in chunks of draws with progress; the CLI's ``--json``."""
+    """``detente.forecast``, in chunks of draws with progress; the CLI's ``--json`` (with its
+    intervals, and eum and exchange run to stability unless the run sets their rounds).
+
+    By default (``params.results: "summary"``) the result is bounded whatever the draws: the
+    JSON summary, each draw's outcome per issue (``outcome``), per-round medians over draws
+    (``rounds``) and the events of the draw at the modes (``events``). ``"full"`` stores every
+    draw's rounds and events as those tables instead, for download as CSV; the JSON stays the
+    summary.
+    """
     draws, model_params = _split_params(params)
-    result = detente.forecast(
+    full = model_params.pop("results", "summary") == "full"
+    if "rounds" not in model_params and "until_stable" not in model_params:
+        model_params = {**to_stability(scenario, model), **model_params}
+    result, modes = forecast_with_modes(
         scenario,
         model,
         draws=draws,
+        all_draws=full,
         seed=seed,
         progress=_counter(draws, progress),
+        **_chunking(scenario, draws, progress),
         **model_params,
     )
-    return RunOutput(
-        result.to_json(), {"outcome": result.to_frame(), "rounds": result.rounds_frame()}
-    )
+    rounds = result.rounds_frame()
+    if not full and "draw" in rounds.columns and not rounds.empty:
+        # The medians over draws the trajectory chart reads, not one row per draw and round.
+        rounds = rounds.groupby(["round", "issue"], sort=False)[["mean", "median"]].median()
+        rounds = rounds.reset_index()
+    tables = {"outcome": result.to_frame(), "rounds": rounds}
+    # Every draw's events when the batch kept them ("full"), else those of the draw at the modes.
+    events = (modes if result.events is None and modes is not None else result).events_frame()
+    if not events.empty:
+        tables["events"] = events
+    return RunOutput(forecast_json(result, scenario, modes=modes), tables)
 
 
 def run_compare(
     scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
 ) -> RunOutput:
-    """``detente compare``: ``model`` is empty (every model) or comma-separated names."""
+    """``detente compare``: ``model`` is empty (every model) or comma-separated names; a bounded
+    summary per model (quantiles and histogram over several draws), each draw's outcome per
+    model and issue as the ``outcome`` table."""
     draws, rest = _split_params(params)
     if rest:
         raise ModelError(f"a compare run takes only params.draws; got {', '.join(sorted(rest))}")
     names = [m.strip() for m in model.split(",") if m.strip()] or None
-    result = compare(scenario, names, draws=draws, seed=seed, progress=progress)
+    result = compare(
+        scenario,
+        names,
+        draws=draws,
+        seed=seed,
+        progress=progress,
+        **_chunking(scenario, draws, progress),
+    )
     frames = [fc.to_frame().assign(model=name) for name, fc in result.forecasts.items()]
     return RunOutput(result.to_json(), {"outcome": pd.concat(frames, ignore_index=True)})
 
@@ -106,7 +178,13 @@ def run_simulate(
     rest = dict(params)
     draws = int(rest.pop("draws", 10_000))
     result = detente.simulate(
-        scenario, model, draws=draws, seed=seed, progress=_counter(draws, progress), **rest
+        scenario,
+        model,
+        draws=draws,
+        seed=seed,
+        progress=_counter(draws, progress),
+        **_chunking(scenario, draws, progress),
+        **rest,
     )
     # The draws as the "outcome" table: the run page and the report chart their distribution.
     return RunOutput(result.to_json(), {"outcome": result.to_frame()})
@@ -147,9 +225,11 @@ def run_deal(
     scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
 ) -> RunOutput:
     """``detente deal``: params.draws, params.package (a guarantee package id), params.top."""
-    report = detente.check_deal(scenario, seed=seed, **params)
-    # Per issue: the zone, the Nash package and the range around it, who binds (medians).
-    return RunOutput(report.to_json(), {"zone": pd.DataFrame(report.binding())})
+    report = detente.check_deal(scenario, seed=seed, progress=progress, **params)
+    # Per package: the viability row; per issue: the zone, the Nash package and the range
+    # around it, who binds (on the most likely inputs).
+    tables = {"viability": report.viability_frame(), "zone": pd.DataFrame(report.binding())}
+    return RunOutput(report.to_json(), tables)
 
 
 def run_guarantees(
@@ -211,7 +291,6 @@ MAX_LEVER_DRAWS = 10_000  # levers run every candidate change over these draws
 MAX_SOBOL_SAMPLES = 2**16
 MAX_TOP = 100
 MAX_RESAMPLES = 100_000
-MAX_PAYOFF_SCALE = 1e6
 MAX_TEXT = 200
 
 Check = Callable[[str, Any], None]
@@ -258,16 +337,6 @@ def _flag(name: str, value: Any) -> None:
         raise ModelError(f"params.{name} must be true or false; got {value!r}"[:300])
 
 
-def _positive(high: float) -> Check:
-    def check(name: str, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= high:
-            raise ModelError(
-                f"params.{name} must be a number above 0 and at most {high:g}; got {value!r}"[:300]
-            )
-
-    return check
-
-
 def _scores(name: str, value: Any) -> None:
     """A mapping of actor ids to numbers (a deal's walk-away points)."""
     if not isinstance(value, dict) or len(value) > 1000:
@@ -282,7 +351,7 @@ def _kind_params(kind: str, max_draws: int) -> tuple[dict[str, Check], bool]:
     """The parameters a kind takes with their checks, and whether it also takes the model's."""
     draws = {"draws": _whole(1, max_draws)}
     table: dict[str, tuple[dict[str, Check], bool]] = {
-        "forecast": (draws, True),
+        "forecast": ({**draws, "results": _one_of("summary", "full")}, True),
         "compare": (draws, False),
         "simulate": (draws, True),
         "sensitivity": ({"method": _one_of("tornado", "sobol"), "samples": _power_of_two}, True),
@@ -301,8 +370,6 @@ def _kind_params(kind: str, max_draws: int) -> tuple[dict[str, Check], bool]:
                 "package": _text,
                 "top": _whole(1, MAX_TOP),
                 "form": _one_of("linear", "quadratic"),
-                "payoff_scale": _positive(MAX_PAYOFF_SCALE),
-                "guarantee_draws": _whole(1, max_draws),
                 "walk_away": _scores,
             },
             False,

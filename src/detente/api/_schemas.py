@@ -207,6 +207,7 @@ class RunPublic(BaseModel):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    seconds_left: float | None = None
     warning: str | None = None
     result: dict[str, Any] | None = None
 

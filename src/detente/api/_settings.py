@@ -35,7 +35,9 @@ class Settings:
     ``database_url`` None means ``DETENTE_DATABASE_URL`` or the SQLite file under the data
     directory. ``token`` (``DETENTE_API_TOKEN``), when set, is required as a bearer token by every
     write endpoint; a server bound to a non-loopback ``host`` must have one. ``workers`` is the
-    number of runs computed at once.
+    number of runs computed at once, each in its own worker process (``processes``; False
+    computes in the server's threads). ``scheduler`` (``DETENTE_SCHEDULER``), a Dask scheduler
+    address, sends the runs' chunks of draws to that cluster.
     """
 
     database_url: str | None = None
@@ -45,6 +47,8 @@ class Settings:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     workers: int = 2
     max_draws: int = 200_000
+    processes: bool = True
+    scheduler: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -53,6 +57,7 @@ class Settings:
         base = cls(
             database_url=env.get("DETENTE_DATABASE_URL") or None,
             token=env.get("DETENTE_API_TOKEN") or None,
+            scheduler=env.get("DETENTE_SCHEDULER") or None,
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 

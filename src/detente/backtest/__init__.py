@@ -1,5 +1,5 @@
-"""Backtests on real outcomes: the DEU loader, scores, the paired bootstrap, leaderboards and
-the cross-validated search for a better model.
+"""Backtests on real outcomes: the DEU loader, scores, the paired bootstrap, leaderboards, the
+cross-validated search for a better model and the calibration of predictive intervals.
 
 >>> from detente.backtest import backtest
 >>> board = backtest(models="compromise,median", resamples=200)
@@ -10,6 +10,8 @@ the cross-validated search for a better model.
 from __future__ import annotations
 
 from ._bootstrap import PairedBootstrap, Unit, paired_bootstrap
+from ._calibrate import ENSEMBLE, calibrate, ensemble_weights, weighted_ensemble
+from ._conformal import LEVELS, Calibration, conformal_cv, predictive_interval, residual_atoms
 from ._deu import DeuData, DeuRules, load_deu, shipped_deu_path
 from ._leaderboard import Entry, Leaderboard, backtest
 from ._report import leaderboard_markdown, replace_section, search_markdown
@@ -19,6 +21,9 @@ from ._search import DEFAULT_CANDIDATES, Candidate, CandidateResult, SearchResul
 
 __all__ = [
     "DEFAULT_CANDIDATES",
+    "ENSEMBLE",
+    "LEVELS",
+    "Calibration",
     "Candidate",
     "CandidateResult",
     "DeuData",
@@ -32,14 +37,20 @@ __all__ = [
     "Unit",
     "backtest",
     "breakdown",
+    "calibrate",
+    "conformal_cv",
+    "ensemble_weights",
     "leaderboard_markdown",
     "load_deu",
     "paired_bootstrap",
     "parse_models",
+    "predictive_interval",
     "replace_section",
+    "residual_atoms",
     "run_model",
     "score",
     "search",
     "search_markdown",
     "shipped_deu_path",
+    "weighted_ensemble",
 ]

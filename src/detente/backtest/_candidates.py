@@ -10,6 +10,8 @@ until one of them earns its place there by beating compromise out of sample.
 - ``power_mean``: the weighted mean with weights ``c^capability_power · s^salience_power``
   (1, 1 = compromise; 0, 0 = unweighted mean).
 - ``blend``: ``share · compromise + (1 − share) · weighted median``.
+- ``snapped``: compromise, snapped to the nearer pole (0 or 100) on near-binary issues, where
+  at least ``threshold`` of the capability × salience weight sits within 5 points of a pole.
 
 >>> from detente.scenario import ScenarioArrays
 >>> a = ScenarioArrays.build([0.0, 100.0], salience=[1.0, 1.0], status_quo=[20.0])
@@ -28,7 +30,7 @@ from ..errors import ModelError
 from ..models import Forecast, ModelSpec, make_forecast, param, weighted_mean, weighted_median
 from ..scenario import ScenarioArrays
 
-__all__ = ["ANCHORED", "BLEND", "CANDIDATE_SPECS", "POWER_MEAN", "AnchoredParams"]
+__all__ = ["ANCHORED", "BLEND", "CANDIDATE_SPECS", "POWER_MEAN", "SNAPPED", "AnchoredParams"]
 
 Float = NDArray[np.float64]
 
@@ -100,6 +102,30 @@ def blend(arrays: ScenarioArrays, params: BlendParams) -> Forecast:
     return _checked(arrays, "blend", params, outcome)
 
 
+@dataclass(frozen=True)
+class SnappedParams:
+    threshold: float = param(
+        0.9, "share of the c·s weight within 5 points of 0 or 100 that makes an issue binary"
+    )
+
+
+def snapped(arrays: ScenarioArrays, params: SnappedParams) -> Forecast:
+    """Compromise, moved to the likelier pole on near-binary issues.
+
+    On an issue whose actors (by capability × salience) sit at the scale's ends, a split-the-
+    difference outcome is often not on the table: the decision goes one way or the other. The
+    likelier pole is the side of 50 the compromise lies on (ties stay at 50).
+    """
+    x, w = _by_issue(arrays, arrays.capability * arrays.salience)
+    m = weighted_mean(x, w)
+    at_pole = np.where(np.isfinite(x), (x <= 5.0) | (x >= 95.0), False)
+    total = w.sum(axis=-1)
+    share = np.where(total > 0, (w * at_pole).sum(axis=-1) / np.where(total > 0, total, 1), 0.0)
+    pole = np.where(m > 50.0, 100.0, np.where(m < 50.0, 0.0, 50.0))
+    outcome = np.where(share >= params.threshold, pole, m)
+    return _checked(arrays, "snapped", params, outcome)
+
+
 ANCHORED = ModelSpec(
     "anchored", anchored, AnchoredParams, "compromise anchored on the status quo (rp)"
 )
@@ -107,4 +133,7 @@ POWER_MEAN = ModelSpec(
     "power_mean", power_mean, PowerMeanParams, "weighted mean with weights c^a · s^b"
 )
 BLEND = ModelSpec("blend", blend, BlendParams, "mix of compromise and the weighted median")
-CANDIDATE_SPECS: dict[str, ModelSpec] = {s.name: s for s in (ANCHORED, POWER_MEAN, BLEND)}
+SNAPPED = ModelSpec(
+    "snapped", snapped, SnappedParams, "compromise snapped to a pole on near-binary issues"
+)
+CANDIDATE_SPECS: dict[str, ModelSpec] = {s.name: s for s in (ANCHORED, POWER_MEAN, BLEND, SNAPPED)}

@@ -27,6 +27,7 @@ from ..errors import Problem, ScenarioError
 from ..models import param
 from ..scenario import ScenarioArrays
 from ._csv import council_weights, read_csv
+from ._presidency import presidency
 
 __all__ = [
     "COUNCIL_WEIGHTS_BY_WAVE",
@@ -104,6 +105,14 @@ class DeuRules:
         (),
         "(procedure, factor) pairs scaling the Parliament's capability by legislative procedure, "
         "e.g. (('CNS', 0.0),) to give it no say under consultation; unlisted procedures keep 1",
+    )
+    presidency_bonus: float = param(
+        1.0,
+        "multiplies the capability of the member state holding the Council presidency when the "
+        "act was adopted (from date_column; 1 = no bonus)",
+    )
+    date_column: str = param(
+        "finact_repaired", "date of the final act (dd-mm-yy); read only for a presidency bonus"
     )
     scale: tuple[float, float] = param(
         (0.0, 100.0),
@@ -242,6 +251,8 @@ def load_deu(
         rules.procedure_column,
         rules.voting_rule_column,
     ]
+    if rules.presidency_bonus != 1.0:
+        ids.append(rules.date_column)
     numeric = [
         *(f"p{c}" for c in codes),
         *(f"s{c}" for c in codes),
@@ -378,6 +389,12 @@ def _assemble(
     if "ep" in rules.institutions:
         ep = rules.institutions.index("ep")
         capability[ep] *= np.array([factors.get(p, 1.0) for p in procedures])
+    if rules.presidency_bonus != 1.0:
+        row = {c: len(rules.institutions) + k for k, c in enumerate(member_codes)}
+        for j, lab in enumerate(labels):
+            holder = presidency(lab[5])
+            if holder in row:
+                capability[row[holder], j] *= rules.presidency_bonus
 
     d = len(kept)
 

@@ -18,14 +18,17 @@ from numpy.typing import NDArray
 from .. import models
 from ..errors import ModelError
 from ._bootstrap import PairedBootstrap, Unit, paired_bootstrap
+from ._conformal import Calibration, conformal_cv
 from ._deu import DeuData, load_deu
 from ._run import ModelChoice, parse_models, run_model
 from ._scores import Scores, breakdown, score
+from ._search import fold_of_proposal
 
 __all__ = ["BASELINE", "Entry", "Leaderboard", "backtest"]
 
 Float = NDArray[np.float64]
 BASELINE = "compromise"
+CALIBRATION_FOLDS = 10
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ class Entry:
 
     ``forecasts`` and ``errors`` are ``float[D]`` over the data's issues (NaN = unscored);
     ``vs_baseline`` is the paired bootstrap of this entry's MAE minus compromise's on the
-    issues both scored; ``refused`` maps issue → the model's reason for not forecasting it.
+    issues both scored; ``refused`` maps issue → the model's reason for not forecasting it;
+    ``calibration`` is the out-of-sample record of its calibrated intervals (None when too few
+    issues are scored to calibrate).
     """
 
     name: str
@@ -46,6 +51,7 @@ class Entry:
     by_voting_rule: dict[str, Scores]
     vs_baseline: PairedBootstrap
     refused: dict[str, str] = field(default_factory=dict)
+    calibration: Calibration | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record (``mae`` … ``ci_vs_compromise`` first, as the CLI promises)."""
@@ -65,6 +71,7 @@ class Entry:
             "by_procedure": {k: v.to_dict() for k, v in self.by_procedure.items()},
             "by_voting_rule": {k: v.to_dict() for k, v in self.by_voting_rule.items()},
             "n_refused": len(self.refused),
+            "calibration": None if self.calibration is None else self.calibration.to_dict(),
         }
 
 
@@ -151,6 +158,7 @@ def _entry(
     unit: Unit,
     resamples: int,
     seed: int,
+    fold: NDArray[np.intp],
 ) -> Entry:
     errors = np.abs(forecasts - data.outcome)
     props = list(data.proposals)
@@ -166,6 +174,7 @@ def _entry(
             errors, base_errors, props, unit=unit, resamples=resamples, seed=seed
         ),
         refused=refused,
+        calibration=conformal_cv(forecasts, data.outcome, fold),
     )
 
 
@@ -183,7 +192,9 @@ def backtest(
     ``models`` defaults to every registered model (dynamic models give ``name:median`` and
     ``name:mean`` entries); a string is read as the CLI's ``--models`` list. Compromise is
     always included: each entry's interval is its paired bootstrap (``unit``, ``resamples``,
-    ``seed``) against compromise on the issues both scored (``baselines.md`` §6.4).
+    ``seed``) against compromise on the issues both scored (``baselines.md`` §6.4). Each
+    entry's calibrated intervals are checked by 10-fold cross-validation grouped by proposal
+    (folds seeded by ``seed``; :mod:`detente.backtest._conformal`).
     """
     deu = data if isinstance(data, DeuData) else load_deu(data)
     choices = _choices(models)
@@ -194,8 +205,15 @@ def backtest(
         r for r, c in zip(runs, choices, strict=True) if c.name == BASELINE and not c.params
     )
     base_errors = np.abs(base.forecasts[BASELINE] - deu.outcome)
+    # Fewer proposals than folds (a small --data file): one proposal per fold.
+    n_groups = len(set(deu.proposals))
+    fold = (
+        fold_of_proposal(deu.proposals, min(CALIBRATION_FOLDS, n_groups), seed)
+        if n_groups >= 2
+        else np.zeros(deu.n_issues, dtype=np.intp)
+    )
     entries = [
-        _entry(label, values, deu, base_errors, run.refused, unit, resamples, seed)
+        _entry(label, values, deu, base_errors, run.refused, unit, resamples, seed, fold)
         for run in runs
         for label, values in run.forecasts.items()
     ]

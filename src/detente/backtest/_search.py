@@ -35,6 +35,7 @@ from ..errors import ModelError
 from ..models import ModelSpec
 from ._bootstrap import PairedBootstrap, Unit, paired_bootstrap
 from ._candidates import CANDIDATE_SPECS
+from ._conformal import Calibration, conformal_cv
 from ._deu import DeuData, load_deu
 from ._run import ModelChoice, run_model
 
@@ -131,7 +132,8 @@ class CandidateResult:
 
     ``cv_errors`` is ``float[D]`` (NaN = unscored); ``fold_choices`` counts the grid points the
     folds chose; ``in_sample_mae`` is the best grid point's MAE on all data (optimistic: it is
-    tuned on the test issues, shown only to measure the optimism).
+    tuned on the test issues, shown only to measure the optimism). ``calibration`` is the record
+    of calibrated intervals around the held-out forecasts (:func:`conformal_cv`, same folds).
     """
 
     name: str
@@ -143,6 +145,7 @@ class CandidateResult:
     in_sample_point: str
     fold_choices: dict[str, int]
     vs_compromise: PairedBootstrap
+    calibration: Calibration | None = None
 
     @property
     def meets_target(self) -> bool:
@@ -160,6 +163,7 @@ class CandidateResult:
             "in_sample_best_mae": self.in_sample_mae,
             "in_sample_best_point": self.in_sample_point,
             "fold_choices": self.fold_choices,
+            "calibration": None if self.calibration is None else self.calibration.to_dict(),
         }
 
 
@@ -212,10 +216,11 @@ def _label(rules: dict[str, Any], params: dict[str, Any], stat: str) -> str:
     return (stat + " " if stat else "") + (", ".join(parts) or "defaults")
 
 
-def _grid_errors(
+def _grid_residuals(
     candidate: Candidate, path: str | Path | None, base: DeuData
 ) -> tuple[list[str], Float]:
-    """Labels and absolute errors ``float[K, D]`` of every grid point (NaN = unscored)."""
+    """Labels and signed errors (outcome − forecast) ``float[K, D]`` of every grid point (NaN =
+    unscored): their size picks the grid point, their sign calibrates its intervals."""
     spec = _spec(candidate.model)
     labels: list[str] = []
     rows: list[Float] = []
@@ -225,7 +230,7 @@ def _grid_errors(
         for entry, forecast in run.forecasts.items():
             stat = entry.rsplit(":", 1)[1] if spec.dynamic and ":" in entry else ""
             labels.append(_label(rules, params, stat))
-            rows.append(np.abs(forecast - data.outcome))
+            rows.append(data.outcome - forecast)
     return labels, np.vstack(rows)
 
 
@@ -234,22 +239,27 @@ def _cross_validate(errors: Float, fold: NDArray[np.intp], folds: int) -> tuple[
 
     Grid points are compared on the training issues every point scored (ties: first point).
     """
-    out = np.full(errors.shape[1], np.nan)
     chosen: list[int] = []
     for k in range(folds):
         train = fold != k
         common = train & np.isfinite(errors).all(axis=0)
         best = int(np.argmin(errors[:, common].mean(axis=1))) if common.any() else 0
         chosen.append(best)
-        test = fold == k
-        out[test] = errors[best, test]
-    return out, chosen
+    return _held_out(errors, chosen, fold), chosen
+
+
+def _held_out(values: Float, chosen: list[int], fold: NDArray[np.intp]) -> Float:
+    """``float[D]``: on each fold's issues, the row of ``values`` that fold chose."""
+    out = np.full(values.shape[1], np.nan)
+    for k, best in enumerate(chosen):
+        out[fold == k] = values[best, fold == k]
+    return out
 
 
 def _result(
     name: str,
     labels: list[str],
-    errors: Float,
+    residuals: Float,
     fold: NDArray[np.intp],
     folds: int,
     base_errors: Float,
@@ -258,7 +268,9 @@ def _result(
     unit: Unit,
     seed: int,
 ) -> CandidateResult:
+    errors = np.abs(residuals)
     cv, chosen = _cross_validate(errors, fold, folds)
+    held_out = data.outcome - _held_out(residuals, chosen, fold)  # the held-out forecasts
     ok = np.isfinite(cv)
     full = np.isfinite(errors).all(axis=0)
     in_sample = errors[:, full].mean(axis=1) if full.any() else np.full(len(labels), np.nan)
@@ -275,6 +287,7 @@ def _result(
         vs_compromise=paired_bootstrap(
             cv, base_errors, data.proposals, unit=unit, resamples=resamples, seed=seed
         ),
+        calibration=conformal_cv(held_out, data.outcome, fold),
     )
 
 
@@ -300,29 +313,29 @@ def search(
     if include_registered:
         have = {_spec(c.model).name for c in chosen}
         chosen += [c for c in registered_candidates() if c.name not in have]
-    grids = [_grid_errors(c, data, base) for c in chosen]
+    grids = [_grid_residuals(c, data, base) for c in chosen]
     base_run = run_model(base, ModelChoice("compromise", {}))
     base_errors = np.abs(base_run.forecasts["compromise"] - base.outcome)
     sub = base.take(scored)
     fold = fold_of_proposal(sub.proposals, folds, seed)
     base_sub = base_errors[scored]
     results = [
-        _result(c.name, labels, errs[:, scored], fold, folds, base_sub, sub, resamples, unit, seed)
-        for c, (labels, errs) in zip(chosen, grids, strict=True)
+        _result(c.name, labels, res[:, scored], fold, folds, base_sub, sub, resamples, unit, seed)
+        for c, (labels, res) in zip(chosen, grids, strict=True)
     ]
     # The nested search may pick only grid points that forecast every scored issue: a model
     # that abstains where it lacks inputs cannot stand in for compromise on the whole set.
     all_labels = [
         f"{c.name}: {lab}" for c, (labels, _) in zip(chosen, grids, strict=True) for lab in labels
     ]
-    all_errors = np.vstack([errs[:, scored] for _, errs in grids])
-    complete = np.flatnonzero(np.isfinite(all_errors).all(axis=1))
+    all_residuals = np.vstack([res[:, scored] for _, res in grids])
+    complete = np.flatnonzero(np.isfinite(all_residuals).all(axis=1))
     all_labels = [all_labels[k] for k in complete]
-    all_errors = all_errors[complete]
+    all_residuals = all_residuals[complete]
     overall = _result(
         "search (nested: candidate and grid point chosen by CV)",
         all_labels,
-        all_errors,
+        all_residuals,
         fold,
         folds,
         base_sub,

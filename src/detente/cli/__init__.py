@@ -5,7 +5,18 @@ Each command group lives in its own module and registers on the shared app when 
 
 from __future__ import annotations
 
-from . import _backtest, _deal, _forecast, _ktab, _serve, _uncertainty  # noqa: F401  (registers)
+from . import (  # noqa: F401  (each registers its commands)
+    _backtest,
+    _brief,
+    _calibrate,
+    _deal,
+    _fair,
+    _forecast,
+    _ktab,
+    _news,
+    _serve,
+    _uncertainty,
+)
 from ._app import app
 
 __all__ = ["app", "main"]

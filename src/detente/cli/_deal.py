@@ -6,6 +6,7 @@ a scenario and return readable words, so ``make demo`` can print the same as the
 
 from __future__ import annotations
 
+import textwrap
 from typing import Annotated, Any
 
 import typer
@@ -17,7 +18,7 @@ from ..guarantees import CAVEATS, GuaranteeAssessment, Variant, assess_guarantee
 from ..scenario import Scenario, load_scenario
 from ._app import app, console, handle_errors, print_json
 
-__all__ = ["deal_text", "guarantees_text", "show_case"]
+__all__ = ["deal_text", "guarantees_text", "show_case", "viability_chart"]
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="A scenario file (YAML, CSV, XLSX) or a built-in name.")
@@ -86,6 +87,33 @@ def _viability_lines(report: DealReport) -> list[str]:
     return lines
 
 
+def viability_chart(report: DealReport, *, width: int = 20) -> str:
+    """Per guarantee package, P(accept) beside P(kept) as text bars on the baseline
+    assumptions, each followed by its range across the structural variants, so the two steps
+    read side by side: a stronger guarantee should lengthen the second bar and may shorten the
+    first. Empty for a one-draw run, which gives no probability."""
+    if report.draws == 1:
+        return ""
+    name_width = max(len(r.package) for r in report.viability) + 2
+    cell_width = width + 18
+    lines = [f"  {'package':<{name_width}}{'P(accept)':<{cell_width}}P(kept)"]
+    for row in report.viability:
+        cells = []
+        for measure, value in (("p_accept", row.p_accept), ("p_kept", row.p_kept)):
+            lo, hi = report.spread(row.package, measure)
+            star = "*" if measure == "p_kept" and not row.accepted.any() else ""
+            cell = f"{'█' * round(value * width):<{width}} {value:.2f}{star} ({lo:.2f}–{hi:.2f})"
+            cells.append(f"{cell:<{cell_width}}")
+        lines.append(f"  {row.package:<{name_width}}" + "".join(cells).rstrip())
+    note = (
+        "  bars: baseline assumptions; (lowest–highest across the structural variants); "
+        f"{report.draws} draws"
+    )
+    if not all(r.accepted.any() for r in report.viability):
+        note += "\n  * no draw accepts this package: its P(kept) is over all draws (if signed)"
+    return "\n".join([*lines, note])
+
+
 def _why(verdict: dict[str, Any]) -> str:
     """Why a veto player refuses a text: a red line or condition on an issue, or how far its
     utility falls short (and the issue whose move would cure it most cheaply)."""
@@ -134,6 +162,9 @@ def deal_text(report: DealReport, *, trades: int = 3) -> str:
         + ", ".join(f"{a}: {_DEFINITIONS[d]}" for a, d in report.definitions.items())
     )
     lines += _viability_lines(report)
+    chart = viability_chart(report)
+    if chart:
+        lines += ["  the two steps side by side:", textwrap.indent(chart, "  ")]
     lines += _proposal_lines(report)
     if report.levers:
         lines.append("  what it would take (one lever at a time):")

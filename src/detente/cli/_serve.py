@@ -27,7 +27,16 @@ def serve(
             "DETENTE_DATA_DIR or ~/.local/share/detente).",
         ),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Runs computed at the same time.")] = 2,
+    workers: Annotated[
+        int, typer.Option(help="Runs computed at the same time (one worker process each).")
+    ] = 2,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="A Dask scheduler (tcp://HOST:PORT) to compute the runs' chunks of draws on.",
+        ),
+    ] = None,
 ) -> None:
     """Start the web app and REST API (OpenAPI at /docs)."""
     import uvicorn
@@ -35,7 +44,9 @@ def serve(
     from ..api import Settings, create_app
     from ..store import resolve_database_url
 
-    settings = Settings.from_env(host=host, port=port, database_url=database_url, workers=workers)
+    settings = Settings.from_env(
+        host=host, port=port, database_url=database_url, workers=workers, scheduler=scheduler
+    )
     try:
         settings.check()
     except ValueError as exc:

@@ -29,12 +29,15 @@ TOL = 1e-7
 class Acceptance:
     """Per draw, package and veto player (``[B, P, V]``): whether it accepts, the reason code
     (index into :data:`REASONS`), its shortfall in utility (> 0 when short: no-deal utility minus
-    what signing is worth to it), and the issue that binds (index; -1 where none)."""
+    what signing is worth to it), and the issue that binds (index; -1 where none: the first
+    issue whose red line is crossed). ``crossed`` (``[B, P, V, D]``) marks every red line the
+    package crosses, not only the one that binds."""
 
     accepts: NDArray[np.bool_]
     reason: NDArray[np.int64]
     shortfall: Float
     binding: NDArray[np.int64]
+    crossed: NDArray[np.bool_]
 
     @property
     def all_accept(self) -> NDArray[np.bool_]:
@@ -106,7 +109,7 @@ def accept(question: DealQuestion, x: Float, terms: PackageTerms) -> Acceptance:
         np.where(broken, broken_issue, _cheapest_issue(question, x, shortfall)),
     )
     binding = np.where(reason == 0, -1, binding)
-    return Acceptance(reason == 0, reason, shortfall, binding.astype(np.int64))
+    return Acceptance(reason == 0, reason, shortfall, binding.astype(np.int64), crossed)
 
 
 def _holds(

@@ -12,18 +12,19 @@ walk-aways; guarantees no longer enter anybody's walk-away (spec §3).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from .. import models
 from ..errors import DetenteError, ModelError, did_you_mean
 from ..estimative import range_words, words
-from ..scenario import Scenario, ScenarioArrays, load_scenario
+from ..scenario import Scenario, ScenarioArrays, load_scenario, require_reviewed
 from ._confidence import Variant, structural_variants
 from ._frontier import Frontier, pareto_frontier
 from ._lp import Form
@@ -87,8 +88,35 @@ class DealReport:
 
     def range(self, package: str) -> tuple[float, float]:
         """The structural range of P(viable) for ``package`` (baseline and every variant)."""
-        values = [v.p_viable for v in self.variants[package]]
+        return self.spread(package, "p_viable")
+
+    def spread(self, package: str, measure: str) -> tuple[float, float]:
+        """The lowest and highest value of ``measure`` ('p_accept', 'p_kept' or 'p_viable')
+        for ``package`` across the baseline and every structural variant."""
+        values = [getattr(v, measure) for v in self.variants[package]]
         return min(values), max(values)
+
+    def viability_frame(self) -> pd.DataFrame:
+        """The viability table, a row per guarantee package (what the run page and the CSV
+        download show): the three probabilities, the structural range of P(viable) with its
+        words, and who blocks on what share of draws."""
+        rows = []
+        for r in self.viability:
+            lo, hi = self.range(r.package)
+            rows.append(
+                {
+                    "package": r.package,
+                    "p_accept": r.p_accept,
+                    "p_kept": r.p_kept,
+                    "p_kept_over": kept_over(r.accepted),
+                    "p_viable": r.p_viable,
+                    "range_low": lo,
+                    "range_high": hi,
+                    "words": range_words(lo, hi),
+                    "blockers": "; ".join(f"{a} {s:.2f}" for a, s in r.blockers.items()),
+                }
+            )
+        return pd.DataFrame(rows)
 
     @property
     def p_deal(self) -> float:
@@ -313,6 +341,7 @@ def check_deal(
     form: Form = "linear",
     top: int = 10,
     walk_away: Mapping[str, float] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> DealReport:
     """Would the veto players sign, would it hold, who blocks and what would it take.
 
@@ -320,9 +349,11 @@ def check_deal(
     the scenario (and "none") gets a viability row; ``package`` picks the headline package (the
     one "what it would take" works on; default: the most viable). ``walk_away`` gives explicit
     walk-away utilities by actor id; they override the no-deal path. "No deal" and boundary cases
-    are results with reasons, never exceptions.
+    are results with reasons, never exceptions. ``progress`` is called with the share of the
+    steps done (each package's row, what it would take, the proposals, the structural variants,
+    the zone's geometry) as each ends; a service's callback may raise there to stop the check.
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     if draws < 1:
         raise ModelError(f"draws must be at least 1; got {draws}")
     explicit = {a: float(v) for a, v in (walk_away or {}).items()}
@@ -334,7 +365,18 @@ def check_deal(
             f"unknown guarantee package '{package}'{did_you_mean(package, ids)}; the packages "
             f"of '{sc.id}' are: {', '.join(ids)}"
         )
-    rows = [viability(question, terms) for terms in question.packages.values()]
+    steps = len(question.packages) + 4
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0] / steps)
+
+    rows = []
+    for terms in question.packages.values():
+        rows.append(viability(question, terms))
+        step()
     headline = package or max(rows, key=lambda r: (r.p_viable, r.p_accept, r.p_kept)).package
     # What it would take: for the headline package, or where no single lever moves it, for the
     # next packages in order of P(kept) (each lever names its package).
@@ -344,8 +386,11 @@ def check_deal(
         levers = what_it_takes(question, row, rows)
         if levers:
             break
+    step()
     proposals = [proposal_result(question, k) for k in range(len(sc.proposals))]
+    step()
     variants = structural_variants(question, rows)
+    step()
 
     # The zone's geometry on the most likely inputs, with the same walk-away definitions.
     modes = sc.to_arrays(draws=1)
@@ -360,6 +405,7 @@ def check_deal(
     nash = nash_bargaining(modes, walk_away=wa, exists=zone.exists, form=form)
     frontier = pareto_frontier(modes, walk_away=wa, form=form)
     trades = package_deals(modes, walk_away=wa, top=top, form=form, ranking=modes)
+    step()
     return DealReport(
         scenario_id=sc.id,
         issue_ids=arrays.issue_ids,

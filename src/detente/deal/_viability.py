@@ -57,8 +57,9 @@ class Viability:
     lines when that exists (so that moving a red line can open the deal), else the closest one.
     ``blockers`` maps a veto player to the share of draws on which it alone blocks (without it
     the others would agree); ``reasons`` says why it blocks (red line, condition, utility,
-    breach risk) and ``issues`` on which issue it binds most often. ``red_lines`` is the share of
-    draws on which the red lines alone close the zone, with the red lines that do it.
+    breach risk) and ``issues`` on which issue it binds most often. ``red_lines`` maps each red
+    line to the share of draws on which the red lines alone close the zone and the package on
+    the table crosses that line (a draw can count for several lines).
     """
 
     package: str
@@ -127,11 +128,12 @@ def viability(question: DealQuestion, terms: PackageTerms) -> Viability:
         free = nash_package(question, terms, relax_red_lines=np.ones(v, dtype=bool), draws=closed)
         table[closed] = np.where(free.found[:, None], free.x, n.x[closed])
         verdict = accept(_rows(question, closed), free.x[:, None], _terms_rows(terms, closed))
-        for k in np.flatnonzero(free.found).tolist():
-            for i in np.flatnonzero(verdict.reason[k, 0] == REASONS.index("red line")).tolist():
-                issue = issues[int(verdict.binding[k, 0, i])]
-                line = f"{question.veto_players[i]}'s red line on {issue}"
-                red_lines[line] = red_lines.get(line, 0.0) + scale
+        # Every red line the package on the table crosses counts, not only the one that binds:
+        # a veto player can be two red lines away from a deal.
+        crossed = verdict.crossed[free.found, 0].sum(axis=0)  # [V, D] draws crossing each line
+        for i, j in zip(*np.nonzero(crossed), strict=True):
+            line = f"{question.veto_players[i]}'s red line on {issues[j]}"
+            red_lines[line] = float(crossed[i, j]) * scale
     shares, why, where = {}, {}, {}
     for i, actor in enumerate(question.veto_players):
         if blocks[:, i].any():

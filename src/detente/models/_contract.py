@@ -22,7 +22,9 @@ from ..errors import ModelError, did_you_mean
 from ..scenario._arrays import ScenarioArrays
 
 __all__ = [
+    "HISTOGRAM_BINS",
     "MAX_ROUNDS",
+    "QUANTILES",
     "DynamicParams",
     "Forecast",
     "ModelSpec",
@@ -39,6 +41,10 @@ Keep = Literal["summary", "full"]
 # A hook a dynamic model calls with the round number before each round, outside its math: a
 # progress display can count rounds, and a cancelled run stops by raising from it.
 OnRound = Callable[[int], None]
+
+# The quantiles of each issue's outcome a summary of many draws reports, and its histogram bins.
+QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+HISTOGRAM_BINS = 20
 
 # The most rounds (or turns) any model runs: the work of a run grows with them, and the published
 # models settle within tens of rounds, so a larger number is a mistake or an attack.
@@ -192,45 +198,79 @@ class Forecast:
             lines.append(f"  rounds: {self.rounds.n_rounds} ({self.rounds.stop_rule})")
         return "\n".join(lines)
 
-    def to_json(self) -> dict[str, Any]:
-        """The CLI's ``--json`` shape; per-round values are medians across draws, and models
-        that record events add them as ``"events"`` (one record per row)."""
-        rounds: list[dict[str, Any]] = []
-        if self.rounds is not None:
-            mean = np.median(self.rounds.mean, axis=0)
-            median = np.median(self.rounds.median, axis=0)
-            for r in range(mean.shape[0]):
-                for j, issue in enumerate(self.issue_ids):
-                    rounds.append(
-                        {
-                            "round": r,
-                            "issue": issue,
-                            "mean": float(mean[r, j]),
-                            "median": float(median[r, j]),
-                        }
-                    )
-        out = {
+    def to_json(self, *, modes: Forecast | None = None, all_draws: bool = False) -> dict[str, Any]:
+        """The CLI's ``--json`` shape, of bounded size whatever the number of draws.
+
+        Per-round values are medians across draws; over several draws each issue also gets its
+        quantiles (:data:`QUANTILES`) and a histogram of :data:`HISTOGRAM_BINS` bins. Events
+        (who moved, toward whom, why) are those of one draw: ``modes``, the single draw at the
+        inputs' modes run beside a batch, or this forecast itself when it is one draw. Only
+        ``all_draws`` adds every draw's events and outcomes, which grow with the draws (a
+        1,000-draw eum run of a 10-actor case has about 170 MB of events).
+        """
+        out: dict[str, Any] = {
             "scenario": self.scenario_id,
             "model": self.model,
             "params": jsonable(self.params_dict()),
+            "draws": self.draws,
             "outcomes": self.outcomes,
-            "rounds": rounds,
+            "rounds": self._rounds_json(),
         }
-        if self.rounds is not None and self.rounds.positions is not None:
-            # Each actor's position after the last round (median across draws).
-            last = np.median(self.rounds.positions[:, -1], axis=0)
-            # Actors without a position on an issue (NaN) are left out of that issue.
-            out["final_positions"] = {
-                a: {
-                    k: float(last[i, j])
-                    for j, k in enumerate(self.issue_ids)
-                    if last[i, j] == last[i, j]
-                }
-                for i, a in enumerate(self.actor_ids)
+        if self.draws > 1:
+            out["quantiles"] = self._quantiles_json()
+            out["histogram"] = self._histogram_json()
+        # Each actor's position after the last round: medians over draws when the batch kept
+        # positions, else the positions of the draw at the modes.
+        kept = [f.rounds.positions for f in (self, modes) if f is not None and f.rounds is not None]
+        positions = next((p for p in kept if p is not None), None)
+        if positions is not None:
+            out["final_positions"] = self._final_positions_json(positions)
+        events = self if all_draws or (modes is None and self.draws == 1) else modes
+        if events is not None and events.events is not None:
+            out["events"] = jsonable(events.events_frame().to_dict(orient="records"))
+        if all_draws and self.draws > 1:
+            out["outcome_draws"] = {
+                issue: self.outcome[:, j].tolist() for j, issue in enumerate(self.issue_ids)
             }
-        if self.events is not None:
-            out["events"] = jsonable(self.events_frame().to_dict(orient="records"))
         return out
+
+    def _rounds_json(self) -> list[dict[str, Any]]:
+        if self.rounds is None:
+            return []
+        mean = np.median(self.rounds.mean, axis=0)
+        median = np.median(self.rounds.median, axis=0)
+        return [
+            {"round": r, "issue": issue, "mean": float(mean[r, j]), "median": float(median[r, j])}
+            for r in range(mean.shape[0])
+            for j, issue in enumerate(self.issue_ids)
+        ]
+
+    def _quantiles_json(self) -> dict[str, dict[str, float]]:
+        values = np.nanquantile(self.outcome, QUANTILES, axis=0)
+        return {
+            issue: {f"{q:g}": float(values[i, j]) for i, q in enumerate(QUANTILES)}
+            for j, issue in enumerate(self.issue_ids)
+        }
+
+    def _histogram_json(self) -> dict[str, dict[str, list[Any]]]:
+        out = {}
+        for j, issue in enumerate(self.issue_ids):
+            column = self.outcome[:, j]
+            counts, edges = np.histogram(column[np.isfinite(column)], bins=HISTOGRAM_BINS)
+            out[issue] = {"edges": edges.tolist(), "counts": counts.tolist()}
+        return out
+
+    def _final_positions_json(self, positions: Float) -> dict[str, dict[str, float]]:
+        last = np.median(positions[:, -1], axis=0)
+        # Actors without a position on an issue (NaN) are left out of that issue.
+        return {
+            a: {
+                k: float(last[i, j])
+                for j, k in enumerate(self.issue_ids)
+                if last[i, j] == last[i, j]
+            }
+            for i, a in enumerate(self.actor_ids)
+        }
 
 
 def jsonable(value: Any) -> Any:

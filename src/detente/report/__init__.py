@@ -17,6 +17,7 @@ from typing import Any
 
 from ..models import Forecast
 from ..scenario import Scenario
+from ._brief import brief_html
 from ._figures import outcome_figure, positions_figure, report_figures, trajectory_figure
 from ._html import plotly_js, render_html
 from ._panels import (
@@ -27,16 +28,19 @@ from ._panels import (
     panel_html,
     sobol_figure,
     tornado_figure,
+    viability_figure,
     zone_figure,
 )
 from ._pdf import ReportError, find_chromium, html_to_pdf
 from ._spreadsheet import safe_cell, safe_csv
 from ._tables import ReportInput, outcome_table, scenario_tables
+from ._timeline import timeline_figure
 
 __all__ = [
     "PANEL_KINDS",
     "ReportError",
     "ReportInput",
+    "brief_html",
     "find_chromium",
     "guarantee_figure",
     "html_to_pdf",
@@ -54,8 +58,10 @@ __all__ = [
     "safe_csv",
     "scenario_tables",
     "sobol_figure",
+    "timeline_figure",
     "tornado_figure",
     "trajectory_figure",
+    "viability_figure",
     "write_report",
     "zone_figure",
 ]

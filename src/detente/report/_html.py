@@ -67,7 +67,8 @@ def render_html(data: ReportInput, *, include_plotly: bool = True) -> str:
         (key, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
         for key, value in data.run.items()
     ]
-    outcomes = outcome_table(data.outcome, data.issues).to_dict("records")
+    model = data.run.get("model") or None
+    outcomes = outcome_table(data.outcome, data.issues, model).to_dict("records")
     sources = [
         {**cleaned, "link": _link(cleaned.get("url"))}
         for cleaned in (

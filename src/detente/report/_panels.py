@@ -1,5 +1,5 @@
 """Result panels of the run kinds that have no ``outcome`` table: tornado / Sobol, levers, the
-zone of agreement and the guarantee panel.
+deal's viability across guarantee packages and its zone of agreement, and the guarantee panel.
 
 Each builder is a pure function from a run's result JSON (the CLI's ``--json`` shape, as stored)
 and the scenario's issues table to a plotly figure; :func:`panel_figures` picks the builders of a
@@ -26,6 +26,7 @@ __all__ = [
     "panel_html",
     "sobol_figure",
     "tornado_figure",
+    "viability_figure",
     "zone_figure",
 ]
 
@@ -200,10 +201,79 @@ def levers_figure(result: dict[str, Any], issues: pd.DataFrame) -> go.Figure:
     return fig
 
 
+# The deal's two steps (spec §4) and their product, as drawn per guarantee package.
+_VIABILITY_MEASURES = (
+    ("p_accept", "P(accept): every veto player signs", _LOW),
+    ("p_kept", "P(kept): deterrence holds once signed", _HIGH),
+    ("p_viable", "P(viable): signed and kept", "#54a24b"),
+)
+
+
+def viability_figure(result: dict[str, Any]) -> go.Figure | None:
+    """Per guarantee package, P(accept) against P(kept) and their product P(viable): bars on
+    the baseline assumptions, whiskers from the lowest to the highest value across the
+    structural variants (priors, utility form, attribution, correlation, horizon) — the spread
+    the inputs cannot settle, not Monte Carlo error. None for a one-draw run, which gives no
+    probability.
+
+    >>> row = {"package": "p", "name": "P", "p_accept": 0.2, "p_kept": 0.5, "p_viable": 0.1,
+    ...        "p_kept_over": "accepted draws", "variants": [
+    ...        {"p_accept": 0.1, "p_kept": 0.9, "p_viable": 0.05}]}
+    >>> fig = viability_figure({"draws": 100, "headline_package": "p", "viability": [row]})
+    >>> fig.data[1].y, fig.data[1].error_y.array, fig.data[1].error_y.arrayminus
+    ((0.5,), (0.4,), (0.0,))
+    >>> viability_figure({"draws": 1, "viability": [row]}) is None
+    True
+    """
+    rows = list(result.get("viability") or [])
+    if int(result.get("draws", 1)) <= 1 or not rows:
+        return None
+    headline = result.get("headline_package")
+    labels = [f"<b>{r['package']}</b>" if r["package"] == headline else r["package"] for r in rows]
+    fig = go.Figure()
+    for key, name, colour in _VIABILITY_MEASURES:
+        values = [float(r[key]) for r in rows]
+        spread = [[float(v[key]) for v in r.get("variants", [])] + [float(r[key])] for r in rows]
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=name,
+                marker_color=colour,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [max(s) - v for s, v in zip(spread, values, strict=True)],
+                    "arrayminus": [v - min(s) for s, v in zip(spread, values, strict=True)],
+                    "color": "#57606a",
+                },
+                customdata=[
+                    [min(s), max(s), r.get("p_kept_over", "")]
+                    for s, r in zip(spread, rows, strict=True)
+                ],
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.3f}} (across assumptions "
+                "%{customdata[0]:.3f}–%{customdata[1]:.3f})<br>P(kept) over "
+                "%{customdata[2]}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=f"Is there a deal, and would it hold? {result.get('draws')} draws per package "
+        "(headline in bold)<br><sup>bars: baseline assumptions; whiskers: lowest–highest across "
+        "the structural variants</sup>",
+        barmode="group",
+        yaxis={"range": [0, 1.05], "title": "probability"},
+        height=420,
+        margin={"l": 70, "r": 30, "t": 90, "b": 60},
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.18},
+    )
+    return fig
+
+
 def zone_figure(result: dict[str, Any], issues: pd.DataFrame) -> go.Figure:
     """Per issue: the zone of agreement (thick bar), the range around the Nash package that
     every veto player accepts (thin bar, its ends labelled with the veto player who binds) and
-    the Nash package (diamond); P(deal) in the title."""
+    the Nash package (diamond); the headline package's P(accept) in the title."""
     names = _names(issues)
     rows = list(result.get("issues", []))
     scale = issues.set_index("issue") if not issues.empty else pd.DataFrame()
@@ -214,9 +284,15 @@ def zone_figure(result: dict[str, Any], issues: pd.DataFrame) -> go.Figure:
         subplot_titles=[names.get(r["issue"], r["issue"]) for r in rows] or [""],
         vertical_spacing=0.12,
     )
-    exists = "a zone exists" if result.get("zone_exists") else "no zone on most draws"
+    p = float(result.get("p_deal", 0.0))
+    signed = (
+        f"headline package {'signed' if p >= 1.0 else 'not signed'}"
+        if int(result.get("draws", 1)) <= 1
+        else f"headline package P(accept) = {p:.0%}"
+    )
     fig.update_layout(
-        title=f"Zone of agreement: P(deal) = {float(result.get('p_deal', 0.0)):.0%} ({exists})",
+        title=f"Zone of agreement against the no-deal walk-aways, most likely inputs ({signed})"
+        "<br><sup>red lines, conditions and breach risk are in the viability table</sup>",
         height=max(260, 150 * len(rows) + 100),
         margin={"l": 120, "r": 30, "t": 70, "b": 40},
         template="plotly_white",
@@ -366,8 +442,10 @@ def guarantee_figure(result: dict[str, Any]) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(
-        title=f"Guarantee package {result.get('package', {}).get('name', '')}: P(deterrence) = "
-        f"{float(result['p_deterrence']):.3f} ± {se:.3f}",
+        title=f"Guarantee package {result.get('package', {}).get('name', '')}: deterrence "
+        f"holds {result.get('words') or _p(result['p_deterrence'])}<br><sup>across the "
+        "structural assumptions; the package's own inputs give "
+        f"{float(result['p_deterrence']):.3f} (Monte Carlo error ± {se:.3f})</sup>",
         height=520 + 28 * len(guarantors),
         margin={"l": 140, "r": 30, "t": 90, "b": 40},
         template="plotly_white",
@@ -385,7 +463,8 @@ def panel_figures(kind: str, result: dict[str, Any], issues: pd.DataFrame) -> li
     if kind == "levers":
         return [levers_figure(result, issues)]
     if kind == "deal":
-        return [zone_figure(result, issues)]
+        viability = viability_figure(result)
+        return [*([viability] if viability else []), zone_figure(result, issues)]
     if kind == "guarantees":
         return [guarantee_figure(result)]
     return []

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._intervals import issue_interval
 from ..scenario import Scenario
 
 __all__ = ["ReportInput", "outcome_table", "scenario_tables"]
@@ -86,9 +87,14 @@ def _words(value: float, anchors: list[tuple[float, str]]) -> str:
     return min(anchors, key=lambda a: abs(a[0] - value))[1]
 
 
-def outcome_table(outcome: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
-    """Per issue (and model): the forecast (median over draws), the 80% interval and the scale's
-    words for the forecast.
+def outcome_table(
+    outcome: pd.DataFrame, issues: pd.DataFrame, model: str | None = None
+) -> pd.DataFrame:
+    """Per issue (and model): the forecast (median over draws), the 80% interval over the draws
+    (inputs only: ``p10``, ``p90``), the calibrated 80% interval (``cal_low``, ``cal_high``: the
+    model's DEU error added, NaN for an uncalibrated model) and the scale's words.
+
+    ``model`` names the model when ``outcome`` has no ``model`` column.
 
     >>> import pandas as pd
     >>> issues = pd.DataFrame([{"issue": "lag", "name": "Delay", "unit": "years", "min": 0,
@@ -99,7 +105,18 @@ def outcome_table(outcome: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
     """
     if outcome.empty:
         return pd.DataFrame(
-            columns=["issue", "forecast", "p10", "p90", "draws", "name", "unit", "words"]
+            columns=[
+                "issue",
+                "forecast",
+                "p10",
+                "p90",
+                "cal_low",
+                "cal_high",
+                "draws",
+                "name",
+                "unit",
+                "words",
+            ]
         )
     keys = ["model", "issue"] if "model" in outcome.columns else ["issue"]
     grouped = outcome.groupby(keys, sort=False)["outcome"]
@@ -118,6 +135,32 @@ def outcome_table(outcome: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
         _words(float(v), list(info.loc[i, "anchors"]) if i in info.index else [])
         for v, i in zip(table.forecast, table.issue, strict=True)
     ]
-    for column in ("forecast", "p10", "p90"):
+    ends = {str(r["issue"]): (float(r["min"]), float(r["max"])) for r in issues.to_dict("records")}
+    bounds = [
+        _calibrated(outcome, ends, i, m if m is not None else model)
+        for i, m in zip(
+            table.issue,
+            table["model"] if "model" in table.columns else [None] * len(table),
+            strict=True,
+        )
+    ]
+    table["cal_low"] = [b[0] for b in bounds]
+    table["cal_high"] = [b[1] for b in bounds]
+    for column in ("forecast", "p10", "p90", "cal_low", "cal_high"):
         table[column] = table[column].astype(np.float64)
     return table
+
+
+def _calibrated(
+    outcome: pd.DataFrame, ends: dict[str, tuple[float, float]], issue: str, model: str | None
+) -> tuple[float, float]:
+    """The calibrated 80% interval of one issue's draws (NaN when not calibrated)."""
+    if model is None or issue not in ends:
+        return (np.nan, np.nan)
+    rows = outcome[outcome.issue == issue]
+    if "model" in outcome.columns:
+        rows = rows[rows.model == model]
+    low, high = ends[issue]
+    # Shipped calibration (a data file, not a model run): see detente._intervals.
+    found = issue_interval(str(model), rows.outcome.to_numpy(), low, high)
+    return found if found is not None else (np.nan, np.nan)

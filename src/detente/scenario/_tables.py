@@ -3,8 +3,11 @@
 Flat CSV: ``actor,capability,position,salience`` (optional ``name``), one row per actor, one
 issue. Long CSV: ``actor,issue,capability,position,salience`` (``power`` is accepted for
 ``capability``), one row per actor–issue pair, optional ``*_low``/``*_high`` columns for
-ranges and an optional ``name`` column. Saliences are on 0–100. The long layout's rows become a
-scenario in :func:`rows_to_scenario`, which the XLSX reader (:mod:`._xlsx`) shares.
+ranges, an optional ``name`` column, and optional ``veto`` (per actor), ``status_quo`` (per
+issue) and ``walk_away`` (per actor and issue) columns. Saliences are on 0–100. Headers are read
+whatever their case, commas, semicolons and tabs all separate cells, and a semicolon-separated
+file may write decimal commas (:mod:`._spreadsheet`). The long layout's rows become a scenario in
+:func:`rows_to_scenario`, which the XLSX reader (:mod:`._xlsx`) shares.
 """
 
 from __future__ import annotations
@@ -19,6 +22,16 @@ from ._csv_rows import csv_rows
 from ._deal_sheets import RED_LINE_COLUMNS, Sections, red_line_cells, red_lines_from_rows
 from ._parse import Locator, Path, parse_scenario
 from ._schema import Quantity, Scenario
+from ._spreadsheet import (
+    IssueAndActorColumns,
+    column_name,
+    decimal_point,
+    excel_separator,
+    shown_value,
+    sniff_delimiter,
+    unique_columns,
+    veto_cell,
+)
 
 __all__ = [
     "LONG_COLUMNS",
@@ -33,8 +46,14 @@ __all__ = [
 
 _FLAT = ["actor", "capability", "position", "salience"]
 LONG_COLUMNS = ["actor", "issue", "capability", "position", "salience"]
-_RANGED = ["position", "salience", "capability"]
-_OPTIONAL = ["name", *(f"{f}_{end}" for f in _RANGED for end in ("low", "high")), *RED_LINE_COLUMNS]
+# Numbers of a stance that may be ranges (``position_low``, ``position_high``...); the last two
+# may be left blank.
+_RANGED = ["position", "salience", "capability", "walk_away"]
+_OPTIONAL_STANCE = ("capability", "walk_away")
+_RANGES = [f"{f}_{end}" for f in [*_RANGED, "status_quo"] for end in ("low", "high")]
+_OPTIONAL = ["name", "veto", "status_quo", "walk_away", *_RANGES, *RED_LINE_COLUMNS]
+# Columns of text, not numbers: the only cells a decimal comma is not looked for in.
+_TEXT_COLUMNS = {"actor", "issue", "name", "veto"}
 
 
 def cell_number(text: Any, file: str | None, row: int, column: str) -> float:
@@ -112,6 +131,7 @@ def rows_to_scenario(
     actors: dict[str, dict[str, Any]] = {}
     actor_index: dict[str, int] = {}  # a dict, not list.index: one lookup per row stays O(1)
     issue_order: dict[str, None] = {}
+    repeated = IssueAndActorColumns(file)
     for row, cells in rows:
         actor_id = str(cells.get("actor") or "").strip()
         if not actor_id:
@@ -150,47 +170,32 @@ def rows_to_scenario(
             )
         stance: dict[str, Any] = {}
         for fld in _RANGED:
-            cell = cells.get(fld)
-            if cell is None or str(cell).strip() == "":
-                if fld == "capability":
-                    continue
-                raise ScenarioError.single(
-                    "missing",
-                    f"the '{fld}' cell is empty",
-                    file=file,
-                    line=row,
-                    column=fld,
-                    location=f"row {row}",
-                    expected="a number",
-                )
-            mode = cell_number(cell, file, row, fld)
-            low_cell, high_cell = cells.get(f"{fld}_low"), cells.get(f"{fld}_high")
-            has_low = low_cell is not None and str(low_cell).strip() != ""
-            has_high = high_cell is not None and str(high_cell).strip() != ""
-            if has_low or has_high:
-                stance[fld] = {
-                    "low": cell_number(low_cell, file, row, f"{fld}_low") if has_low else mode,
-                    "mode": mode,
-                    "high": cell_number(high_cell, file, row, f"{fld}_high") if has_high else mode,
-                }
-            else:
-                stance[fld] = mode
+            value = _ranged_cell(cells, fld, file, row, required=fld not in _OPTIONAL_STANCE)
+            if value is None:
+                continue
+            stance[fld] = value
             path: Path = ("actors", a_index, "issues", issue_id, fld)
             lines[path] = row
             columns[path] = fld
         lines[("actors", a_index, "issues", issue_id)] = row
         lines.setdefault(("actors", a_index), row)
         actor["issues"][issue_id] = stance
+        status_quo = _ranged_cell(cells, "status_quo", file, row, required=False)
+        if status_quo is not None:
+            repeated.add("status_quo", issue_id, status_quo, row, "status_quo")
+        veto = veto_cell(cells.get("veto"), file, row)
+        if veto is not None:
+            repeated.add("veto", actor_id, veto, row, "veto")
 
-    issues = [{"id": k, "name": k} for k in issue_order]
-    if issues_meta:
-        issues = issues_meta
+    issues = issues_meta or [{"id": k, "name": k} for k in issue_order]
     actor_list = list(actors.values())
     if actors_meta:
         by_id = {a["id"]: a for a in actors_meta}
         for actor in actor_list:
             meta = by_id.get(actor["id"], {})
             actor.update({k: v for k, v in meta.items() if k != "id"})
+    _put(repeated.status_quo, "status_quo", issues, "issues", lines, columns, file)
+    _put(repeated.veto, "veto", actor_list, "actors", lines, columns, file)
     raw = {"id": scenario_id, "title": scenario_id, "issues": issues, "actors": actor_list}
     for part in (red_lines_from_rows(rows, file=file), deal):  # deal spec sections (_deal_sheets)
         if part is not None:
@@ -198,16 +203,89 @@ def rows_to_scenario(
     return parse_scenario(raw, locator=Locator(file=file, lines=lines, columns=columns))
 
 
+def _ranged_cell(
+    cells: dict[str, Any], fld: str, file: str | None, row: int, *, required: bool
+) -> Any:
+    """The number of column ``fld`` with its ``_low``/``_high`` ends as a range; None when the
+    cell is blank and not ``required``."""
+    cell = cells.get(fld)
+    if cell is None or str(cell).strip() == "":
+        if not required:
+            return None
+        raise ScenarioError.single(
+            "missing",
+            f"the '{fld}' cell is empty",
+            file=file,
+            line=row,
+            column=fld,
+            location=f"row {row}",
+            expected="a number",
+        )
+    mode = cell_number(cell, file, row, fld)
+    low_cell, high_cell = cells.get(f"{fld}_low"), cells.get(f"{fld}_high")
+    has_low = low_cell is not None and str(low_cell).strip() != ""
+    has_high = high_cell is not None and str(high_cell).strip() != ""
+    if not (has_low or has_high):
+        return mode
+    return {
+        "low": cell_number(low_cell, file, row, f"{fld}_low") if has_low else mode,
+        "mode": mode,
+        "high": cell_number(high_cell, file, row, f"{fld}_high") if has_high else mode,
+    }
+
+
+def _put(
+    given: dict[str, tuple[Any, int]],
+    kind: str,
+    records: list[dict[str, Any]],
+    section: str,
+    lines: dict[Path, int],
+    columns: dict[Path, str],
+    file: str | None,
+) -> None:
+    """Give each issue (actor) its ``status_quo`` (``veto``) ``given`` in the rows; one that an
+    ``issues`` (``actors``) sheet also gives must say the same."""
+    for k, record in enumerate(records):
+        if record["id"] not in given:
+            continue
+        value, row = given[record["id"]]
+        if kind in record and record[kind] != value:
+            raise ScenarioError.single(
+                "conflict",
+                f"{section[:-1]} '{record['id']}' has {kind} {shown_value(value)} in this row but "
+                f"{shown_value(record[kind])} in the {section} sheet; give it in one place",
+                file=file,
+                line=row,
+                column=kind,
+                location=f"row {row}",
+                given=shown_value(value),
+                expected=shown_value(record[kind]),
+            )
+        record[kind] = value
+        lines[(section, k, kind)] = row
+        columns[(section, k, kind)] = kind
+
+
 def read_csv(text: str, *, file: str | None = None, scenario_id: str = "scenario") -> Scenario:
-    """Parse a flat (one issue) or long CSV; the layout is told by an ``issue`` column."""
-    reader = csv_rows(text, file=file)
+    """Parse a flat (one issue) or long CSV; the layout is told by an ``issue`` column.
+
+    The delimiter is Excel's ``sep=`` line when there is one, else the one that splits the
+    header into known columns; in a semicolon-separated file numbers may have decimal commas.
+    """
+    known = {*LONG_COLUMNS, *_OPTIONAL}
+    separator = excel_separator(text)
+    delimiter = separator or sniff_delimiter(text, known=known)
+    reader = csv_rows(text, file=file, delimiter=delimiter)
     try:
-        header = [h.strip() for h in next(reader)[1]]
+        if separator is not None:
+            next(reader)
+        given = [h.strip() for h in next(reader)[1]]
     except StopIteration:
         raise ScenarioError.single(
             "empty", "the file is empty; expected a CSV header", file=file
         ) from None
-    header = ["capability" if h == "power" else h for h in header]
+    header = [column_name(h) for h in given]
+    unique_columns(header, given, file)
     long = "issue" in header
     check_header(header, LONG_COLUMNS if long else _FLAT, file, "long CSV" if long else "flat CSV")
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -224,6 +302,11 @@ def read_csv(text: str, *, file: str | None = None, scenario_id: str = "scenario
                 given=len(cells),
                 expected=f"{len(header)} cells",
             )
+        if delimiter == ";":  # where a comma cannot be a delimiter, it is a decimal comma
+            cells = [
+                c if h in _TEXT_COLUMNS else decimal_point(c)
+                for h, c in zip(header, cells, strict=True)
+            ]
         rows.append((row, dict(zip(header, cells, strict=True))))
     return rows_to_scenario(header, rows, scenario_id=scenario_id, file=file)
 
@@ -251,6 +334,12 @@ def long_rows(scenario: Scenario) -> tuple[list[str], list[dict[str, Any]]]:
             row.update(_stance_cells(stance.capability or actor.capability, "capability"))
             row.update(_stance_cells(stance.position, "position"))
             row.update(_stance_cells(stance.salience, "salience"))
+            if actor.veto:
+                row["veto"] = "yes"
+            if issue.status_quo is not None:
+                row.update(_stance_cells(issue.status_quo, "status_quo"))
+            if stance.walk_away is not None:
+                row.update(_stance_cells(stance.walk_away, "walk_away"))
             row.update(red_line_cells(scenario, actor.id, issue.id))
             rows.append(row)
     extra = [c for c in _OPTIONAL if any(c in r for r in rows)]

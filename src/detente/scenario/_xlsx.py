@@ -26,13 +26,16 @@ from ..errors import ScenarioError, did_you_mean
 from ._deal_sheets import RED_LINE_COLUMNS, SHEETS, read_deal_sheets, write_deal_sheets
 from ._limits import MAX_STANCES, MAX_UNZIPPED_BYTES
 from ._schema import Scenario
+from ._spreadsheet import column_name, unique_columns, veto_cell
 from ._tables import LONG_COLUMNS, cell_number, check_header, long_rows, rows_to_scenario
 
 __all__ = ["MAX_COLUMNS", "read_xlsx", "write_xlsx"]
 
 _ISSUE_COLUMNS = ["id", "name", "description", "scale_min", "scale_max", "unit", "status_quo"]
 _ACTOR_COLUMNS = ["id", "name", "description", "capability", "veto"]
-# The widest sheet (positions) has 12 columns; a cell far to the right is a wrong or hostile file.
+# Columns of the long layout that the writer puts in the issues and actors sheets instead.
+_OWN_SHEETS = {"veto", "status_quo", "status_quo_low", "status_quo_high"}
+# The widest sheet (positions) has 25 columns; a cell far to the right is a wrong or hostile file.
 MAX_COLUMNS = 64
 _MAX_ROWS = MAX_STANCES + 1  # a header and one row per actor–issue pair
 # What a broken or hostile workbook makes openpyxl raise: bad XML, bad cell references, shared
@@ -67,19 +70,19 @@ def read_xlsx(
             "not_a_scenario", f"this is not a readable XLSX workbook ({reason})", file=file
         ) from None
     try:
-        sheets = {ws.title: ws for ws in workbook.worksheets}
+        # Sheet names as columns: "Positions" is the positions sheet.
+        sheets = {column_name(ws.title): ws for ws in workbook.worksheets}
         if "positions" not in sheets:
+            titles = ", ".join(ws.title for ws in workbook.worksheets) or "none"
             raise ScenarioError.single(
                 "missing_sheet",
-                f"the workbook has no 'positions' sheet (sheets: {', '.join(sheets) or 'none'})",
+                f"the workbook has no 'positions' sheet (sheets: {titles})",
                 file=file,
             )
         tables = {name: _table(workbook, sheets[name], file) for name in sheets}
     finally:
         workbook.close()
     header, rows = tables["positions"]
-    header = ["capability" if h == "power" else h for h in header]
-    rows = [(n, {("capability" if k == "power" else k): v for k, v in r.items()}) for n, r in rows]
     check_header(
         header, LONG_COLUMNS, f"{file} (sheet positions)" if file else None, "positions sheet"
     )
@@ -178,7 +181,7 @@ def _bounded_rows(
                 raise ScenarioError.single(
                     "bad_xlsx",
                     f"a cell in column {cell['column']:,} of row {number}; sheets are read up "
-                    f"to column {MAX_COLUMNS} (the tables have at most 12 columns)",
+                    f"to column {MAX_COLUMNS} (the tables have at most 25 columns)",
                     file=file,
                     line=number,
                     location=where,
@@ -195,9 +198,11 @@ def _table(
     values = _sheet_rows(workbook, sheet, file)
     if not values:
         return [], []
-    header = [str(h).strip() if h is not None else "" for h in values[0][1]]
-    while header and header[-1] == "":
-        header.pop()
+    given = [str(h).strip() if h is not None else "" for h in values[0][1]]
+    while given and given[-1] == "":
+        given.pop()
+    header = [column_name(h) for h in given]
+    unique_columns(header, given, file)
     rows = []
     for number, cells in values[1:]:
         if all(c is None or str(c).strip() == "" for c in cells):
@@ -262,8 +267,9 @@ def _actor_from_row(r: dict[str, Any], file: str | None, row: int) -> dict[str, 
         actor["description"] = str(r["description"])
     if not _blank(r.get("capability")):
         actor["capability"] = cell_number(r["capability"], file, row, "capability")
-    if not _blank(r.get("veto")):
-        actor["veto"] = str(r["veto"]).strip().lower() in {"1", "true", "yes", "y"}
+    veto = veto_cell(r.get("veto"), file, row, "actors!veto")
+    if veto is not None:
+        actor["veto"] = veto
     return actor
 
 
@@ -275,7 +281,8 @@ def write_xlsx(scenario: Scenario, path: FsPath | IO[bytes]) -> None:
     positions = workbook.create_sheet("positions", 0)
     del workbook[workbook.sheetnames[1]]
     header, rows = long_rows(scenario)
-    header = [h for h in header if h not in RED_LINE_COLUMNS]  # in their own sheet
+    # Red lines, vetoes and status quos have their own sheets.
+    header = [h for h in header if h not in {*RED_LINE_COLUMNS, *_OWN_SHEETS}]
     positions.append(header)
     for row in rows:
         positions.append([_cell(row.get(h, "")) for h in header])

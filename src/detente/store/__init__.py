@@ -46,6 +46,7 @@ from ._access import (
     start_run,
 )
 from ._engine import Store, default_data_dir, open_store, resolve_database_url
+from ._tables import utcnow
 
 __all__ = [
     "ACTIVE",
@@ -76,4 +77,5 @@ __all__ = [
     "resolve_database_url",
     "set_progress",
     "start_run",
+    "utcnow",
 ]

@@ -113,6 +113,24 @@ class RunRecord:
             "so running it again may not give the same numbers"
         )
 
+    def seconds_left(self, now: dt.datetime) -> float | None:
+        """Time left of a running run, estimated from its progress so far (None until it
+        has some progress, and once it has ended).
+
+        >>> start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        >>> run = RunRecord(1, "forecast", "x", None, "eum", {}, 0, "", "", "running", 0.25,
+        ...                 None, "", start, start, None)
+        >>> run.seconds_left(start + dt.timedelta(seconds=30))
+        90.0
+        """
+        if self.status != "running" or self.started_at is None or not 0 < self.progress < 1:
+            return None
+        started = self.started_at
+        if started.tzinfo is None:  # SQLite gives back naive times; every stored time is UTC
+            started = started.replace(tzinfo=dt.UTC)
+        elapsed = max((now - started).total_seconds(), 0.0)
+        return round(elapsed * (1 - self.progress) / self.progress, 1)
+
 
 def _version(row: ScenarioVersionRow) -> VersionRecord:
     return VersionRecord(

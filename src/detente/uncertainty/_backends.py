@@ -7,6 +7,7 @@ one run and closed after it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -82,7 +83,13 @@ def _on_processes(
     # `spawn` rather than the platform default `fork`: a forked child inherits the parent's
     # threads' locks (a progress bar's refresh thread, say) and can hang on them.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=share_cores,
+        initargs=(threads,),
+    ) as pool:
         futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
         results: dict[int, R] = {}
         for future in as_completed(futures):
@@ -91,6 +98,16 @@ def _on_processes(
             if on_done is not None:
                 on_done(i)
     return [results[i] for i in range(len(tasks))]
+
+
+def share_cores(threads: int) -> None:
+    """In a fresh worker process, before any kernel is compiled or loaded: let its parallel
+    kernels use ``threads`` threads (the machine's cores shared among the workers), unless the
+    user set the numba or OpenMP thread count. N workers each starting one thread per core would
+    run N × cores threads on the cores and lose time switching between them. Thread counts never
+    change a result."""
+    for name in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(name, str(threads))
 
 
 def _on_dask(

@@ -42,19 +42,38 @@ Progress = Callable[[int], None]
 # Working memory one chunk may use, and the bounds of the chunk size it implies.
 _CHUNK_BYTES = 64 * 2**20
 _MIN_CHUNK, _MAX_CHUNK = 256, 8192
+# Chunks per worker process, and in all on a Dask cluster (whose size the run does not ask):
+# enough that the last chunk to finish is a small share of the run.
+CHUNKS_PER_WORKER = 4
+CLUSTER_CHUNKS = 16
 
 
 def default_chunk_size(n_actors: int, n_issues: int) -> int:
     """Draws per chunk so that a model's pairwise work arrays stay near 64 MiB.
 
     Sized for the heaviest models, which hold a few ``[c, N, N, D]`` arrays at once; the answer
-    depends on the scenario's shape only, so chunk boundaries never depend on the backend.
+    depends on the scenario's shape only. Runs on worker processes or a cluster cut smaller
+    chunks (:func:`spread_size`); the results are the same either way.
 
     >>> default_chunk_size(10, 1), default_chunk_size(10, 7)
     (8192, 2995)
     """
     bytes_per_draw = 8 * n_actors * n_issues * max(n_actors, 8) * 4
     return int(min(_MAX_CHUNK, max(_MIN_CHUNK, _CHUNK_BYTES // max(bytes_per_draw, 1))))
+
+
+def spread_size(total: int, workers: int | None) -> int:
+    """Draws per chunk on worker processes or a cluster: small enough that every worker gets
+    several chunks (:data:`CHUNKS_PER_WORKER` each with ``workers`` local processes, else
+    :data:`CLUSTER_CHUNKS` in all), so no worker idles while another ends the run alone. The
+    results cannot change: every draw's numbers are keyed by its absolute index.
+
+    >>> spread_size(20_000, 2), spread_size(20_000, None), spread_size(3, 2)
+    (2500, 1250, 1)
+    """
+    # workers < 1 is refused by the backend, with its own message.
+    chunks = CHUNKS_PER_WORKER * max(workers, 1) if workers is not None else CLUSTER_CHUNKS
+    return max(1, -(-total // chunks))
 
 
 def arrays_for(
@@ -156,6 +175,8 @@ def run_draws(
     size = chunk_size
     if size is None:
         size = default_chunk_size(len(scenario.actors), len(scenario.issues))
+        if workers is not None or scheduler is not None:
+            size = min(size, spread_size(total, workers))
     if size < 1:
         raise ModelError(f"chunk_size must be at least 1; got {size}")
     starts = list(range(0, total, size))

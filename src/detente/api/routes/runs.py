@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 from ... import __version__
 from ...errors import ModelError
 from ...report import safe_csv
-from ...scenario import Scenario
+from ...scenario import Scenario, require_reviewed
 from ...store import (
     TERMINAL,
     RunRecord,
@@ -25,6 +25,7 @@ from ...store import (
     get_result,
     get_run,
     list_runs,
+    utcnow,
 )
 from .._deps import MAX_ID, DbSession, RecordId, Services, ServicesDep, Writer, resolve_scenario
 from .._kinds import DATASETS, check_kind, check_params
@@ -55,6 +56,7 @@ def public_run(record: RunRecord, result: dict[str, Any] | None = None) -> RunPu
         created_at=record.created_at,
         started_at=record.started_at,
         finished_at=record.finished_at,
+        seconds_left=record.seconds_left(utcnow()),
         warning=record.version_warning(__version__),
         result=result,
     )
@@ -62,7 +64,7 @@ def public_run(record: RunRecord, result: dict[str, Any] | None = None) -> RunPu
 
 def start(services: Services, request: RunCreate, created_by: str) -> int:
     """Check a run request, record it as queued and hand it to the runner; its id."""
-    fn = check_kind(request.kind)
+    check_kind(request.kind)
     scenario: Scenario | None
     if request.kind in DATASETS:
         ref, version, scenario = str(request.scenario), None, None
@@ -76,6 +78,7 @@ def start(services: Services, request: RunCreate, created_by: str) -> int:
             scenario, ref, version = resolve_scenario(
                 session, request.scenario, request.version, scenarios=services.scenarios
             )
+        require_reviewed(scenario)  # a draft is refused now (422), not as a failed run later
     check_params(request.kind, request.model, request.params, scenario, services.settings.max_draws)
     seen = json.dumps(
         {
@@ -100,7 +103,9 @@ def start(services: Services, request: RunCreate, created_by: str) -> int:
             package_version=__version__,
             created_by=created_by,
         )
-    services.runner.submit(record.id, fn, scenario, request.model, request.params, request.seed)
+    services.runner.submit(
+        record.id, request.kind, scenario, request.model, request.params, request.seed
+    )
     return record.id
 
 
@@ -189,16 +194,18 @@ def result(
     session: DbSession,
     format: Literal["json", "csv"] = Query("json", description="json or csv"),
     table: Literal[
-        "outcome", "rounds", "sensitivity", "levers", "zone", "guarantors", "leaderboard"
+        "outcome", "rounds", "events", "sensitivity", "levers", "zone", "guarantors", "leaderboard"
     ] = Query(
         "outcome",
-        description="For CSV, the result table: outcome (draw, issue, outcome) and rounds "
-        "(forecast, compare, simulate), sensitivity, levers, zone (deal), guarantors "
-        "(guarantees) or leaderboard (backtest).",
+        description="For CSV, the result table: outcome (draw, issue, outcome: forecast, "
+        "compare, simulate), rounds and events (forecast: per-round medians over draws and the "
+        "events of the draw at the modes, or every draw's with params.results 'full'), "
+        "sensitivity, levers, zone (deal), guarantors (guarantees) or leaderboard (backtest).",
     ),
 ) -> Response:
-    """A finished run's result: the JSON, or a result table as CSV (text cells that a
-    spreadsheet would run as a formula, such as ``=HYPERLINK(...)``, start with ``'``)."""
+    """A finished run's result: the JSON, or a result table as a CSV download, streamed (text
+    cells that a spreadsheet would run as a formula, such as ``=HYPERLINK(...)``, start with
+    ``'``)."""
     record = get_run(session, run_id=run_id)
     name = "result" if format == "json" else table
     media, body = get_result(session, run_id=record.id, name=name)
@@ -206,9 +213,20 @@ def result(
         return Response(content=body, media_type=media)
     # Ids in the table come from uploaded scenarios: no cell may reach a spreadsheet as a formula.
     disposition = f'attachment; filename="run-{run_id}-{table}.csv"'
-    return Response(
-        content=safe_csv(body), media_type=media, headers={"Content-Disposition": disposition}
+    return StreamingResponse(
+        _pieces(safe_csv(body)), media_type=media, headers={"Content-Disposition": disposition}
     )
+
+
+# Bytes a streamed download sends at a time.
+STREAM_PIECE = 1 << 16
+
+
+def _pieces(text: str) -> Iterator[bytes]:
+    """A large table (every draw's events, say) goes out in pieces, not as one response body."""
+    data = text.encode()
+    for start in range(0, len(data), STREAM_PIECE):
+        yield data[start : start + STREAM_PIECE]
 
 
 @router.get(

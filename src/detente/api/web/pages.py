@@ -28,6 +28,7 @@ from ...store import (
     list_runs,
     list_scenarios,
     list_versions,
+    utcnow,
 )
 from .._deps import (
     MAX_ID,
@@ -406,7 +407,9 @@ def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
     ]
     result = read_result(session, get_run(session, run_id=run_id))
     return {
-        "outcomes": outcome_table(data.outcome, data.issues).to_dict("records"),
+        "outcomes": outcome_table(data.outcome, data.issues, data.run.get("model") or None).to_dict(
+            "records"
+        ),
         "charts": html,
         "has_models": "model" in data.outcome.columns,
         "panel": panel_html(str(data.run.get("kind", "")), data.result, data.issues),
@@ -436,7 +439,12 @@ def run_status(
     record = get_run(session, run_id=run_id)
     results = _results(session, run_id, services) if record.status == "done" else None
     return _page(
-        request, "_status.html", run=record, results=results, terminal=record.status in TERMINAL
+        request,
+        "_status.html",
+        run=record,
+        results=results,
+        terminal=record.status in TERMINAL,
+        seconds_left=record.seconds_left(utcnow()),
     )
 
 

@@ -129,6 +129,11 @@ def exchange(
             if not running.size:
                 stop_rule = f"until stable (tolerance {params.until_stable})"
                 break
+            if r == params.rounds:
+                # Say so when the cap, not stability, ended the run (eum says it too).
+                stop_rule = (
+                    f"maximum rounds reached ({params.rounds}, tolerance {params.until_stable})"
+                )
     outcome = voting[-1] if voting else mean0
     n_done = len(voting)
     stable = np.minimum(stable, n_done)
