@@ -69,7 +69,7 @@ def flagship() -> str:
 def run() -> str:
     scenario = detente.load_scenario(CASE)
     rows = []
-    for draws in (1, 20, 100):
+    for draws in (1, 20, 100, 1000):
         arrays = scenario.to_arrays(draws=draws, seed=1)
         seconds = best_of(lambda arrays=arrays: zone_of_agreement(arrays), repeat=1, min_time=0)
         rows.append(["zone_of_agreement", f"{draws:,}", f"{seconds:.3f} s"])

@@ -178,3 +178,14 @@ def test_compare_shows_ensemble_weights_intervals_and_convergence() -> None:
     assert all(lo < hi for lo, hi in zip(bounds[::2], bounds[1::2], strict=True))
     assert re.search(rf"exchange did not settle by round 100 \(the cap\) on SANC {late}", flat)
     assert "Why they disagree" in out
+
+
+def test_forecast_json_lists_at_most_the_first_thousand_events_of_a_long_run() -> None:
+    # eum on ukraine-2026 runs to stability (100 rounds) and logs thousands of events.
+    code, out, err = invoke("forecast", "ukraine-2026", "-m", "eum", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["events_total"] > 1000 and len(data["events"]) == 1000
+    assert data["events"][0]["round"] <= data["events"][-1]["round"]
+    code, full, _ = invoke("forecast", "ukraine-2026", "-m", "eum", "--json", "--all-draws")
+    assert code == 0 and len(json.loads(full)["events"]) == data["events_total"]

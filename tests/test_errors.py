@@ -9,6 +9,7 @@ import pytest
 import detente
 from detente import errors
 from detente.errors import (
+    ArticleError,
     ConflictError,
     DetenteError,
     ModelError,
@@ -45,6 +46,7 @@ def test_every_error_class_is_in_the_documented_tree() -> None:
         v for v in vars(errors).values() if isinstance(v, type) and issubclass(v, BaseException)
     }
     assert classes == {
+        ArticleError,
         ConflictError,
         DetenteError,
         ModelError,
@@ -76,6 +78,7 @@ def test_scenario_error_pickles_with_its_records_and_message() -> None:
         NotFoundError("no run with id 4"),
         ReportError("no Chromium"),
         ConflictError(scenario_id=3, base_version=4, latest_version=6),
+        ArticleError("the article is empty"),
     ],
 )
 def test_message_errors_pickle_with_their_message(err: DetenteError) -> None:

@@ -11,6 +11,7 @@ from ._brief import Brief, brief
 from ._compare import Comparison, compare
 from ._forecast import forecast
 from ._intervals import Intervals, intervals
+from ._timeline import Timeline, timeline
 from .backtest import Leaderboard, backtest
 from .deal import DealReport, check_deal
 from .errors import DetenteError, ModelError, NotFoundError, ReportError, ScenarioError
@@ -48,6 +49,7 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "SobolIndices",
+    "Timeline",
     "Tornado",
     "__version__",
     "assess_guarantees",
@@ -63,4 +65,5 @@ __all__ = [
     "run_draws",
     "sensitivity",
     "simulate",
+    "timeline",
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from . import models
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, load_scenario, require_reviewed
 
 __all__ = ["ROUND_CAP", "as_scenario", "model_params", "to_stability"]
 
@@ -20,8 +20,12 @@ ROUND_CAP = 100
 
 
 def as_scenario(scenario: Scenario | str | Path) -> Scenario:
-    """A scenario object, loading it when given a path or a built-in name."""
-    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    """A reviewed scenario object, loading it when given a path or a built-in name.
+
+    Drafts are refused here (:func:`detente.scenario.require_reviewed`), so every public door
+    that computes from a scenario refuses them with the same message.
+    """
+    return require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
 
 
 def model_params(scenario: Scenario, model: str, **params: Any) -> Any:

@@ -9,7 +9,8 @@ Exception tree::
     │                   a named thing that does not exist: a stored scenario, version, run or
     │                   result, or an issue or actor not in a scenario
     ├── ConflictError   a save based on a stored version that is no longer the latest
-    └── ReportError     a report cannot be written (e.g. no Chromium to print the PDF)
+    ├── ReportError     a report cannot be written (e.g. no Chromium to print the PDF)
+    └── ArticleError    a news article, gazetteer, lexicon or extraction engine failed
 
 All subclass :class:`ValueError`, so generic handlers still work, and all survive pickling, so
 an error raised in a process or Dask worker reaches the caller whole.
@@ -31,6 +32,7 @@ from typing import Any
 __all__ = [
     "MAX_PER_KIND",
     "MORE_PROBLEMS",
+    "ArticleError",
     "ConflictError",
     "DetenteError",
     "ModelError",
@@ -257,6 +259,11 @@ def _conflict(scenario_id: int, base_version: int, latest_version: int) -> Confl
 
 class ReportError(DetenteError):
     """A report cannot be written (e.g. no Chromium to print the PDF)."""
+
+
+class ArticleError(DetenteError):
+    """A news article cannot be read, a gazetteer or lexicon file is malformed, or an
+    extraction engine (the optional language-model endpoint) failed or answered nonsense."""
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:

@@ -92,6 +92,7 @@ def test_forecast_tables_and_json() -> None:
         "scenario": "emission-standards-1994",
         "model": "median",
         "params": {"weights": "capability_salience", "tie": "lower"},
+        "draws": 1,
         "outcomes": {"lag": 7.0},
         "rounds": [],
     }

@@ -26,6 +26,7 @@ DRAWS = 12
 # suite runs on both the compiled kernel and the reference).
 CONFIGURATIONS = {name: (name, {}) for name in models.names()} | {
     "eum-numpy": ("eum", {"engine": "numpy"}),
+    "nash-numpy": ("nash", {"engine": "numpy"}),
 }
 
 
@@ -118,7 +119,15 @@ STOPPING: list[Setting] = [
     (SCENARIO, "exchange", {"until_stable": 5.0}),
     (SCENARIO, "smp", {"until_stable": 0.5}),
 ]
-SETTINGS: list[Setting] = [(SCENARIO, name, {}) for name in models.names()] + RANDOM + STOPPING
+# The numpy reference of a compiled model passes the same contract as its kernel (issue 14).
+REFERENCES: list[Setting] = [
+    (SCENARIO, "smp", {"engine": "numpy"}),
+    (SCENARIO, "smp", {"engine": "numpy", "state_transitions": "Stochastic"}),
+    (SCENARIO, "nash", {"engine": "numpy"}),
+]
+SETTINGS: list[Setting] = (
+    [(SCENARIO, name, {}) for name in models.names()] + RANDOM + STOPPING + REFERENCES
+)
 RUN_DRAWS = 40
 
 

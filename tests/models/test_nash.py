@@ -115,7 +115,7 @@ def test_a_missing_status_quo_is_named() -> None:
 
 def test_registered_with_documented_parameters() -> None:
     spec = get("nash")
-    assert [p[0] for p in spec.parameters()] == ["package", "players"]
+    assert [p[0] for p in spec.parameters()] == ["package", "players", "engine"]
     with pytest.raises(ModelError, match="expects one of 'joint', 'per_issue'"):
         spec.make_params(package="together")
 

@@ -213,10 +213,12 @@ def test_unknown_option_value_lists_the_choices() -> None:
         SMP.make_params(voting_rule="Quadratic")
 
 
-def test_markov_cap_raises_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ["kernel", "numpy"])
+def test_markov_cap_raises_model_error(monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
     # §7.8: a Markov PCE that does not converge raises ModelError instead of looping forever.
-    from detente.models.smp import _voting
+    from detente.models.smp import _kernel, _voting
 
     monkeypatch.setattr(_voting, "MARKOV_MAX_ITER", 2)
+    monkeypatch.setattr(_kernel, "MARKOV_MAX_ITER", 2)
     with pytest.raises(ModelError, match=r"MarkovUniform PCE of the risk attitudes did not"):
-        SMP(_dummy(), SMP.make_params(pce_model="MarkovUniform"))
+        SMP(_dummy(), SMP.make_params(pce_model="MarkovUniform", engine=engine))

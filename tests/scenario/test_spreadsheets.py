@@ -262,3 +262,39 @@ def test_an_actors_sheet_veto_that_is_not_yes_or_no_is_refused(tmp_path: Path) -
         read_xlsx(_book(tmp_path, {"positions": positions, "actors": actors}), file="b.xlsx")
     problem = _problem(info)
     assert (problem["line"], problem["column"]) == (2, "actors!veto")
+
+
+def test_a_draft_stays_a_draft_through_the_long_csv_and_the_xlsx() -> None:
+    import io
+
+    from detente.scenario import load_scenario, read_csv, read_xlsx, write_long_csv, write_xlsx
+
+    draft = load_scenario("emission-standards-1994").model_copy(update={"status": "draft"})
+    text = write_long_csv(draft)
+    assert read_csv(text).status == "draft"
+    book = io.BytesIO()
+    write_xlsx(draft, book)
+    book.seek(0)
+    assert read_xlsx(book).status == "draft"
+    # A reviewed case writes no status column and reads back reviewed.
+    reviewed = write_long_csv(load_scenario("emission-standards-1994"))
+    assert "status" not in reviewed.splitlines()[0].split(",")
+    assert read_csv(reviewed).status == "reviewed"
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [("Reviewed", "'draft' on row 3 and 'reviewed' on row 2"), ("maybe", "got 'maybe'")],
+)
+def test_a_status_cell_that_is_not_one_status_is_refused_with_its_row(
+    first: str, expected: str
+) -> None:
+    from detente.scenario import load_scenario, write_long_csv
+
+    text = write_long_csv(
+        load_scenario("emission-standards-1994").model_copy(update={"status": "draft"})
+    )
+    with pytest.raises(ScenarioError) as err:
+        read_csv(text.replace("draft", first, 1), file="case.csv")
+    problem = err.value.problems[0]
+    assert expected in problem.message and problem.column == "status" and problem.line == 2

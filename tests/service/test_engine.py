@@ -146,7 +146,9 @@ def test_serve_with_a_scheduler_computes_the_chunks_on_dask_with_the_same_number
     from distributed import Client, LocalCluster
 
     from detente._forecast import forecast_with_modes
+    from detente._intervals import forecast_json
     from detente.api import Settings, create_app
+    from detente.scenario import load_scenario
 
     params = {"draws": 40, "rounds": 3}
     body = {"kind": "forecast", "scenario": "ukraine-2026", "model": "eum", "seed": 4}
@@ -169,4 +171,6 @@ def test_serve_with_a_scheduler_computes_the_chunks_on_dask_with_the_same_number
     assert run["status"] == "done", run["error"]
     assert tasks > 0  # the chunks went to the cluster
     batch, modes = forecast_with_modes("ukraine-2026", "eum", seed=4, **params)
-    assert run["result"] == batch.to_json(modes=modes)
+    # The CLI's --json (intervals too), computed in this process.
+    scenario = load_scenario("ukraine-2026")
+    assert run["result"] == forecast_json(batch, scenario, modes=modes)

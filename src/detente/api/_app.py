@@ -75,9 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
 
     from .routes import cases, docs, health, runs, scenarios
-    from .web import pages
+    from .web import news, pages
 
-    for module in (health, scenarios, runs, cases, docs, pages):
+    for module in (health, scenarios, runs, cases, docs, pages, news):
         app.include_router(module.router)
     pages.mount_assets(app)
     return app

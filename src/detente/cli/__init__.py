@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (each registers its commands)
     _fair,
     _forecast,
     _ktab,
+    _news,
     _serve,
     _uncertainty,
 )

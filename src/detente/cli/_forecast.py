@@ -18,7 +18,7 @@ from .._forecast import forecast_with_modes
 from .._inputs import as_scenario, to_stability
 from .._intervals import Intervals, calibration, forecast_json, intervals
 from ..errors import ModelError
-from ..scenario import Scenario, builtin_names, load_scenario
+from ..scenario import Scenario, builtin_names, load_scenario, review_items
 from ._app import app, console, handle_errors, print_json
 
 ScenarioArg = Annotated[
@@ -305,7 +305,7 @@ def _print_comparison(result: Comparison, s: Scenario) -> None:
 def validate(
     path: Annotated[str, typer.Argument(help="A scenario file or built-in name.")],
 ) -> None:
-    """Check a scenario file and say what is wrong, or that it is sound."""
+    """Check a scenario file: what is wrong, or that it is sound (for a draft: what to review)."""
     s = load_scenario(path)
     n_uncertain = sum(
         q.is_uncertain
@@ -318,6 +318,15 @@ def validate(
         f"[green]ok[/]: {s.id} — {len(s.actors)} actors, {len(s.issues)} issues, "
         f"{len(s.sources)} sources, {n_uncertain} uncertain positions/saliences"
     )
+    if s.status == "draft":
+        # A well-formed draft is valid (exit 0): what it lacks is a person's review, listed here.
+        items = review_items(s)
+        console.print(
+            f"[yellow]draft[/]: {len(items)} items marked \\[I] need review; then set "
+            "status: reviewed"
+        )
+        for item in items:
+            console.print(f"  {escape(item.location)}\n    {escape(item.note)}")
 
 
 @app.command("models")

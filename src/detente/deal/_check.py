@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from .. import models
 from ..errors import DetenteError, ModelError, did_you_mean
 from ..estimative import range_words, words
-from ..scenario import Scenario, ScenarioArrays, load_scenario
+from ..scenario import Scenario, ScenarioArrays, load_scenario, require_reviewed
 from ._confidence import Variant, structural_variants
 from ._frontier import Frontier, pareto_frontier
 from ._lp import Form
@@ -353,7 +353,7 @@ def check_deal(
     steps done (each package's row, what it would take, the proposals, the structural variants,
     the zone's geometry) as each ends; a service's callback may raise there to stop the check.
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     if draws < 1:
         raise ModelError(f"draws must be at least 1; got {draws}")
     explicit = {a: float(v) for a, v in (walk_away or {}).items()}

@@ -67,7 +67,7 @@ class DealQuestion:
     used: ``"explicit"`` (given by the caller), ``"walk_away"`` (the scenario's walk-away
     positions), ``"no_deal_path"`` (spec §1) or ``"status_quo"`` (no ``no_deal`` section).
     ``drift`` ``float[B, D]`` is the no-deal path minus the status quo; ``war_cost`` ``float[B, V]``
-    is ``c_i D``.
+    is ``c_i D``. ``keep`` is the keep-step choices its packages' ``q_d`` were computed with.
     """
 
     scenario: Scenario
@@ -86,6 +86,7 @@ class DealQuestion:
     seed: int | None = 0
     explicit: dict[str, float] = field(default_factory=dict)
     packages: dict[str, PackageTerms] = field(default_factory=dict)
+    keep: KeepChoices = field(default_factory=KeepChoices)
 
     @property
     def draws(self) -> int:
@@ -202,6 +203,7 @@ def build_question(
         rules=_rules(scenario, arrays, ids),
         seed=seed,
         explicit=explicit,
+        keep=keep,
     )
     if packages is not None:
         question.packages.update(packages)

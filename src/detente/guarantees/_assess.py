@@ -9,7 +9,14 @@ from typing import Any
 
 from ..errors import ModelError, did_you_mean
 from ..estimative import range_words
-from ..scenario import DEFAULT_KAPPA, GuaranteePackage, Quantity, Scenario, load_scenario
+from ..scenario import (
+    DEFAULT_KAPPA,
+    GuaranteePackage,
+    Quantity,
+    Scenario,
+    load_scenario,
+    require_reviewed,
+)
 from ._montecarlo import DeterrenceResult, GuarantorInput, Uncertain, simulate_deterrence
 from ._package import GuaranteeParams
 from ._priors import ReliabilityPrior, prior
@@ -231,7 +238,7 @@ def assess_guarantees(
     >>> lo < a.p_deterrence <= hi and len(a.variants) == 12
     True
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = require_reviewed(scenario if isinstance(scenario, Scenario) else load_scenario(scenario))
     pkg = _package(sc, package)
     base = params or GuaranteeParams()
     changes = {k: v for k, v in (("draws", draws), ("seed", seed)) if v is not None}

@@ -49,6 +49,9 @@ HISTOGRAM_BINS = 20
 # The most rounds (or turns) any model runs: the work of a run grows with them, and the published
 # models settle within tens of rounds, so a larger number is a mistake or an attack.
 MAX_ROUNDS = 1000
+# Events of one draw a summary's JSON lists at most (the first ones; ``events_total`` says how
+# many there are); ``all_draws`` lists them all.
+MAX_EVENTS_JSON = 1000
 
 
 def param(default: Any, doc: str, **kwargs: Any) -> Any:
@@ -204,7 +207,8 @@ class Forecast:
         Per-round values are medians across draws; over several draws each issue also gets its
         quantiles (:data:`QUANTILES`) and a histogram of :data:`HISTOGRAM_BINS` bins. Events
         (who moved, toward whom, why) are those of one draw: ``modes``, the single draw at the
-        inputs' modes run beside a batch, or this forecast itself when it is one draw. Only
+        inputs' modes run beside a batch, or this forecast itself when it is one draw — at most
+        :data:`MAX_EVENTS_JSON` of them, with ``events_total`` when there are more. Only
         ``all_draws`` adds every draw's events and outcomes, which grow with the draws (a
         1,000-draw eum run of a 10-actor case has about 170 MB of events).
         """
@@ -227,7 +231,14 @@ class Forecast:
             out["final_positions"] = self._final_positions_json(positions)
         events = self if all_draws or (modes is None and self.draws == 1) else modes
         if events is not None and events.events is not None:
-            out["events"] = jsonable(events.events_frame().to_dict(orient="records"))
+            frame = events.events_frame()
+            if not all_draws and len(frame) > MAX_EVENTS_JSON:
+                # A dynamic model run to stability can log thousands of events in one draw
+                # (eum on ukraine-2026, 100 rounds: 6,096, 1.4 MB); the summary keeps the first
+                # ones and says how many there are (the service stores them all as a table).
+                out["events_total"] = len(frame)
+                frame = frame.head(MAX_EVENTS_JSON)
+            out["events"] = jsonable(frame.to_dict(orient="records"))
         if all_draws and self.draws > 1:
             out["outcome_draws"] = {
                 issue: self.outcome[:, j].tolist() for j, issue in enumerate(self.issue_ids)

@@ -22,6 +22,7 @@ The deal module builds its own pairs (breach paths, red lines as the box) and ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -211,8 +212,18 @@ def _newton(
     return v
 
 
+Engine = Literal["kernel", "numpy"]
+
+
 def solve_package(
-    x: Float, s: Float, c: Float, u0: Float, fallback: Float, lower: Float, upper: Float
+    x: Float,
+    s: Float,
+    c: Float,
+    u0: Float,
+    fallback: Float,
+    lower: Float,
+    upper: Float,
+    engine: Engine = "kernel",
 ) -> tuple[Float, Bool]:
     """Nash bargaining point over several issues for every draw: ``(point [B, D], degenerate)``.
 
@@ -220,7 +231,7 @@ def solve_package(
     that it never binds at the optimum (``baselines.md`` §4.1).
     """
     pairs = Pairs.dense(x, s, weighted=np.asarray((c > 0).any(axis=0), dtype=bool))
-    solution = solve_pairs(pairs, c, u0, fallback, lower - 1.0, upper + 1.0)
+    solution = solve_pairs(pairs, c, u0, fallback, lower - 1.0, upper + 1.0, engine=engine)
     return solution.point, solution.degenerate
 
 
@@ -236,7 +247,14 @@ class PairsSolution:
 
 
 def solve_pairs(
-    pairs: Pairs, c: Float, u0: Float, fallback: Float, lower: Float, upper: Float
+    pairs: Pairs,
+    c: Float,
+    u0: Float,
+    fallback: Float,
+    lower: Float,
+    upper: Float,
+    *,
+    engine: Engine = "kernel",
 ) -> PairsSolution:
     """Maximise ``Σ_i c_i log(u_i(z) − u0_i)`` over ``lower <= z <= upper`` for every draw.
 
@@ -244,8 +262,12 @@ def solve_pairs(
     ``lower < upper``. Degenerate where no ``z`` in the box gives every weighted player a gain
     above 1e-9 (the point is then ``fallback``).
     This is the project's one Nash bargaining solver: the ``nash`` model and the deal's Nash
-    package (:func:`detente.deal.nash_bargaining`) both call it.
+    package (:func:`detente.deal.nash_bargaining`) both call it. ``engine="kernel"`` (the
+    default) runs the same steps compiled per draw on the sparse rows
+    (:mod:`._nash_kernel`); ``"numpy"`` is the dense batched reference it is tested against.
     """
+    if engine == "kernel":
+        return _solve_pairs_kernel(pairs, c, u0, fallback, lower, upper)
     a, h, player_on, d, m = _rows(pairs, c, u0, lower, upper)
     b, r, n = a.shape
     p = player_on.shape[1]
@@ -300,4 +322,39 @@ def solve_pairs(
             "(a player's gain did not stay positive)"
         )
     point = np.where(degenerate[:, None], fallback, v[:, :d])
+    return PairsSolution(point, degenerate, maximin)
+
+
+def _solve_pairs_kernel(
+    pairs: Pairs, c: Float, u0: Float, fallback: Float, lower: Float, upper: Float
+) -> PairsSolution:
+    """:func:`solve_pairs` by the compiled kernel, with the reference's checks and errors."""
+    from ._nash_kernel import solve_pairs_kernel  # numba loads only when the kernel is used
+
+    maximin, tau, z, finite, lost = solve_pairs_kernel(
+        pairs.player,
+        pairs.issue,
+        np.broadcast_to(pairs.position, pairs.weight.shape),
+        pairs.weight,
+        pairs.slopes,
+        pairs.intercepts,
+        c,
+        u0,
+        fallback,
+        lower,
+        upper,
+        mus=np.asarray(_MU, dtype=np.float64),
+        steps=_NEWTON_STEPS,
+        gain_tol=_GAIN_TOL,
+        epsilon=_EPSILON,
+    )
+    if not finite.all():
+        raise ModelError("model 'nash': the feasibility search failed (non-finite values)")
+    if lost.any():
+        raise ModelError(
+            f"model 'nash': the bargaining optimiser failed on {int(lost.sum())} draw(s) "
+            "(a player's gain did not stay positive)"
+        )
+    degenerate = ~(tau > _GAIN_TOL)
+    point = np.where(degenerate[:, None], fallback, z)
     return PairsSolution(point, degenerate, maximin)

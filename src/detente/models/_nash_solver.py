@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._nash_barrier import solve_package
+from ._nash_barrier import Engine, solve_package
 
 __all__ = ["NashPoint", "nash_point"]
 
@@ -60,6 +60,8 @@ def nash_point(
     fallback: Float,
     lower: Float,
     upper: Float,
+    *,
+    engine: Engine = "kernel",
 ) -> NashPoint:
     """The capability-weighted Nash bargaining point for every draw.
 
@@ -70,6 +72,7 @@ def nash_point(
         disagreement: ``float[B, P]`` each player's utility without a deal.
         fallback: ``float[B, D]`` the point reported when the case is degenerate.
         lower, upper: ``float[B, D]`` the box searched.
+        engine: how several issues are solved (:func:`._nash_barrier.solve_pairs`).
 
     >>> x = np.array([[[40.0], [60.0], [100.0]]])
     >>> s = np.ones_like(x)
@@ -89,7 +92,7 @@ def nash_point(
         point = np.where(degenerate, fallback[:, 0], point)[:, None]
     else:
         point, degenerate = solve_package(
-            positions, salience, capability, disagreement, fallback, lower, upper
+            positions, salience, capability, disagreement, fallback, lower, upper, engine
         )
     gains = _utility(point, positions, salience) - disagreement
     return NashPoint(point=point, gains=gains, degenerate=degenerate)

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from ..errors import ModelError
 from ..scenario._arrays import ScenarioArrays
 from ._contract import Forecast, ModelSpec, make_forecast, param
+from ._nash_barrier import Engine
 from ._nash_solver import nash_point
 
 __all__ = ["NASH", "NashParams", "nash"]
@@ -36,6 +37,12 @@ class NashParams:
         "all",
         "who must agree: 'all' actors with capability > 0 and a positive salience, or only "
         "the 'veto' players",
+    )
+    engine: Engine = param(
+        "kernel",
+        "how several issues are solved: 'kernel' (compiled with numba on the sparse constraint "
+        "rows, parallel over draws; the default) or 'numpy' (the dense batched reference the "
+        "kernel is tested against); they agree to the solver's accuracy (about 1e-7)",
     )
 
 
@@ -84,10 +91,10 @@ def nash(arrays: ScenarioArrays, params: NashParams) -> Forecast:
     q = arrays.status_quo
     x = arrays.positions
     if params.package == "joint":
-        outcome, degenerate, gains = _solve(x, salience, cap, q)
+        outcome, degenerate, gains = _solve(x, salience, cap, q, params.engine)
     else:
         parts = [
-            _solve(x[..., j : j + 1], salience[..., j : j + 1], cap, q[:, j : j + 1])
+            _solve(x[..., j : j + 1], salience[..., j : j + 1], cap, q[:, j : j + 1], params.engine)
             for j in range(arrays.n_issues)
         ]
         outcome = np.concatenate([o for o, _, _ in parts], axis=1)
@@ -99,7 +106,9 @@ def nash(arrays: ScenarioArrays, params: NashParams) -> Forecast:
     )
 
 
-def _solve(x: Float, s: Float, cap: Float, q: Float) -> tuple[Float, NDArray[np.bool_], Float]:
+def _solve(
+    x: Float, s: Float, cap: Float, q: Float, engine: Engine
+) -> tuple[Float, NDArray[np.bool_], Float]:
     """Solve for the players with a stake on these issues; others get gain 0."""
     stake = (s > 0).any(axis=2) & (cap > 0)
     # Non-players get zero salience and zero weight: their gain is identically 0, and a zero
@@ -112,7 +121,7 @@ def _solve(x: Float, s: Float, cap: Float, q: Float) -> tuple[Float, NDArray[np.
         lower = np.fmin(q, np.nanmin(np.where(s > 0, x, np.inf), axis=1))
         upper = np.fmax(q, np.nanmax(np.where(s > 0, x, -np.inf), axis=1))
     none = np.asarray(~stake.any(axis=1), dtype=bool)
-    result = nash_point(xs, s, c, u0, q, lower, upper)
+    result = nash_point(xs, s, c, u0, q, lower, upper, engine=engine)
     point = np.where(none[:, None], q, result.point)
     return point, result.degenerate | none, result.gains
 

@@ -34,6 +34,7 @@ from ._panels import (
 from ._pdf import ReportError, find_chromium, html_to_pdf
 from ._spreadsheet import safe_cell, safe_csv
 from ._tables import ReportInput, outcome_table, scenario_tables
+from ._timeline import timeline_figure
 
 __all__ = [
     "PANEL_KINDS",
@@ -57,6 +58,7 @@ __all__ = [
     "safe_csv",
     "scenario_tables",
     "sobol_figure",
+    "timeline_figure",
     "tornado_figure",
     "trajectory_figure",
     "viability_figure",

@@ -31,8 +31,15 @@ from ._guarantees import (
 )
 from ._ktab import read_ktab_csv, write_ktab_csv
 from ._ktab_xml import read_ktab_xml
-from ._load import MAX_FILE_BYTES, builtin_names, load_scenario, read_scenario_bytes
+from ._load import (
+    MAX_FILE_BYTES,
+    builtin_names,
+    builtin_versions,
+    load_scenario,
+    read_scenario_bytes,
+)
 from ._parse import Locator, parse_scenario
+from ._review import ReviewItem, require_reviewed, review_items
 from ._schema import Actor, ActorIssue, Anchor, Issue, Quantity, Scale, Scenario, Source
 from ._tables import read_csv, write_flat_csv, write_long_csv
 from ._xlsx import read_xlsx, write_xlsx
@@ -61,11 +68,13 @@ __all__ = [
     "Proposal",
     "Quantity",
     "RedLine",
+    "ReviewItem",
     "Scale",
     "Scenario",
     "ScenarioArrays",
     "Source",
     "builtin_names",
+    "builtin_versions",
     "dump_yaml",
     "load_scenario",
     "parse_scenario",
@@ -76,6 +85,8 @@ __all__ = [
     "read_scenario_bytes",
     "read_xlsx",
     "read_yaml",
+    "require_reviewed",
+    "review_items",
     "scenario_inputs",
     "to_arrays",
     "triangular_ppf",

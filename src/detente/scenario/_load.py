@@ -17,7 +17,13 @@ from ._tables import read_csv
 from ._xlsx import read_xlsx
 from ._yaml import read_yaml
 
-__all__ = ["MAX_FILE_BYTES", "builtin_names", "load_scenario", "read_scenario_bytes"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "builtin_names",
+    "builtin_versions",
+    "load_scenario",
+    "read_scenario_bytes",
+]
 
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".xml": "xml"}
 _SUFFIXES |= {".decide": "decide", ".txt": "decide"}  # the decide program's input format
@@ -29,8 +35,29 @@ def builtin_names() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
+def builtin_versions(name: str) -> list[str]:
+    """A built-in's earlier dated versions (``name@YYYY-MM-DD``), oldest first, then ``name``.
+
+    Earlier versions live in ``scenarios/versions/NAME/DATE.yaml``: the case as it was known on
+    that date, for the forecast timeline.
+
+    >>> builtin_versions("ukraine-2026")
+    ['ukraine-2026@2026-01-06', 'ukraine-2026']
+    """
+    folder = resources.files("detente") / "scenarios" / "versions" / name
+    if not folder.is_dir():
+        return [name]
+    dated = sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return [*(f"{name}@{d}" for d in dated), name]
+
+
 def _builtin_text(name: str) -> str | None:
-    resource = resources.files("detente") / "scenarios" / f"{name}.yaml"
+    # "name@date" is an earlier dated version of a built-in (see builtin_versions).
+    base, _, date = name.partition("@")
+    parts = ("versions", base, f"{date}.yaml") if date else (f"{name}.yaml",)
+    resource = resources.files("detente") / "scenarios"
+    for part in parts:
+        resource = resource / part
     return resource.read_text(encoding="utf-8") if resource.is_file() else None
 
 

@@ -9,7 +9,7 @@ calling these classes directly, so that both checks run.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -130,7 +130,9 @@ class Scenario(BaseModel):
     ``model_parameters`` maps a model name to default parameter values for this scenario (explicit
     arguments to :func:`detente.forecast` take precedence). ``guarantees``, ``no_deal``,
     ``red_lines``, ``conditions`` and ``proposals`` are the optional sections of the deal question
-    (``docs/deal.md``, ``docs/guarantees.md``).
+    (``docs/deal.md``, ``docs/guarantees.md``). ``status: draft`` marks a scenario drafted from
+    the news (``detente draft``): it loads and validates, but nothing is computed from it until a
+    person has reviewed it and set ``status: reviewed`` (the default).
     """
 
     model_config = _STRICT
@@ -138,6 +140,7 @@ class Scenario(BaseModel):
     id: str = Field(min_length=1)
     title: str
     as_of: dt.date | None = None
+    status: Literal["draft", "reviewed"] = "reviewed"
     description: str = ""
     sources: tuple[Source, ...] = ()
     issues: tuple[Issue, ...]

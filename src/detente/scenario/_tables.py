@@ -51,9 +51,10 @@ LONG_COLUMNS = ["actor", "issue", "capability", "position", "salience"]
 _RANGED = ["position", "salience", "capability", "walk_away"]
 _OPTIONAL_STANCE = ("capability", "walk_away")
 _RANGES = [f"{f}_{end}" for f in [*_RANGED, "status_quo"] for end in ("low", "high")]
-_OPTIONAL = ["name", "veto", "status_quo", "walk_away", *_RANGES, *RED_LINE_COLUMNS]
+_OPTIONAL = ["name", "veto", "status_quo", "walk_away", *_RANGES, *RED_LINE_COLUMNS, "status"]
 # Columns of text, not numbers: the only cells a decimal comma is not looked for in.
-_TEXT_COLUMNS = {"actor", "issue", "name", "veto"}
+_TEXT_COLUMNS = {"actor", "issue", "name", "veto", "status"}
+_STATUSES = ("draft", "reviewed")
 
 
 def cell_number(text: Any, file: str | None, row: int, column: str) -> float:
@@ -132,6 +133,7 @@ def rows_to_scenario(
     actor_index: dict[str, int] = {}  # a dict, not list.index: one lookup per row stays O(1)
     issue_order: dict[str, None] = {}
     repeated = IssueAndActorColumns(file)
+    statuses: dict[str, int] = {}  # status → first row giving it
     for row, cells in rows:
         actor_id = str(cells.get("actor") or "").strip()
         if not actor_id:
@@ -186,6 +188,9 @@ def rows_to_scenario(
         veto = veto_cell(cells.get("veto"), file, row)
         if veto is not None:
             repeated.add("veto", actor_id, veto, row, "veto")
+        status = _status_cell(cells.get("status"), file, row)
+        if status is not None:
+            statuses.setdefault(status, row)
 
     issues = issues_meta or [{"id": k, "name": k} for k in issue_order]
     actor_list = list(actors.values())
@@ -197,10 +202,44 @@ def rows_to_scenario(
     _put(repeated.status_quo, "status_quo", issues, "issues", lines, columns, file)
     _put(repeated.veto, "veto", actor_list, "actors", lines, columns, file)
     raw = {"id": scenario_id, "title": scenario_id, "issues": issues, "actors": actor_list}
+    if statuses:
+        # A draft stays a draft: one row saying so is enough, and no row may say otherwise.
+        if len(statuses) > 1:
+            row = statuses["reviewed"]
+            raise ScenarioError.single(
+                "invalid",
+                f"the 'status' column says 'draft' on row {statuses['draft']} and 'reviewed' on "
+                f"row {row}; a scenario is one or the other",
+                file=file,
+                line=row,
+                column="status",
+                location=f"row {row}",
+                expected="the same status on every row",
+            )
+        raw["status"] = next(iter(statuses))
     for part in (red_lines_from_rows(rows, file=file), deal):  # deal spec sections (_deal_sheets)
         if part is not None:
             part.merge_into(raw, lines, columns)
     return parse_scenario(raw, locator=Locator(file=file, lines=lines, columns=columns))
+
+
+def _status_cell(value: Any, file: str | None, row: int) -> str | None:
+    """A ``status`` cell: draft or reviewed (any case), None if blank."""
+    text = "" if value is None else str(value).strip().lower()
+    if text == "":
+        return None
+    if text in _STATUSES:
+        return text
+    raise ScenarioError.single(
+        "invalid",
+        f"expected draft or reviewed in column 'status'; got {str(value).strip()!r}",
+        file=file,
+        line=row,
+        column="status",
+        location=f"row {row}",
+        given=str(value).strip(),
+        expected="draft or reviewed",
+    )
 
 
 def _ranged_cell(
@@ -341,6 +380,10 @@ def long_rows(scenario: Scenario) -> tuple[list[str], list[dict[str, Any]]]:
             if stance.walk_away is not None:
                 row.update(_stance_cells(stance.walk_away, "walk_away"))
             row.update(red_line_cells(scenario, actor.id, issue.id))
+            if scenario.status == "draft":
+                # Spreadsheets carry no case sheet everywhere: each row says it is a draft, so
+                # an exported draft cannot come back as a reviewed case.
+                row["status"] = "draft"
             rows.append(row)
     extra = [c for c in _OPTIONAL if any(c in r for r in rows)]
     return [*LONG_COLUMNS, *extra], rows

@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 from ... import __version__
 from ...errors import ModelError
 from ...report import safe_csv
-from ...scenario import Scenario
+from ...scenario import Scenario, require_reviewed
 from ...store import (
     TERMINAL,
     RunRecord,
@@ -78,6 +78,7 @@ def start(services: Services, request: RunCreate, created_by: str) -> int:
             scenario, ref, version = resolve_scenario(
                 session, request.scenario, request.version, scenarios=services.scenarios
             )
+        require_reviewed(scenario)  # a draft is refused now (422), not as a failed run later
     check_params(request.kind, request.model, request.params, scenario, services.settings.max_draws)
     seen = json.dumps(
         {

@@ -6,7 +6,7 @@ loaded (hidden ``orig_*`` JSON fields): what the form does not show (ranges of s
 and sources of numbers) is kept from there, and a field left out of a post keeps its value.
 
 Field names (``A``/``D``/``S`` are row indices of actors, issues, sources): ``meta:id|title|
-description|as_of``; ``issue_id|issue_name|issue_desc|scale_min|scale_max|unit|anchors|sq|
+description|as_of|status``; ``issue_id|issue_name|issue_desc|scale_min|scale_max|unit|anchors|sq|
 no_deal:D``; ``actor_id|actor_name|actor_desc|cap|veto|nd_cost:A``; per cell ``pos_low|pos|
 pos_high|sal|capi|walk|red_min|red_max|src|mark:A.D`` (a blank position: the actor takes no
 part); ``source_id|title|publisher|url|date|quote:S``; ``nd_horizon``, ``nd_discount``; and YAML
@@ -206,8 +206,11 @@ def view(raw: Raw) -> dict[str, Any]:
     }
     rest = {k: v for k, v in no_deal.items() if k not in ("issues", "yearly_cost")}
     return {
-        "meta": {k: _text(raw.get(k)) for k in ("id", "title", "description", "as_of")},
-        "orig": json.dumps({"no_deal": rest, **{k: raw.get(k) for k in YAML_SECTIONS}}),
+        "meta": {k: _text(raw.get(k)) for k in ("id", "title", "description", "as_of")}
+        | {"status": raw.get("status") or "reviewed"},
+        "orig": json.dumps(
+            {"no_deal": rest, "status": raw.get("status"), **{k: raw.get(k) for k in YAML_SECTIONS}}
+        ),
         "issues": issues,
         "actors": actors,
         "sources": [
@@ -370,6 +373,11 @@ def draft(form: Form) -> tuple[Raw, list[Problem]]:
     raw: Raw = {k: f.text(f"meta:{k}") for k in ("id", "title", "description")}
     if f.text("meta:as_of"):
         raw["as_of"] = f.text("meta:as_of")
+    # A draft from the news stays a draft until a person sets it reviewed here; a form without
+    # the field keeps what was loaded, so saving never reviews a draft by accident.
+    status = f.text("meta:status", keep.get("status")) or "reviewed"
+    if status != "reviewed":
+        raw["status"] = status
     raw["sources"] = _sources(f)
     raw["issues"], nd_issues = _issues(f, problems)
     raw["actors"], red_lines, costs = _actors(f, [i["id"] for i in raw["issues"]])

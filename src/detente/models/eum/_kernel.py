@@ -27,19 +27,12 @@ arguments rather than read as globals, which would be frozen into the cache; the
 from __future__ import annotations
 
 import math
-import os
-
-# GNU OpenMP (numba's threading layer where libgomp is present) keeps idle worker threads
-# spinning after each parallel region by default. The round loop runs numpy between kernel
-# calls, so those spinning threads take the cores it needs: a point forecast measured 255 ms
-# instead of 9 ms. Passive waiting must be chosen before the OpenMP runtime starts (the first
-# parallel call, below); an explicit setting by the user wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
+from .. import _numba  # noqa: F401  (process settings for the parallel kernels)
 from .._weighted import weighted_median
 from ._offers import KEY_ATOL, NONE, STALEMATE, Moves
 from ._params import Conventions

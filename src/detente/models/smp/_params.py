@@ -41,6 +41,7 @@ ThirdPartyCommit = Literal["NoCommit", "SemiCommit", "FullCommit"]
 InterVecBrgn = Literal["S1P1", "S2P2", "S2PMax"]
 BargnModel = Literal["InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"]
 SalienceTotal = Literal["error", "ktab_combine"]
+Engine = Literal["kernel", "numpy"]
 
 # Fixed constants (specs/smp.md §6.2). Not options: KTAB hard-codes them.
 PCE_COALITION_FLOOR = 1e-8  # §3.4
@@ -165,6 +166,11 @@ class SmpParams:
         "full",
         "'full' keeps every actor's position in every turn; 'summary' keeps per-turn means and "
         "medians only, for large Monte Carlo runs",
+    )
+    engine: Engine = param(
+        "kernel",
+        "'kernel' runs each state and turn compiled (numba), draws in parallel; 'numpy' runs "
+        "the reference implementation the kernel is tested against (same results to 1e-9)",
     )
 
     def __post_init__(self) -> None:

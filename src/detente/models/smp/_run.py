@@ -8,8 +8,9 @@ does not keep the whole batch busy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 from .._contract import OnRound
 from .._random import uniforms as keyed_uniforms
 from ._params import MIN_DELTA_RATIO, MIN_SIG_DELTA, MIN_TURNS, SmpParams
-from ._report import report_state
+from ._report import StateReport, report_state
 from ._turn import Actors, Assessment, Turn, assess_state, take_turn
 from ._workspace import Workspace
 
@@ -30,6 +31,9 @@ G = TypeVar("G", bound=np.generic)
 # Elements of one [chunk, N, N, N] array (~8 MB; a run holds four plus a few smaller ones).
 # Measured on 100 draws of the 34-actor case: 1e6 was ~12 % faster than 4e6, 2.5e5 no faster.
 _CHUNK_ELEMENTS = 1_000_000
+# The kernel keeps no N³ arrays, only a few [chunk, N, N] ones (distances, utilities, the
+# challenge tables): the same budget over N² lets a chunk hold enough draws for every thread.
+_KERNEL_CHUNK_ELEMENTS = 1_000_000
 
 # Stream number of the Stochastic transitions' uniforms (part of their key, models/_random.py).
 STREAM_TRANSITION = 1
@@ -68,7 +72,10 @@ def run_smp(
     Stochastic transitions' uniforms; ``on_round(t)`` is called before every turn.
     """
     b, n, _ = x0.shape
-    size = max(1, _CHUNK_ELEMENTS // (n**3))
+    if params.engine == "kernel":
+        size = max(1, _KERNEL_CHUNK_ELEMENTS // (n**2))
+    else:
+        size = max(1, _CHUNK_ELEMENTS // (n**3))
     parts = [
         _run_chunk(
             x0[s : s + size],
@@ -112,8 +119,7 @@ def _run_chunk(
     on_round: OnRound | None,
 ) -> History:
     b, n, _ = x0.shape
-    views = 2 if params.bargain_model == "InitRcvrInterp" else 1
-    work = Workspace.for_run(draws=b, actors=n, views=views)
+    engine = _kernel_engine() if params.engine == "kernel" else _numpy_engine(b, n, params)
     x, ideal = x0.copy(), x0.copy()
     positions, ideals = [x.copy()], [ideal.copy()]
     risks: list[Float] = []
@@ -137,8 +143,7 @@ def _run_chunk(
         sub = actors if whole else actors.take(idx)
         x_run = x if whole else x[idx]
         ideal_run = ideal if whole else ideal[idx]
-        state = assess_state(x_run, ideal_run, sub, params, work)
-        report = report_state(x_run, state.own, sub.capability, params, work)
+        state, report = engine.assess(x_run, ideal_run, sub, params)
         risks.append(_carry(risks, idx, state.r, whole))
         distinct.append(_carry(distinct, idx, report.distinct, whole))
         groups.append(_carry(groups, idx, report.group, whole))
@@ -171,7 +176,7 @@ def _run_chunk(
             uniforms = keyed_uniforms(
                 run_seed, seed, STREAM_TRANSITION, draw_index[idx], t, shape=(n,)
             )
-        turn = take_turn(x_run, ideal_run, state, sub, params, uniforms, work)
+        turn = engine.turn(x_run, ideal_run, state, sub, params, uniforms)
         move = turn.position - x_run
         delta = np.sqrt((move * move).sum(axis=-1)).sum(axis=-1)
         last_move[idx] = delta
@@ -199,6 +204,44 @@ def _run_chunk(
         rule=rule,
         events=_events(records),
     )
+
+
+class _Engine(NamedTuple):
+    """How a state is assessed and a turn taken: the compiled kernel or the numpy reference."""
+
+    assess: Callable[[Float, Float, Actors, SmpParams], tuple[Assessment, StateReport]]
+    turn: Callable[[Float, Float, Assessment, Actors, SmpParams, Float | None], Turn]
+
+
+def _kernel_engine() -> _Engine:
+    # Imported here: numba and the compiled dispatchers take about a second to load, which only
+    # runs of this engine should pay (not every `import detente`).
+    from ._kernel import assess_state_kernel, take_turn_kernel
+
+    return _Engine(assess_state_kernel, take_turn_kernel)
+
+
+def _numpy_engine(b: int, n: int, params: SmpParams) -> _Engine:
+    views = 2 if params.bargain_model == "InitRcvrInterp" else 1
+    work = Workspace.for_run(draws=b, actors=n, views=views)
+
+    def assess(
+        x: Float, ideal: Float, actors: Actors, params: SmpParams
+    ) -> tuple[Assessment, StateReport]:
+        state = assess_state(x, ideal, actors, params, work)
+        return state, report_state(x, state.own, actors.capability, params, work)
+
+    def turn(
+        x: Float,
+        ideal: Float,
+        state: Assessment,
+        actors: Actors,
+        params: SmpParams,
+        uniforms: Float | None,
+    ) -> Turn:
+        return take_turn(x, ideal, state, actors, params, uniforms, work)
+
+    return _Engine(assess, turn)
 
 
 def _carry(
