@@ -3,6 +3,7 @@ server responsive, live progress, cancelling a worker's run, and API docs that w
 
 from __future__ import annotations
 
+import os
 import time
 from html.parser import HTMLParser
 from urllib.parse import urlparse
@@ -174,3 +175,15 @@ def test_serve_with_a_scheduler_computes_the_chunks_on_dask_with_the_same_number
     # The CLI's --json (intervals too), computed in this process.
     scenario = load_scenario("ukraine-2026")
     assert run["result"] == forecast_json(batch, scenario, modes=modes)
+
+
+def test_a_worker_lowers_its_priority_below_the_servers() -> None:
+    # The run's kernels use every core; the server must get one back to answer /health.
+    import subprocess
+    import sys
+
+    from detente.api._worker import WORKER_NICENESS
+
+    code = "import os; from detente.api._worker import _yield_to_the_server as y; y(); print(os.nice(0))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == min(os.nice(0) + WORKER_NICENESS, 19)

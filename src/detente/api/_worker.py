@@ -10,8 +10,10 @@ a run half-ended.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -80,9 +82,25 @@ def _serialise(output: RunOutput) -> dict[str, tuple[str, str]]:
     return results
 
 
+# How much lower a worker's priority is than the server's (Unix nice increment).
+WORKER_NICENESS = 10
+
+
+def _yield_to_the_server() -> None:
+    # No nice on this platform, or not allowed: the worker runs as is.
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
+
+
 def serve_runs(connection: Connection, database_url: str, scheduler: str | None) -> None:
     """A worker process's loop: receive ``(run_id, kind, scenario, model, params, seed)``, send
-    back its :data:`Outcome`; ``None`` ends the loop."""
+    back its :data:`Outcome`; ``None`` ends the loop.
+
+    The worker lowers its own scheduling priority first: a run's compiled kernels use every
+    core, and the server that answers pages, polls and ``/health`` must win the cores whenever
+    it has something to do (a run is a little slower on a busy server, never the other way).
+    """
+    _yield_to_the_server()
     store = open_store(database_url, migrate=False)
     try:
         while (job := connection.recv()) is not None:
