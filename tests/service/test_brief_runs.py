@@ -81,7 +81,7 @@ def test_every_scenario_page_offers_the_brief_and_its_form_starts_one(
     # emission-standards-1994 has no guarantee packages and no veto players: a brief all the same.
     page = client.get("/scenarios/emission-standards-1994").text
     assert 'id="choice-brief"' in page and "One-page brief" in page
-    assert 'name="brief.draws"' in page and 'value="200"' in page
+    assert 'Deal-check draws <input name="brief.draws"' in page and 'value="200"' in page
     started = client.post(
         "/scenarios/emission-standards-1994/run",
         data={"choice": "brief", "brief.draws": "5", "seed": "3"},

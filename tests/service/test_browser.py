@@ -206,6 +206,7 @@ def test_the_one_page_brief_from_a_scenario_page(server: Server) -> None:
         page.goto(f"{server.url}/scenarios/{case}")
         page.check("#choice-brief")
         page.fill("input[name='brief.draws']", "20")  # a quick deal check
+        page.locator("#run-form").screenshot(path=str(ARTIFACTS / "10-brief-form.png"))
         page.click("#run")
         _wait_done(page, "10-brief.png")
         brief = page.frame_locator("#brief")
