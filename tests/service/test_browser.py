@@ -1,7 +1,8 @@
 """The web app in a real browser: Playwright driving Debian's Chromium (headless) through
 open a case → change a salience → save → run → progress bar finishes → chart renders →
 download the report, and through a case built from nothing (3 actors, 2 issues, veto players,
-a no-deal value) → save → forecast, simulation, deal check → compare → report. Screenshots are
+a no-deal value) → save → forecast, simulation, deal check → compare → report, and through the
+one-page brief from a scenario page (shown in its frame, downloaded as PDF). Screenshots are
 kept under ``artifacts/browser/``."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pypdf
 import pytest
 
 from detente.report import find_chromium
@@ -193,3 +195,29 @@ def test_build_a_case_from_nothing_then_run_compare_and_report(server: Server) -
     assert "Border talks (built in the browser)" in report.read_text(encoding="utf-8")
     stored = httpx.get(f"{server.url}/api/scenarios").json()["data"][0]
     assert stored["title"] == "Border talks (built in the browser)"
+
+
+def test_the_one_page_brief_from_a_scenario_page(server: Server) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    case = _case()
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        page.goto(f"{server.url}/scenarios/{case}")
+        page.check("#choice-brief")
+        page.fill("input[name='brief.draws']", "20")  # a quick deal check
+        page.locator("#run-form").screenshot(path=str(ARTIFACTS / "10-brief-form.png"))
+        page.click("#run")
+        _wait_done(page, "10-brief.png")
+        brief = page.frame_locator("#brief")
+        assert brief.locator(".bottom").inner_text().startswith("Bottom line.")
+        assert brief.locator("h2").first.inner_text() == "Key judgements"
+        # The server prints the PDF with its own Chromium before the download starts.
+        with page.expect_download(timeout=60_000) as download_info:
+            page.click("#download-pdf")
+        pdf = ARTIFACTS / "brief.pdf"
+        download_info.value.save_as(pdf)
+        browser.close()
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) <= 2
+    assert "Bottom line." in reader.pages[0].extract_text()

@@ -288,6 +288,7 @@ FORM_VALUES = st.sampled_from(
         '{"draws": NaN}',
         "[]",
         '{"samples": 2147483648}',
+        "brief",
     ]
 ) | st.text(max_size=20)
 
@@ -302,6 +303,7 @@ FORM_VALUES = st.sampled_from(
                 "point.model",
                 "montecarlo.draws",
                 "levers.actor",
+                "brief.draws",
                 "seed",
                 "action",
                 "orig_actor:0",

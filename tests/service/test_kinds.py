@@ -66,7 +66,12 @@ def test_the_trajectory_figure_draws_mean_and_median_per_round() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "function"),
-    [("deal", "check_deal"), ("guarantees", "assess_guarantees"), ("backtest", "backtest")],
+    [
+        ("deal", "check_deal"),
+        ("guarantees", "assess_guarantees"),
+        ("backtest", "backtest"),
+        ("brief", "brief"),
+    ],
 )
 def test_every_parameter_a_kind_accepts_is_one_its_function_takes(kind: str, function: str) -> None:
     # A parameter the server lets through but the function does not take fails the run with

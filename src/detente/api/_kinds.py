@@ -18,6 +18,7 @@ import pandas as pd
 
 import detente
 from detente import models
+from detente._brief import DEAL_DRAWS, brief
 from detente._compare import compare
 from detente._forecast import forecast_with_modes
 from detente._inputs import to_stability
@@ -251,6 +252,20 @@ def run_backtest(
     return RunOutput(board.to_json(), {"leaderboard": board.to_frame()})
 
 
+def run_brief(
+    scenario: Scenario, model: str, params: dict[str, Any], seed: int, progress: Progress
+) -> RunOutput:
+    """``detente brief --json``: every model with the skill-weighted ensemble, then the deal
+    check (params.draws, its draws: 200 as in the CLI; ``seed`` is its seed); ``model`` is not
+    used (the brief weighs every model). Progress moves through the comparison, then the deal
+    check; a cancel stops at the next of their steps."""
+    draws, rest = _split_params({"draws": DEAL_DRAWS, **params})
+    if rest:
+        raise ModelError(f"a brief run takes only params.draws; got {', '.join(sorted(rest))}")
+    result = brief(scenario, seed=seed, draws=draws, progress=progress)
+    return RunOutput(result.to_json(), {})
+
+
 RunFunction = Callable[[Any, str, dict[str, Any], int, Progress], RunOutput]
 
 # One line per kind.
@@ -263,6 +278,7 @@ KINDS: dict[str, RunFunction] = {
     "deal": run_deal,
     "guarantees": run_guarantees,
     "backtest": run_backtest,
+    "brief": run_brief,
 }
 
 # Kinds that run on a shipped dataset instead of a scenario: their `scenario` names the dataset.
@@ -375,6 +391,7 @@ def _kind_params(kind: str, max_draws: int) -> tuple[dict[str, Check], bool]:
             False,
         ),
         "guarantees": ({**draws, "package": _text, "sensitivity": _flag}, False),
+        "brief": (draws, False),
         "backtest": (
             {"resamples": _whole(1, MAX_RESAMPLES), "unit": _one_of("proposal", "issue")},
             False,

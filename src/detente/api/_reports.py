@@ -1,4 +1,5 @@
-"""A stored run's report: its result tables and its scenario version, as report input."""
+"""A stored run's report: its result tables and its scenario version, as report input, and the
+HTML document a download gives (the one-page brief for a brief run)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from ..report import ReportInput, scenario_tables
+from ..report import ReportInput, brief_html, render_html, scenario_tables
 from ..store import NotFoundError, get_result, get_run
 from ._deps import Scenarios, resolve_scenario
 
-__all__ = ["report_for_run"]
+__all__ = ["report_document", "report_for_run"]
 
 
 def _table(session: Session, run_id: int, name: str) -> pd.DataFrame:
@@ -73,3 +74,12 @@ def report_for_run(
         positions=positions,
         sources=sources,
     )
+
+
+def report_document(session: Session, run_id: int, *, scenarios: Scenarios | None = None) -> str:
+    """The HTML report of a finished run: for a brief run the page ``detente brief -o`` writes
+    (from the stored brief JSON), for any other the report of its tables and panels."""
+    data = report_for_run(session, run_id, scenarios=scenarios)
+    if data.run["kind"] == "brief":
+        return brief_html(data.result)
+    return render_html(data)

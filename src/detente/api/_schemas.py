@@ -140,8 +140,8 @@ class RunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(
-        description="forecast or compare (simulate, sensitivity, levers, backtest, deal and "
-        "guarantees are answered with 422 until their engines ship)",
+        description="forecast, compare, simulate, sensitivity, levers, deal, guarantees, "
+        "backtest or brief (GET /api/kinds lists them)",
         max_length=40,
     )
     scenario: str | int = Field(description="A stored scenario's id or a built-in name.")

@@ -31,6 +31,8 @@ td.n { text-align: right; white-space: nowrap; }
 .bar .c { position: absolute; top: -0.5mm; bottom: -0.5mm; width: 0.8mm; background: #000; }
 .small { font-size: 7.4pt; }
 li { break-inside: avoid; }
+/* On screen (the file, the web app's frame) the text does not touch the window's edge. */
+@media screen { body { margin: 4mm 5mm; } }
 """
 
 
@@ -107,7 +109,7 @@ def brief_html(data: Mapping[str, Any]) -> str:
         f"{deal_rows}</table><div class='small'>P(viable) = signed and kept; variants: its "
         "range across the structural variants of the deal check.</div>"
         if packages
-        else "<p>The scenario has no guarantee packages.</p>"
+        else f"<p>{escape(data['no_deal'])}</p>"
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Brief — {escape(data["title"])}</title>

@@ -239,14 +239,15 @@ def report(
     services: ServicesDep,
     format: Literal["html", "pdf"] = Query("html", description="html or pdf"),
 ) -> Response:
-    """The run's report: one self-contained HTML file (charts inline), or its PDF print."""
+    """The run's report: one self-contained HTML file (charts inline), or its PDF print; for a
+    brief run, the one-page brief."""
     import tempfile
     from pathlib import Path
 
-    from ...report import html_to_pdf, render_html
-    from .._reports import report_for_run
+    from ...report import html_to_pdf
+    from .._reports import report_document
 
-    document = render_html(report_for_run(session, run_id, scenarios=services.scenarios))
+    document = report_document(session, run_id, scenarios=services.scenarios)
     disposition = f'attachment; filename="detente-run-{run_id}.{format}"'
     if format == "html":
         return Response(

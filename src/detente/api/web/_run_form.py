@@ -4,7 +4,7 @@ defaults, and a posted form turned into a run request.
 A choice is what the analyst asks (a point forecast, a Monte Carlo forecast, a simulation...);
 several choices may share a run kind. Choices that cannot run on a scenario are not offered: a
 deal check needs veto players, guarantees need packages, and the backtest runs on its own data
-set, not on a scenario.
+set, not on a scenario. The one-page brief runs on every scenario.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..._brief import DEAL_DRAWS
 from ...errors import ModelError
 from ...scenario import Scenario
 
@@ -71,6 +72,8 @@ CHOICES = (
         ("package", "draws"),
         {"draws": 100_000, "seed": 20260106},
     ),
+    # Every scenario has one: without guarantee packages the page leaves the deal out.
+    Choice("brief", "One-page brief", "brief", ("draws",), {"draws": DEAL_DRAWS}),
 )
 _BY_NAME = {c.name: c for c in CHOICES}
 
@@ -123,6 +126,8 @@ def run_request(
     if choice.kind == "sensitivity" and params["method"] == "tornado":
         params.pop("samples")  # a tornado takes each input at its ends: no sample size
     model = form.get(f"{choice.name}.model", "compromise")
+    if choice.kind == "brief":
+        model = ""  # the brief weighs every model; its run page says "model all"
     if "models" in choice.inputs:
         picked = [m for m in models if form.get(f"compare.model.{m}") == "on"]
         model = ",".join(picked)  # none ticked: every model, as the CLI does

@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError
 
 from ... import models as model_registry
 from ...errors import DetenteError, ScenarioError
-from ...report import outcome_table, panel_html, report_figures
+from ...report import brief_html, outcome_table, panel_html, report_figures
 from ...scenario import Scenario, builtin_names, dump_yaml, write_xlsx
 from ...store import (
     TERMINAL,
@@ -393,10 +393,15 @@ def _issue_names(issues: Any) -> dict[str, str]:
 
 
 def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
-    """What the results panel shows: tables, chart HTML and the full result JSON."""
-    import json
-
+    """What the results panel shows: tables, chart HTML and the full result JSON; for a brief
+    run, the brief's page and its JSON."""
     data = report_for_run(session, run_id, scenarios=services.scenarios)
+    result = read_result(session, get_run(session, run_id=run_id))
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    if data.run.get("kind") == "brief":
+        # The page `detente brief -o` writes, shown as it prints; no tables or charts besides.
+        empty: dict[str, Any] = {"outcomes": [], "charts": [], "panel": "", "distribution": []}
+        return {**empty, "has_models": False, "brief": brief_html(data.result), "json": text}
     html = [
         c.to_html(
             full_html=False,
@@ -405,7 +410,6 @@ def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
         )
         for c in report_figures(data)
     ]
-    result = read_result(session, get_run(session, run_id=run_id))
     return {
         "outcomes": outcome_table(data.outcome, data.issues, data.run.get("model") or None).to_dict(
             "records"
@@ -416,7 +420,8 @@ def _results(session: Any, run_id: int, services: Services) -> dict[str, Any]:
         "distribution": distribution_rows(data.result, _issue_names(data.issues))
         if data.run.get("kind") == "simulate"
         else [],
-        "json": json.dumps(result, indent=2, ensure_ascii=False),
+        "brief": "",
+        "json": text,
     }
 
 
