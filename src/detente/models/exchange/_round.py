@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._candidates import generate
+from ._candidates import Candidates, generate
 from ._keys import RoundKey
 from ._params import ExchangeParams
 from ._state import LOGGED, RoundState
@@ -23,6 +23,8 @@ __all__ = ["RoundKey", "RoundResult", "run_round"]
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
+
+_MASK = (1 << 64) - 1
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def run_round(
     b = positions.shape[0]
     x0 = np.where(mask[None], positions, 0.0)
     c = generate(positions, salience, weight, weight.sum(axis=1), mask)
+    if params.engine == "kernel":
+        return _run_kernel(c, x0, salience, weight, mask, params, key)
     st = RoundState(c, x0, weight, params, key)
     every_draw, every_index = np.nonzero(c.present)
     st.evaluate(every_draw, every_index, 0)
@@ -86,8 +90,9 @@ def run_round(
         made = st.realize(rd, rk, n_tied[rd] >= 2)
         for name, value in {"draw": rd, "step": np.full(rd.size, step), **made}.items():
             log[name].append(value)
-        # Invalid candidates leave the list now and never return (§4.6 step 3).
-        alive &= st.valid
+        # Invalid candidates leave the list now and never return (§4.6 step 3): in the draws
+        # that realized, so a draw's run does not depend on the other draws of its batch.
+        alive[real] &= st.valid[real]
         rd2, rk2 = np.nonzero(st.propagate(rd, rk, alive & real[:, None], x0))
         if rd2.size:
             st.evaluate(rd2, rk2, step)
@@ -102,6 +107,84 @@ def run_round(
         realized=realized,
         ties=ties,
         initial_gains=initial_gains,
+    )
+
+
+def _run_kernel(
+    c: Candidates,
+    x0: Float,
+    salience: Float,
+    weight: Float,
+    mask: NDArray[np.bool_],
+    params: ExchangeParams,
+    key: RoundKey,
+) -> RoundResult:
+    """The round's selection steps in the compiled kernel (``._kernel``), same results."""
+    # Imported here: only runs of this engine should pay for loading numba.
+    from ._kernel import EVENT_FIELDS, run_steps_kernel
+
+    b = x0.shape[0]
+    cf = np.stack(
+        [
+            c.s_ip, c.s_iq, c.s_jp, c.s_jq, c.w_iq, c.w_jp, c.w_p, c.w_q, c.target_i, c.target_j
+        ],  # fmt: skip
+        axis=-1,
+    ).astype(np.float64)
+    ci = np.stack([c.actor_i, c.actor_j, c.p, c.q], axis=-1).astype(np.int64)
+    counts = c.present.sum(axis=1).astype(np.int64)
+    fs = np.array(
+        [
+            params.gain_min,
+            params.move_min,
+            params.move_max,
+            params.rex_p,
+            params.rex_side_threshold,
+            params.rex_win_threshold,
+        ]
+    )
+    flags = np.array(
+        [
+            params.bookkeeping == "decide",
+            params.rex_p > 0,
+            params.rex_redraw == "on_recompute",
+            params.tie_break == "seeded_random",
+        ]
+    )
+    seeds = np.array([int(s) & _MASK for s in key.seeds], dtype=np.uint64)
+    votes, first_gain, realized, ties, ev_i, ev_f, ev_b = run_steps_kernel(
+        counts,
+        np.ascontiguousarray(cf),
+        np.ascontiguousarray(ci),
+        np.ascontiguousarray(c.start_i, dtype=np.float64),
+        np.ascontiguousarray(c.start_j, dtype=np.float64),
+        np.ascontiguousarray(x0, dtype=np.float64),
+        np.ascontiguousarray(weight, dtype=np.float64),
+        fs,
+        flags,
+        float(params.tie_tolerance),
+        seeds,
+        np.ascontiguousarray(key.draw_index, dtype=np.int64),
+        int(key.round),
+    )
+    rows = np.arange(ev_i.shape[1])[None, :] < realized[:, None]
+    columns = np.concatenate(
+        [ev_i[rows].astype(np.float64), ev_f[rows], ev_b[rows].astype(np.float64)], axis=1
+    )
+    events: dict[str, NDArray[np.generic]] = {"draw": np.nonzero(rows)[0].astype(np.int64)}
+    for j, name in enumerate(EVENT_FIELDS):
+        events[name] = columns[:, j]
+    for name in ("step", "actor_i", "actor_j", "issue_supplied_i", "issue_supplied_j"):
+        events[name] = events[name].astype(np.int64)
+    for name in ("overshoot_cut", "tied", "rex_infeasible"):
+        events[name] = events[name].astype(bool)
+    return RoundResult(
+        votes=np.where(mask[None], votes, np.nan),
+        preferences=_reset(x0, votes, salience, mask, params),
+        events=events,
+        candidates=counts,
+        realized=realized,
+        ties=ties,
+        initial_gains=np.where(c.present, first_gain, np.nan),
     )
 
 
