@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from .. import _numba  # noqa: F401  (process settings for the parallel kernels)
 
-__all__ = ["EVENT_FIELDS", "run_steps_kernel"]
+__all__ = ["EVENT_FIELDS", "count_candidates", "run_steps_kernel"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
@@ -315,6 +315,108 @@ def _evaluate(
 
 
 @njit(cache=True)
+def _groups(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
+    """Each actor's group per issue as ``_candidates.generate`` classifies it, ``int[N, D]``:
+    ``left_p + 2 left_q`` is formed from these per-issue ``left`` flags (ties count as left)."""
+    n, d = positions.shape
+    left = np.zeros((n, d), dtype=np.int64)
+    for a in range(n):
+        for j in range(d):
+            if mask[a, j] and positions[a, j] <= outcome[j]:
+                left[a, j] = 1
+    return left
+
+
+@njit(cache=True)
+def _count(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> int:
+    """How many candidates ``_generate`` makes for one draw."""
+    n, d = positions.shape
+    left = _groups(positions, outcome, mask)
+    count = 0
+    for p in range(d):
+        for q in range(p + 1, d):
+            for kind in range(2):
+                for first in range(n):
+                    if not (mask[first, p] and mask[first, q]):
+                        continue
+                    if left[first, p] + 2 * left[first, q] != kind:
+                        continue
+                    for second in range(n):
+                        if not (mask[second, p] and mask[second, q]):
+                            continue
+                        if left[second, p] + 2 * left[second, q] == 3 - kind:
+                            count += 1
+    return count
+
+
+@njit(cache=True, parallel=True)
+def count_candidates(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
+    """``int[B]``: each draw's number of candidates (sizes the kernel's output)."""
+    b = positions.shape[0]
+    out = np.zeros(b, dtype=np.int64)
+    for row in prange(b):
+        out[row] = _count(positions[row], outcome[row], mask)
+    return out
+
+
+@njit(cache=True)
+def _generate(
+    positions: Float,
+    salience: Float,
+    weight: Float,
+    total: Float,
+    outcome: Float,
+    mask: NDArray[np.bool_],
+    cf: Float,
+    ci: Int,
+    start_i: Float,
+    start_j: Float,
+) -> None:
+    """``_candidates.generate`` for one draw, in generation order: issue pair, then A×D before
+    B×C, then actor input order; the first actor is I unless its salience ratio is smaller."""
+    n, d = positions.shape
+    left = _groups(positions, outcome, mask)
+    k = 0
+    for p in range(d):
+        for q in range(p + 1, d):
+            for kind in range(2):
+                for first in range(n):
+                    if not (mask[first, p] and mask[first, q]):
+                        continue
+                    if left[first, p] + 2 * left[first, q] != kind:
+                        continue
+                    for second in range(n):
+                        if not (mask[second, p] and mask[second, q]):
+                            continue
+                        if left[second, p] + 2 * left[second, q] != 3 - kind:
+                            continue
+                        s_ip, s_iq = salience[first, p], salience[first, q]
+                        s_jp, s_jq = salience[second, p], salience[second, q]
+                        a_i, a_j = first, second
+                        if s_ip * s_jq < s_jp * s_iq:
+                            a_i, a_j = second, first
+                            s_ip, s_jp = s_jp, s_ip
+                            s_iq, s_jq = s_jq, s_iq
+                        cf[k, 0] = s_ip
+                        cf[k, 1] = s_iq
+                        cf[k, 2] = s_jp
+                        cf[k, 3] = s_jq
+                        cf[k, 4] = weight[a_i, q]
+                        cf[k, 5] = weight[a_j, p]
+                        cf[k, 6] = total[p]
+                        cf[k, 7] = total[q]
+                        cf[k, 8] = positions[a_j, q]
+                        cf[k, 9] = positions[a_i, p]
+                        ci[k, 0] = a_i
+                        ci[k, 1] = a_j
+                        ci[k, 2] = p
+                        ci[k, 3] = q
+                        start_i[k] = positions[a_i, q]
+                        start_j[k] = positions[a_j, p]
+                        k += 1
+
+
+@njit(cache=True)
 def _run_draw(
     row: int,
     count: int,
@@ -530,12 +632,12 @@ def _run_draw(
 @njit(cache=True, parallel=True)
 def run_steps_kernel(
     counts: Int,
-    cf: Float,
-    ci: Int,
-    start_i: Float,
-    start_j: Float,
-    x0: Float,
+    positions: Float,
+    salience: Float,
     weight: Float,
+    total: Float,
+    outcome: Float,
+    mask: NDArray[np.bool_],
     fs: Float,
     flags: NDArray[np.bool_],
     tie_tolerance: float,
@@ -545,12 +647,23 @@ def run_steps_kernel(
 ) -> tuple[Float, Float, Int, Int, Int, Float, NDArray[np.bool_]]:
     """Every draw's round, draws in parallel.
 
-    ``counts`` ``int[B]`` present candidates per row (a prefix of the ``[B, C, ...]`` candidate
-    arrays ``cf``/``ci``, see :func:`_evaluate`); ``flags`` are (decide bookkeeping, REX on,
-    redraw on recompute, seeded ties). Returns votes ``[B, N, D]``, initial gains ``[B, C]``,
-    realized and ties ``int[B]``, and the event rows ``[B, C, ·]`` (the first ``realized[b]``).
+    ``positions`` ``float[B, N, D]`` are the round-start positions (NaN where absent), ``total``
+    and ``outcome`` ``float[B, D]`` each issue's summed weight and weighted mean, ``counts``
+    ``int[B]`` each draw's number of candidates (:func:`count_candidates`). ``flags`` are
+    (decide bookkeeping, REX on, redraw on recompute, seeded ties). Returns votes ``[B, N, D]``,
+    initial gains ``[B, C]``, realized and ties ``int[B]``, and the event rows ``[B, C, ·]``
+    (the first ``realized[b]``).
     """
-    b, c = start_i.shape
+    b, n, d = positions.shape
+    c = 0
+    for row in range(b):
+        c = max(c, counts[row])
+    x0 = np.zeros((b, n, d))
+    for row in range(b):
+        for a in range(n):
+            for j in range(d):
+                if mask[a, j]:
+                    x0[row, a, j] = positions[row, a, j]
     votes = x0.copy()
     first_gain = np.full((b, c), np.nan)
     realized = np.zeros(b, dtype=np.int64)
@@ -558,16 +671,23 @@ def run_steps_kernel(
     ev_i = np.zeros((b, c, 5), dtype=np.int64)
     ev_f = np.zeros((b, c, 7))
     ev_b = np.zeros((b, c, 3), dtype=np.bool_)
-    s_i = start_i.copy()
-    s_j = start_j.copy()
     for row in prange(b):
+        k = counts[row]
+        cf = np.empty((k, 10))
+        ci = np.empty((k, 4), dtype=np.int64)
+        s_i = np.empty(k)
+        s_j = np.empty(k)
+        _generate(
+            positions[row], salience[row], weight[row], total[row], outcome[row], mask,
+            cf, ci, s_i, s_j,
+        )  # fmt: skip
         realized[row], ties[row] = _run_draw(
             row,
-            counts[row],
-            cf[row],
-            ci[row],
-            s_i[row],
-            s_j[row],
+            k,
+            cf,
+            ci,
+            s_i,
+            s_j,
             x0[row],
             weight[row],
             fs,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._candidates import Candidates, generate
+from ._candidates import generate, issue_outcome
 from ._keys import RoundKey
 from ._params import ExchangeParams
 from ._state import LOGGED, RoundState
@@ -61,9 +61,9 @@ def run_round(
     """
     b = positions.shape[0]
     x0 = np.where(mask[None], positions, 0.0)
-    c = generate(positions, salience, weight, weight.sum(axis=1), mask)
     if params.engine == "kernel":
-        return _run_kernel(c, x0, salience, weight, mask, params, key)
+        return _run_kernel(positions, x0, salience, weight, mask, params, key)
+    c = generate(positions, salience, weight, weight.sum(axis=1), mask)
     st = RoundState(c, x0, weight, params, key)
     every_draw, every_index = np.nonzero(c.present)
     st.evaluate(every_draw, every_index, 0)
@@ -111,7 +111,7 @@ def run_round(
 
 
 def _run_kernel(
-    c: Candidates,
+    positions: Float,
     x0: Float,
     salience: Float,
     weight: Float,
@@ -119,19 +119,14 @@ def _run_kernel(
     params: ExchangeParams,
     key: RoundKey,
 ) -> RoundResult:
-    """The round's selection steps in the compiled kernel (``._kernel``), same results."""
+    """The round in the compiled kernel (``._kernel``): candidates and selection steps."""
     # Imported here: only runs of this engine should pay for loading numba.
-    from ._kernel import EVENT_FIELDS, run_steps_kernel
+    from ._kernel import EVENT_FIELDS, count_candidates, run_steps_kernel
 
-    b = x0.shape[0]
-    cf = np.stack(
-        [
-            c.s_ip, c.s_iq, c.s_jp, c.s_jq, c.w_iq, c.w_jp, c.w_p, c.w_q, c.target_i, c.target_j
-        ],  # fmt: skip
-        axis=-1,
-    ).astype(np.float64)
-    ci = np.stack([c.actor_i, c.actor_j, c.p, c.q], axis=-1).astype(np.int64)
-    counts = c.present.sum(axis=1).astype(np.int64)
+    total = weight.sum(axis=1)
+    outcome = issue_outcome(positions, weight, total)
+    positions = np.ascontiguousarray(positions, dtype=np.float64)
+    counts = count_candidates(positions, outcome, mask)
     fs = np.array(
         [
             params.gain_min,
@@ -153,12 +148,12 @@ def _run_kernel(
     seeds = np.array([int(s) & _MASK for s in key.seeds], dtype=np.uint64)
     votes, first_gain, realized, ties, ev_i, ev_f, ev_b = run_steps_kernel(
         counts,
-        np.ascontiguousarray(cf),
-        np.ascontiguousarray(ci),
-        np.ascontiguousarray(c.start_i, dtype=np.float64),
-        np.ascontiguousarray(c.start_j, dtype=np.float64),
-        np.ascontiguousarray(x0, dtype=np.float64),
+        positions,
+        np.ascontiguousarray(salience, dtype=np.float64),
         np.ascontiguousarray(weight, dtype=np.float64),
+        np.ascontiguousarray(total, dtype=np.float64),
+        np.ascontiguousarray(outcome, dtype=np.float64),
+        np.ascontiguousarray(mask),
         fs,
         flags,
         float(params.tie_tolerance),
@@ -184,7 +179,7 @@ def _run_kernel(
         candidates=counts,
         realized=realized,
         ties=ties,
-        initial_gains=np.where(c.present, first_gain, np.nan),
+        initial_gains=first_gain,
     )
 
 
