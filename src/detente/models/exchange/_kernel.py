@@ -115,16 +115,44 @@ def _sign(x: float) -> int:
     return 1 if x > 0 else (-1 if x < 0 else 0)
 
 
-@njit(cache=True)
-def _outcome(ref: Float, w: Float, actor: int, z: float, total: float) -> float:
-    """``_common.outcome_at``: summed actor by actor in input order."""
-    acc = 0.0
-    for n in range(ref.size):
-        acc += (z if n == actor else ref[n]) * w[n]
-    return _div(acc, total)
+@njit(cache=True, inline="always")
+def _outcomes(
+    k: int,
+    slot: int,
+    issue: int,
+    actor: int,
+    z0: float,
+    z1: float,
+    total: float,
+    decide: bool,
+    recorded: Float,
+    x0: Float,
+    votes: Float,
+    weight: Float,
+) -> tuple[float, float]:
+    """``_common.outcome_at`` with the side's actor at ``z0`` and at ``z1``, summed actor by
+    actor in input order; the reference positions are read in place (``RoundState.references``:
+    ``clean`` the votes so far, ``decide`` round start overridden by candidate ``k``'s record)."""
+    acc0 = 0.0
+    acc1 = 0.0
+    for m in range(x0.shape[0]):
+        w = weight[m, issue]
+        if m == actor:
+            acc0 += z0 * w
+            acc1 += z1 * w
+            continue
+        if decide:
+            x = recorded[k, slot, m]
+            if np.isnan(x):
+                x = x0[m, issue]
+        else:
+            x = votes[m, issue]
+        acc0 += x * w
+        acc1 += x * w
+    return _div(acc0, total), _div(acc1, total)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _side_ok(
     start: float,
     move: float,
@@ -149,17 +177,17 @@ def _side_ok(
     return ok and (sign == 0 or _sign(move) == sign)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _evaluate(
     k: int,
     cf: Float,
     ci: Int,
     start_i: Float,
     start_j: Float,
-    ref_i: Float,
-    ref_j: Float,
-    w_i: Float,
-    w_j: Float,
+    recorded: Float,
+    x0: Float,
+    votes: Float,
+    weight: Float,
     hist_f: Float,
     hist_i: Int,
     sign_i: int,
@@ -181,7 +209,7 @@ def _evaluate(
     s_ip, s_iq, s_jp, s_jq = cf[k, 0], cf[k, 1], cf[k, 2], cf[k, 3]
     w_iq, w_jp, w_p, w_q = cf[k, 4], cf[k, 5], cf[k, 6], cf[k, 7]
     target_i, target_j = cf[k, 8], cf[k, 9]
-    actor_i, actor_j = ci[k, 0], ci[k, 1]
+    actor_i, actor_j, p, q = ci[k, 0], ci[k, 1], ci[k, 2], ci[k, 3]
     gain_min, move_min, move_max = fs[0], fs[1], fs[2]
     x_i, x_j = start_i[k], start_j[k]
     full_i = abs(target_i - x_i)
@@ -214,15 +242,16 @@ def _evaluate(
     cut_any = False
     # Overshoot check (§4.5), I first; J's check sees I's result.
     for side in range(2):
+        if not valid:
+            break
         if side == 0:
-            n0 = _outcome(ref_i, w_i, actor_i, x_i, w_q)
-            n1 = _outcome(ref_i, w_i, actor_i, x_i + move_i, w_q)
-            target = target_i
+            slot, issue, actor, z, move, total, target = 1, q, actor_i, x_i, move_i, w_q, target_i
         else:
-            n0 = _outcome(ref_j, w_j, actor_j, x_j, w_p)
-            n1 = _outcome(ref_j, w_j, actor_j, x_j + move_j, w_p)
-            target = target_j
-        if not (valid and (target - n0) * (target - n1) < 0):
+            slot, issue, actor, z, move, total, target = 0, p, actor_j, x_j, move_j, w_p, target_j
+        n0, n1 = _outcomes(
+            k, slot, issue, actor, z, z + move, total, decide, recorded, x0, votes, weight
+        )
+        if not ((target - n0) * (target - n1) < 0):
             continue
         cut_any = True
         own = abs(target - n0)
@@ -248,10 +277,8 @@ def _evaluate(
         x_is_i = u[0] < side_threshold
         eu_x = eu_i if x_is_i else eu_j
         z = u[2]
-        if u[1] < win_threshold:
-            goal = gain + rex_p * z * (eu_x - gain)
-        else:
-            goal = gain - rex_p * z * gain
+        wins = u[1] < win_threshold
+        goal = gain + rex_p * z * (eu_x - gain) if wins else gain - rex_p * z * gain
         if x_is_i:
             full_a, full_b = full_q, full_p
             s_xa, s_xb, s_ya, s_yb = s_iq, s_ip, s_jq, s_jp
@@ -270,15 +297,14 @@ def _evaluate(
         move_j = sign_mj * _rdiv(sp * w_p, w_jp)
         for side in range(2):
             if side == 0:
-                n0 = _outcome(ref_i, w_i, actor_i, x_i, w_q)
-                n1 = _outcome(ref_i, w_i, actor_i, x_i + move_i, w_q)
-                target = target_i
-                cut_is_x = x_is_i
+                slot, issue, actor, z, move, total = 1, q, actor_i, x_i, move_i, w_q
+                target, cut_is_x = target_i, x_is_i
             else:
-                n0 = _outcome(ref_j, w_j, actor_j, x_j, w_p)
-                n1 = _outcome(ref_j, w_j, actor_j, x_j + move_j, w_p)
-                target = target_j
-                cut_is_x = not x_is_i
+                slot, issue, actor, z, move, total = 0, p, actor_j, x_j, move_j, w_p
+                target, cut_is_x = target_j, not x_is_i
+            n0, n1 = _outcomes(
+                k, slot, issue, actor, z, z + move, total, decide, recorded, x0, votes, weight
+            )
             if not ((target - n0) * (target - n1) < 0):
                 continue
             cut_any = True
@@ -417,6 +443,39 @@ def _generate(
 
 
 @njit(cache=True)
+def _slot_index(ci: Int, count: int, n: int, d: int, decide: bool) -> tuple[Int, Int]:
+    """Candidates by the actor–issue slots they hold (actor × D + issue; I on q and p, J on p
+    and q) under ``decide``, or by their two issues under ``clean``: the ones a realized
+    exchange can affect (``RoundState.propagate``)."""
+    width = 4 if decide else 2
+    keys = np.empty((count, width), dtype=np.int64)
+    for k in range(count):
+        a_i, a_j, p, q = ci[k, 0], ci[k, 1], ci[k, 2], ci[k, 3]
+        if decide:
+            keys[k, 0] = a_i * d + q
+            keys[k, 1] = a_j * d + p
+            keys[k, 2] = a_i * d + p
+            keys[k, 3] = a_j * d + q
+        else:
+            keys[k, 0] = p
+            keys[k, 1] = q
+    size = n * d if decide else d
+    start = np.zeros(size + 1, dtype=np.int64)
+    for k in range(count):
+        for g in range(width):
+            start[keys[k, g] + 1] += 1
+    for key in range(size):
+        start[key + 1] += start[key]
+    fill = start[:-1].copy()
+    items = np.empty(count * width, dtype=np.int64)
+    for k in range(count):
+        for g in range(width):
+            items[fill[keys[k, g]]] = k
+            fill[keys[k, g]] += 1
+    return start, items
+
+
+@njit(cache=True)
 def _run_draw(
     row: int,
     count: int,
@@ -452,62 +511,65 @@ def _run_draw(
     hist_i = np.zeros((count, 6), dtype=np.int64)
     recorded = np.full((count, 2, n), np.nan) if decide else np.zeros((0, 2, n))
     realized_sign = np.zeros((n, d), dtype=np.int64)
-    ref_i = np.empty(n)
-    ref_j = np.empty(n)
-    w_i = np.empty(n)
-    w_j = np.empty(n)
     u = np.zeros(3)
     live = np.arange(count)
+    # Which candidates hold each actor–issue slot (decide) or issue (clean), as CSR lists.
+    index_start, index_items = _slot_index(ci, count, n, d, decide)
+    stamp = np.full(count, -1, dtype=np.int64)
     n_live = count
     alive = np.ones(count, dtype=np.bool_)
 
-    def evaluate(k: int, step: int) -> None:
-        actor_i, actor_j, p, q = ci[k, 0], ci[k, 1], ci[k, 2], ci[k, 3]
-        for m in range(n):
-            w_i[m] = weight[m, q]
-            w_j[m] = weight[m, p]
-            if decide:
-                rec = recorded[k, 1, m]
-                ref_i[m] = x0[m, q] if np.isnan(rec) else rec
-                rec = recorded[k, 0, m]
-                ref_j[m] = x0[m, p] if np.isnan(rec) else rec
-            else:
-                ref_i[m] = votes[m, q]
-                ref_j[m] = votes[m, p]
-        if rex:
-            h = _key(seeds, 1, draw, rnd, step if redraw else 0)
-            h = _absorb(h, np.int64(k))
-            for t in range(3):
-                u[t] = _unit(_absorb(h, np.int64(t)))
-        _evaluate(
-            k,
-            cf,
-            ci,
-            start_i,
-            start_j,
-            ref_i,
-            ref_j,
-            w_i,
-            w_j,
-            hist_f,
-            hist_i,
-            realized_sign[actor_i, q],
-            realized_sign[actor_j, p],
-            fs,
-            decide,
-            rex,
-            u,
-            out_f,
-            out_b,
-        )
-
-    for k in range(count):
-        evaluate(k, 0)
-        first_gain[k] = out_f[k, 4]
+    # Candidates to (re)compute: all of them at step 0, then those a realization affected.
+    queue = np.arange(count)
+    n_queue = count
+    made = False
     realized = 0
     ties = 0
     step = 0
-    while n_live > 0:
+    while True:
+        for t in range(n_queue):
+            k = queue[t]
+            if rex:
+                h = _key(seeds, 1, draw, rnd, step if redraw else 0)
+                h = _absorb(h, np.int64(k))
+                for r in range(3):
+                    u[r] = _unit(_absorb(h, np.int64(r)))
+            _evaluate(
+                k,
+                cf,
+                ci,
+                start_i,
+                start_j,
+                recorded,
+                x0,
+                votes,
+                weight,
+                hist_f,
+                hist_i,
+                realized_sign[ci[k, 0], ci[k, 3]],
+                realized_sign[ci[k, 1], ci[k, 2]],
+                fs,
+                decide,
+                rex,
+                u,
+                out_f,
+                out_b,
+            )
+            if step == 0:
+                first_gain[k] = out_f[k, 4]
+            else:
+                alive[k] = out_b[k, 0]
+        n_queue = 0
+        # Invalid candidates leave the list after a realization (§4.6 step 3).
+        kept = 0
+        for t in range(n_live):
+            k = live[t]
+            if alive[k] and (out_b[k, 0] or not made):
+                live[kept] = k
+                kept += 1
+        n_live = kept
+        if n_live == 0:
+            break
         # Selection (§4.6 steps 1–2): the best live gain, ties within the tolerance.
         best = -np.inf
         for t in range(n_live):
@@ -533,7 +595,8 @@ def _run_draw(
             ties += 1
         alive[pick] = False
         step += 1
-        if out_b[pick, 0]:
+        made = out_b[pick, 0]
+        if made:
             # Realize (``RoundState.realize``).
             ai, aj, p, q = ci[pick, 0], ci[pick, 1], ci[pick, 2], ci[pick, 3]
             yi, yj = out_f[pick, 2], out_f[pick, 3]
@@ -558,74 +621,69 @@ def _run_draw(
             votes[aj, p] = yj
             realized_sign[ai, q] = _sign(out_f[pick, 0])
             realized_sign[aj, p] = _sign(out_f[pick, 1])
-            # Invalid candidates leave the list now and never return (§4.6 step 3).
-            for t in range(n_live):
-                k = live[t]
-                if not out_b[k, 0]:
-                    alive[k] = False
-            # Propagate (``RoundState.propagate``) to the live candidates, then re-evaluate.
-            for t in range(n_live):
-                k = live[t]
-                if not alive[k]:
-                    continue
-                e_ai, e_aj, e_p, e_q = ci[k, 0], ci[k, 1], ci[k, 2], ci[k, 3]
-                hii = e_ai == ai and e_q == q
-                hij = e_ai == aj and e_q == p
-                hji = e_aj == ai and e_p == q
-                hjj = e_aj == aj and e_p == p
-                hit_i = hii or hij
-                hit_j = hji or hjj
-                if hii:
-                    start_i[k] = yi
-                elif hij:
-                    start_i[k] = yj
-                if hji:
-                    start_j[k] = yi
-                elif hjj:
-                    start_j[k] = yj
-                if decide:
-                    demand = False
-                    for z in range(2):
-                        if z == 0:
-                            z_actor, z_demand, who, new = ai, p, aj, yj
-                        else:
-                            z_actor, z_demand, who, new = aj, q, ai, yi
-                        if not (
-                            (e_ai == z_actor and e_p == z_demand)
-                            or (e_aj == z_actor and e_q == z_demand)
-                        ):
-                            continue
-                        demand = True
-                        slot = 0 if e_p == z_demand else 1
-                        old = recorded[k, slot, who]
-                        x_start = x0[who, z_demand]
-                        if np.isnan(old) or abs(new - x_start) < abs(old - x_start):
-                            recorded[k, slot, who] = new
-                    recompute = hit_i or hit_j or demand
-                else:
-                    recompute = e_p == p or e_p == q or e_q == p or e_q == q
-                if not recompute:
-                    continue
-                if hit_i:
-                    move = out_f[k, 0]
-                    hist_f[k, 0] += move
-                    hist_i[k, 0] += 1
-                    hist_i[k, 1] += 1 if move > 0 else 0
-                    hist_i[k, 2] += 1 if move < 0 else 0
-                if hit_j:
-                    move = out_f[k, 1]
-                    hist_f[k, 1] += move
-                    hist_i[k, 3] += 1
-                    hist_i[k, 4] += 1 if move > 0 else 0
-                    hist_i[k, 5] += 1 if move < 0 else 0
-                evaluate(k, step)
-                alive[k] = out_b[k, 0]
-        kept = 0
-        for t in range(n_live):
-            if alive[live[t]]:
-                live[kept] = live[t]
-                kept += 1
-        n_live = kept
+            # Propagate (``RoundState.propagate``) to the live candidates, then re-evaluate:
+            # only those sharing an actor–issue slot (decide) or an issue (clean) can be hit.
+            # Invalid candidates leave the list now and never return (§4.6 step 3), so the
+            # live ones are those still alive and valid.
+            for g in range(4 if decide else 2):
+                key = (ai, aj, ai, aj)[g] * d + (q, p, p, q)[g] if decide else (p, q)[g]
+                for t in range(index_start[key], index_start[key + 1]):
+                    k = index_items[t]
+                    if stamp[k] == step or not alive[k] or not out_b[k, 0]:
+                        continue
+                    stamp[k] = step
+                    e_ai, e_aj, e_p, e_q = ci[k, 0], ci[k, 1], ci[k, 2], ci[k, 3]
+                    hii = e_ai == ai and e_q == q
+                    hij = e_ai == aj and e_q == p
+                    hji = e_aj == ai and e_p == q
+                    hjj = e_aj == aj and e_p == p
+                    hit_i = hii or hij
+                    hit_j = hji or hjj
+                    if hii:
+                        start_i[k] = yi
+                    elif hij:
+                        start_i[k] = yj
+                    if hji:
+                        start_j[k] = yi
+                    elif hjj:
+                        start_j[k] = yj
+                    if decide:
+                        demand = False
+                        for z in range(2):
+                            if z == 0:
+                                z_actor, z_demand, who, new = ai, p, aj, yj
+                            else:
+                                z_actor, z_demand, who, new = aj, q, ai, yi
+                            if not (
+                                (e_ai == z_actor and e_p == z_demand)
+                                or (e_aj == z_actor and e_q == z_demand)
+                            ):
+                                continue
+                            demand = True
+                            slot = 0 if e_p == z_demand else 1
+                            old = recorded[k, slot, who]
+                            x_start = x0[who, z_demand]
+                            if np.isnan(old) or abs(new - x_start) < abs(old - x_start):
+                                recorded[k, slot, who] = new
+                        recompute = hit_i or hit_j or demand
+                    else:
+                        recompute = e_p in (p, q) or e_q in (p, q)
+                    if not recompute:
+                        continue
+                    if hit_i:
+                        move = out_f[k, 0]
+                        hist_f[k, 0] += move
+                        hist_i[k, 0] += 1
+                        hist_i[k, 1] += 1 if move > 0 else 0
+                        hist_i[k, 2] += 1 if move < 0 else 0
+                    if hit_j:
+                        move = out_f[k, 1]
+                        hist_f[k, 1] += move
+                        hist_i[k, 3] += 1
+                        hist_i[k, 4] += 1 if move > 0 else 0
+                        hist_i[k, 5] += 1 if move < 0 else 0
+                    queue[n_queue] = k
+                    n_queue += 1
     return realized, ties
 
 
