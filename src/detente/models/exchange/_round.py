@@ -145,7 +145,10 @@ def _run_kernel(
             params.tie_break == "seeded_random",
         ]
     )
-    seeds = np.array([int(s) & _MASK for s in key.seeds], dtype=np.uint64)
+    # The key is read only by the random settings (REX, seeded ties), as in the reference.
+    keyed = bool(flags[1] or flags[3])
+    seeds = np.array([int(s) & _MASK for s in key.seeds] if keyed else [0, 0], dtype=np.uint64)
+    draw_index = key.draw_index if keyed else np.zeros(positions.shape[0], dtype=np.int64)
     votes, first_gain, realized, ties, ev_i, ev_f, ev_b = run_steps_kernel(
         counts,
         positions,
@@ -158,8 +161,8 @@ def _run_kernel(
         flags,
         float(params.tie_tolerance),
         seeds,
-        np.ascontiguousarray(key.draw_index, dtype=np.int64),
-        int(key.round),
+        np.ascontiguousarray(draw_index, dtype=np.int64),
+        int(key.round) if keyed else 0,
     )
     rows = np.arange(ev_i.shape[1])[None, :] < realized[:, None]
     columns = np.concatenate(
