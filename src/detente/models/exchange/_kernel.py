@@ -560,37 +560,38 @@ def _run_draw(
             else:
                 alive[k] = out_b[k, 0]
         n_queue = 0
-        # Invalid candidates leave the list after a realization (§4.6 step 3).
+        # Invalid candidates leave the list after a realization (§4.6 step 3); the same pass
+        # finds the best live gain (§4.6 step 1).
         kept = 0
+        best = -np.inf
         for t in range(n_live):
             k = live[t]
             if alive[k] and (out_b[k, 0] or not made):
                 live[kept] = k
                 kept += 1
+                if out_f[k, 4] > best:
+                    best = out_f[k, 4]
         n_live = kept
         if n_live == 0:
             break
-        # Selection (§4.6 steps 1–2): the best live gain, ties within the tolerance.
-        best = -np.inf
-        for t in range(n_live):
-            g = out_f[live[t], 4]
-            if g > best:
-                best = g
+        # Ties within the tolerance (§4.6 step 2): the first generated, or the nth by a uniform.
+        floor = best - tie_tolerance
         n_tied = 0
+        pick = -1
         for t in range(n_live):
-            if out_f[live[t], 4] >= best - tie_tolerance:
+            if out_f[live[t], 4] >= floor:
+                if n_tied == 0:
+                    pick = live[t]
                 n_tied += 1
-        nth = 0
         if seeded_ties:
             nth = int(np.floor(_unit(_key(seeds, 2, draw, rnd, step)) * n_tied))
-        pick = -1
-        seen = 0
-        for t in range(n_live):
-            if out_f[live[t], 4] >= best - tie_tolerance:
-                if seen == nth:
-                    pick = live[t]
-                    break
-                seen += 1
+            seen = 0
+            for t in range(n_live):
+                if out_f[live[t], 4] >= floor:
+                    if seen == nth:
+                        pick = live[t]
+                        break
+                    seen += 1
         if n_tied >= 2:
             ties += 1
         alive[pick] = False
