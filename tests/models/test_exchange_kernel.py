@@ -88,13 +88,22 @@ SPEC_CASES: list[tuple[str, ScenarioArrays, dict[str, Any]]] = [
     ("sample, full REX", SAMPLE, {"rounds": 3, "rex_p": 1.0, "rex_side_threshold": 0.2}),
     ("sample, move_max 10", SAMPLE, {"rounds": 5, "move_max": 10.0}),
     ("sample, until_stable", SAMPLE, {"rounds": 40, "until_stable": 0.5}),
-    ("grid 8 × 4, seeded ties", _grid_case(3, 8, 4, 1), {"rounds": 6, "tie_break": "seeded_random"}),
+    (
+        "grid 8 × 4, seeded ties",
+        _grid_case(3, 8, 4, 1),
+        {"rounds": 6, "tie_break": "seeded_random"},
+    ),
     (
         "grid 8 × 4, seeded ties, tolerance 0.05, REX on recompute",
         _grid_case(3, 8, 4, 2),
-        {"rounds": 4, "tie_break": "seeded_random", "tie_tolerance": 0.05,
-         "rex_redraw": "on_recompute", **REX},
-    ),  # fmt: skip
+        {
+            "rounds": 4,
+            "tie_break": "seeded_random",
+            "tie_tolerance": 0.05,
+            "rex_redraw": "on_recompute",
+            **REX,
+        },
+    ),
     ("ukraine-2026, 12 draws, until stable", UKRAINE, {"rounds": 30, "until_stable": 0.0}),
     ("ukraine-2026, 12 draws, summary", UKRAINE, {"rounds": 5, "keep": "summary"}),
 ]
