@@ -26,11 +26,11 @@ __all__ = ["EVENT_FIELDS", "count_candidates", "run_steps_kernel"]
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
 
-# Integer and float columns of the kernel's event rows (the round turns them into LOGGED).
+# The columns of the kernel's integer, float and flag event rows (the round names them).
 EVENT_INTS = ("step", "actor_i", "actor_j", "issue_supplied_i", "issue_supplied_j")
 EVENT_FLOATS = ("from_i", "to_i", "from_j", "to_j", "gain", "gain_i", "gain_j")
 EVENT_FLAGS = ("overshoot_cut", "tied", "rex_infeasible")
-EVENT_FIELDS = EVENT_INTS + EVENT_FLOATS + EVENT_FLAGS
+EVENT_FIELDS = (EVENT_INTS, EVENT_FLOATS, EVENT_FLAGS)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -165,16 +165,10 @@ def _run_kernel(
         int(key.round) if keyed else 0,
     )
     rows = np.arange(ev_i.shape[1])[None, :] < realized[:, None]
-    columns = np.concatenate(
-        [ev_i[rows].astype(np.float64), ev_f[rows], ev_b[rows].astype(np.float64)], axis=1
-    )
     events: dict[str, NDArray[np.generic]] = {"draw": np.nonzero(rows)[0].astype(np.int64)}
-    for j, name in enumerate(EVENT_FIELDS):
-        events[name] = columns[:, j]
-    for name in ("step", "actor_i", "actor_j", "issue_supplied_i", "issue_supplied_j"):
-        events[name] = events[name].astype(np.int64)
-    for name in ("overshoot_cut", "tied", "rex_infeasible"):
-        events[name] = events[name].astype(bool)
+    for names, table in zip(EVENT_FIELDS, (ev_i[rows], ev_f[rows], ev_b[rows]), strict=True):
+        for j, name in enumerate(names):
+            events[name] = table[:, j]
     return RoundResult(
         votes=np.where(mask[None], votes, np.nan),
         preferences=_reset(x0, votes, salience, mask, params),
