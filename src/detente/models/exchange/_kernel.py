@@ -342,8 +342,8 @@ def _evaluate(
 
 @njit(cache=True)
 def _groups(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
-    """Each actor's group per issue as ``_candidates.generate`` classifies it, ``int[N, D]``:
-    ``left_p + 2 left_q`` is formed from these per-issue ``left`` flags (ties count as left)."""
+    """``int[N, D]``: 1 where an actor sits left of (or at) the issue's outcome, as
+    ``_candidates.generate`` classifies sides; an actor's group on a pair is left_p + 2 left_q."""
     n, d = positions.shape
     left = np.zeros((n, d), dtype=np.int64)
     for a in range(n):
@@ -477,7 +477,6 @@ def _slot_index(ci: Int, count: int, n: int, d: int, decide: bool) -> tuple[Int,
 
 @njit(cache=True)
 def _run_draw(
-    row: int,
     count: int,
     cf: Float,
     ci: Int,
@@ -692,6 +691,7 @@ def _run_draw(
 def run_steps_kernel(
     counts: Int,
     positions: Float,
+    x0: Float,
     salience: Float,
     weight: Float,
     total: Float,
@@ -706,23 +706,18 @@ def run_steps_kernel(
 ) -> tuple[Float, Float, Int, Int, Int, Float, NDArray[np.bool_]]:
     """Every draw's round, draws in parallel.
 
-    ``positions`` ``float[B, N, D]`` are the round-start positions (NaN where absent), ``total``
-    and ``outcome`` ``float[B, D]`` each issue's summed weight and weighted mean, ``counts``
-    ``int[B]`` each draw's number of candidates (:func:`count_candidates`). ``flags`` are
+    ``positions`` ``float[B, N, D]`` are the round-start positions (NaN where absent; ``x0``
+    the same with 0 there), ``total`` and ``outcome`` ``float[B, D]`` each issue's summed
+    weight and weighted mean, ``counts`` ``int[B]`` each draw's number of candidates
+    (:func:`count_candidates`). ``flags`` are
     (decide bookkeeping, REX on, redraw on recompute, seeded ties). Returns votes ``[B, N, D]``,
     initial gains ``[B, C]``, realized and ties ``int[B]``, and the event rows ``[B, C, ·]``
     (the first ``realized[b]``).
     """
-    b, n, d = positions.shape
+    b = positions.shape[0]
     c = 0
     for row in range(b):
         c = max(c, counts[row])
-    x0 = np.zeros((b, n, d))
-    for row in range(b):
-        for a in range(n):
-            for j in range(d):
-                if mask[a, j]:
-                    x0[row, a, j] = positions[row, a, j]
     votes = x0.copy()
     first_gain = np.full((b, c), np.nan)
     realized = np.zeros(b, dtype=np.int64)
@@ -741,7 +736,6 @@ def run_steps_kernel(
             cf, ci, s_i, s_j,
         )  # fmt: skip
         realized[row], ties[row] = _run_draw(
-            row,
             k,
             cf,
             ci,

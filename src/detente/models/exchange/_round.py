@@ -152,6 +152,7 @@ def _run_kernel(
     votes, first_gain, realized, ties, ev_i, ev_f, ev_b = run_steps_kernel(
         counts,
         positions,
+        np.ascontiguousarray(x0, dtype=np.float64),
         np.ascontiguousarray(salience, dtype=np.float64),
         np.ascontiguousarray(weight, dtype=np.float64),
         np.ascontiguousarray(total, dtype=np.float64),
