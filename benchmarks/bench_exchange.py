@@ -1,6 +1,11 @@
-"""The exchange model on the decide sample case and on a seeded synthetic 30 × 10 case."""
+"""The exchange model on the decide sample, a seeded synthetic 30 × 10 case and ukraine-2026, with
+the numpy reference (before) and the compiled kernel (after), issue 14."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -8,7 +13,13 @@ import detente
 from detente import models
 from detente.scenario import ScenarioArrays
 
-from ._timing import best_of, markdown_table
+from ._timing import markdown_table
+
+# `detente compare` runs dynamic models until a round in which nobody moves, at most 100 rounds
+# (detente._inputs); the reference is timed on fewer draws, since 1,000 take minutes.
+COMPARE = {"rounds": 100, "until_stable": 0.0}
+COMPARE_DRAWS = 1000
+COMPARE_REFERENCE_DRAWS = 100
 
 
 def synthetic(
@@ -37,33 +48,83 @@ def _perturbed(arrays: ScenarioArrays, draws: int) -> ScenarioArrays:
     )
 
 
+def _timed(fn: Callable[[], Any]) -> tuple[float, float]:
+    """Best wall-clock and CPU seconds (all threads) of a call; calls under a second are
+    repeated three times, longer ones timed once (the caller has warmed up the kernel)."""
+    wall, cpu = float("inf"), float("inf")
+    for _ in range(3):
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        wall = min(wall, time.perf_counter() - w)
+        cpu = min(cpu, time.process_time() - c)
+        if wall >= 1.0:
+            break
+    return wall, cpu
+
+
 def run() -> str:
     spec = models.get("exchange")
     rows = []
     sample = detente.load_scenario("decide-sample").to_arrays()
-    cases = [
-        ("decide sample (10 × 6)", sample, 1),
-        ("decide sample (10 × 6)", sample, 10),
-        ("synthetic 30 × 10", synthetic(), 1),
-        ("synthetic 30 × 10", synthetic(), 10),
+    ukraine = detente.load_scenario("ukraine-2026")
+    cases: list[tuple[str, ScenarioArrays, dict[str, Any], str]] = [
+        ("decide sample (10 × 6)", sample, {"rounds": 1}, ""),
+        ("decide sample (10 × 6)", sample, {"rounds": 10}, ""),
+        ("synthetic 30 × 10", synthetic(), {"rounds": 1}, ""),
+        ("synthetic 30 × 10", synthetic(), {"rounds": 10}, "≤ 0.25 s"),
+        ("decide sample, 100 perturbed draws", _perturbed(sample, 100), {"rounds": 10}, ""),
+        # As `detente compare` runs it: until a round in which nobody moves, at most 100.
+        (
+            f"ukraine-2026 (10 × 7), {COMPARE_REFERENCE_DRAWS} draws, until stable",
+            ukraine.to_arrays(draws=COMPARE_REFERENCE_DRAWS, seed=1),
+            COMPARE,
+            "",
+        ),
+        (
+            f"ukraine-2026 (10 × 7), {COMPARE_DRAWS:,} draws, until stable",
+            ukraine.to_arrays(draws=COMPARE_DRAWS, seed=1),
+            COMPARE,
+            "(in `compare`, ≤ 10 s)",
+        ),
     ]
-    cases.append(("decide sample, 100 perturbed draws", _perturbed(sample, 100), 10))
-    for label, arrays, rounds in cases:
-        params = spec.make_params(rounds=rounds)
-        forecast = spec(arrays, params)
+    spec(sample, spec.make_params(rounds=1))  # warm-up: compile or load the kernel
+    for label, arrays, values, target in cases:
+        params = {e: spec.make_params(engine=e, **values) for e in ("numpy", "kernel")}
+        forecast = spec(arrays, params["kernel"])
         candidates = int(forecast.extras["candidates"][:, 0].mean())
         realized = int(forecast.extras["realized"].sum(axis=1).mean())
-        seconds = best_of(lambda a=arrays, p=params: spec(a, p), repeat=2, min_time=0.0)
-        rows.append(
-            [label, str(rounds), f"{candidates:,}", f"{realized:,}", f"{seconds * 1e3:.0f} ms"]
-        )
+        times = []
+        for engine in ("numpy", "kernel"):
+            if engine == "numpy" and arrays.draws > COMPARE_REFERENCE_DRAWS:
+                times.append("—")  # minutes; the 100-draw row shows the ratio
+                continue
+            p = params[engine]
+            wall, cpu = _timed(lambda a=arrays, p=p: spec(a, p))
+            times.append(f"{_seconds(wall)} ({_seconds(cpu)} CPU)")
+        rounds = str(values["rounds"]) if "until_stable" not in values else "≤ 100"
+        rows.append([label, rounds, f"{candidates:,}", f"{realized:,}", *times, target])
     table = markdown_table(
-        ["case", "rounds", "candidates in round 1", "exchanges realized (per draw)", "time"],
+        [
+            "case",
+            "rounds",
+            "candidates in round 1",
+            "exchanges realized (per draw)",
+            "before: numpy",
+            "after: kernel",
+            "target",
+        ],
         rows,
     )
     return (
         "## Exchange model\n\n"
-        "`bookkeeping=decide`; one draw unless stated. Candidates and gains are computed for "
-        "all actor and issue pairs at once; exchanges are realized one selection step at a "
-        "time, all draws together.\n\n" + table
+        '`bookkeeping=decide`; one draw unless stated. Before: `engine="numpy"`, the '
+        "reference (candidates vectorized over actor and issue pairs, exchanges realized one "
+        'selection step at a time with all draws together); after: `engine="kernel"`, the '
+        "default (numba: each draw's round, candidates and selection steps, compiled, draws in "
+        "parallel). Wall clock after a warm-up (best of three calls under a second, else one "
+        "call), with the CPU seconds of all threads.\n\n" + table
     )
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1e3:.0f} ms" if value < 1 else f"{value:.2f} s"

@@ -27,6 +27,7 @@ DRAWS = 12
 CONFIGURATIONS = {name: (name, {}) for name in models.names()} | {
     "eum-numpy": ("eum", {"engine": "numpy"}),
     "nash-numpy": ("nash", {"engine": "numpy"}),
+    "exchange-numpy": ("exchange", {"engine": "numpy"}),
 }
 
 
@@ -124,6 +125,9 @@ REFERENCES: list[Setting] = [
     (SCENARIO, "smp", {"engine": "numpy"}),
     (SCENARIO, "smp", {"engine": "numpy", "state_transitions": "Stochastic"}),
     (SCENARIO, "nash", {"engine": "numpy"}),
+    (SCENARIO, "exchange", {"engine": "numpy"}),
+    (SCENARIO, "exchange", {"engine": "numpy", "rex_p": 0.5}),
+    (TIES, "exchange", {"engine": "numpy", "tie_break": "seeded_random", "rounds": 2}),
 ]
 SETTINGS: list[Setting] = (
     [(SCENARIO, name, {}) for name in models.names()] + RANDOM + STOPPING + REFERENCES

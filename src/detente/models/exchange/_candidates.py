@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Candidates", "generate"]
+__all__ = ["Candidates", "generate", "issue_outcome"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
@@ -69,6 +69,13 @@ def _superset(n: int, d: int) -> tuple[Int, Int, Int, Int, Int]:
     return pp[pair], qq[pair], kind, first, second
 
 
+def issue_outcome(positions: Float, weight: Float, total: Float) -> Float:
+    """``float[B, D]``: each issue's weighted mean position, which splits the sides (§4.1)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: Float = np.einsum("bnd,bnd->bd", weight, np.nan_to_num(positions)) / total
+    return out
+
+
 def generate(
     positions: Float, salience: Float, weight: Float, total: Float, mask: Bool
 ) -> Candidates:
@@ -82,8 +89,7 @@ def generate(
         mask: ``bool[N, D]`` actor–issue pairs present.
     """
     b, n, d = positions.shape
-    with np.errstate(invalid="ignore", divide="ignore"):
-        outcome = np.einsum("bnd,bnd->bd", weight, np.nan_to_num(positions)) / total
+    outcome = issue_outcome(positions, weight, total)
     # Ties count as left (§4.1 step 2); g = left_p + 2 left_q classifies A, B, C, D.
     left = (positions <= outcome[:, None, :]) & mask[None]
     p, q, kind, first, second = _superset(n, d)

@@ -11,6 +11,7 @@ from .._contract import DynamicParams, check_maximums, param
 __all__ = ["ExchangeParams"]
 
 Bookkeeping = Literal["decide", "clean"]
+Engine = Literal["kernel", "numpy"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,12 @@ class ExchangeParams(DynamicParams):
     rex_side_threshold: float = param(0.5, "REX: u below this randomizes the demanding side I")
     rex_win_threshold: float = param(0.5, "REX: v below this makes the randomized side win")
     seed: int = param(0, "seed of the generator for REX draws and random tie-breaking")
+    engine: Engine = param(
+        "kernel",
+        "'kernel' runs each round's selection steps compiled (numba), draws in parallel; "
+        "'numpy' runs the reference implementation the kernel is tested against (same results "
+        "to 1e-9)",
+    )
 
     def __post_init__(self) -> None:
         check_maximums("exchange", self)

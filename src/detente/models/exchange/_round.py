@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._candidates import generate
+from ._candidates import generate, issue_outcome
 from ._keys import RoundKey
 from ._params import ExchangeParams
 from ._state import LOGGED, RoundState
@@ -23,6 +23,8 @@ __all__ = ["RoundKey", "RoundResult", "run_round"]
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
+
+_MASK = (1 << 64) - 1
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def run_round(
     """
     b = positions.shape[0]
     x0 = np.where(mask[None], positions, 0.0)
+    if params.engine == "kernel":
+        return _run_kernel(positions, x0, salience, weight, mask, params, key)
     c = generate(positions, salience, weight, weight.sum(axis=1), mask)
     st = RoundState(c, x0, weight, params, key)
     every_draw, every_index = np.nonzero(c.present)
@@ -86,8 +90,9 @@ def run_round(
         made = st.realize(rd, rk, n_tied[rd] >= 2)
         for name, value in {"draw": rd, "step": np.full(rd.size, step), **made}.items():
             log[name].append(value)
-        # Invalid candidates leave the list now and never return (§4.6 step 3).
-        alive &= st.valid
+        # Invalid candidates leave the list now and never return (§4.6 step 3): in the draws
+        # that realized, so a draw's run does not depend on the other draws of its batch.
+        alive[real] &= st.valid[real]
         rd2, rk2 = np.nonzero(st.propagate(rd, rk, alive & real[:, None], x0))
         if rd2.size:
             st.evaluate(rd2, rk2, step)
@@ -102,6 +107,77 @@ def run_round(
         realized=realized,
         ties=ties,
         initial_gains=initial_gains,
+    )
+
+
+def _run_kernel(
+    positions: Float,
+    x0: Float,
+    salience: Float,
+    weight: Float,
+    mask: NDArray[np.bool_],
+    params: ExchangeParams,
+    key: RoundKey,
+) -> RoundResult:
+    """The round in the compiled kernel (``._kernel``): candidates and selection steps."""
+    # Imported here: only runs of this engine should pay for loading numba.
+    from ._kernel import EVENT_FIELDS, count_candidates, run_steps_kernel
+
+    total = weight.sum(axis=1)
+    outcome = issue_outcome(positions, weight, total)
+    positions = np.ascontiguousarray(positions, dtype=np.float64)
+    counts = count_candidates(positions, outcome, mask)
+    fs = np.array(
+        [
+            params.gain_min,
+            params.move_min,
+            params.move_max,
+            params.rex_p,
+            params.rex_side_threshold,
+            params.rex_win_threshold,
+        ]
+    )
+    flags = np.array(
+        [
+            params.bookkeeping == "decide",
+            params.rex_p > 0,
+            params.rex_redraw == "on_recompute",
+            params.tie_break == "seeded_random",
+        ]
+    )
+    # The key is read only by the random settings (REX, seeded ties), as in the reference.
+    keyed = bool(flags[1] or flags[3])
+    seeds = np.array([int(s) & _MASK for s in key.seeds] if keyed else [0, 0], dtype=np.uint64)
+    draw_index = key.draw_index if keyed else np.zeros(positions.shape[0], dtype=np.int64)
+    votes, first_gain, realized, ties, ev_i, ev_f, ev_b = run_steps_kernel(
+        counts,
+        positions,
+        np.ascontiguousarray(x0, dtype=np.float64),
+        np.ascontiguousarray(salience, dtype=np.float64),
+        np.ascontiguousarray(weight, dtype=np.float64),
+        np.ascontiguousarray(total, dtype=np.float64),
+        np.ascontiguousarray(outcome, dtype=np.float64),
+        np.ascontiguousarray(mask),
+        fs,
+        flags,
+        float(params.tie_tolerance),
+        seeds,
+        np.ascontiguousarray(draw_index, dtype=np.int64),
+        int(key.round) if keyed else 0,
+    )
+    rows = np.arange(ev_i.shape[1])[None, :] < realized[:, None]
+    events: dict[str, NDArray[np.generic]] = {"draw": np.nonzero(rows)[0].astype(np.int64)}
+    for names, table in zip(EVENT_FIELDS, (ev_i[rows], ev_f[rows], ev_b[rows]), strict=True):
+        for j, name in enumerate(names):
+            events[name] = table[:, j]
+    return RoundResult(
+        votes=np.where(mask[None], votes, np.nan),
+        preferences=_reset(x0, votes, salience, mask, params),
+        events=events,
+        candidates=counts,
+        realized=realized,
+        ties=ties,
+        initial_gains=first_gain,
     )
 
 
