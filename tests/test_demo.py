@@ -38,7 +38,7 @@ def test_demo_says_whether_there_is_a_deal_and_how_likely_deterrence_holds() -> 
     assert f"({demo.DEAL_DRAWS} draws, linear utility)" in out
     chart = out[out.index("the two steps side by side:") :]
     backstop = next(line for line in chart.splitlines() if "paris-2026-us-backstop" in line)
-    assert backstop.split()[1:3] == ["0.00", "(0.00–0.00)"]  # P(accept) and its range
+    assert backstop.split()[1:3] == ["0.00", "0.00–0.00"]  # P(accept) and its range
     assert float(backstop.split()[-2].rstrip("*")) > 0.8  # P(kept) if signed
     none = next(line for line in chart.splitlines() if line.strip().startswith("none"))
     assert float(none.split()[-2].rstrip("*")) == 0.0

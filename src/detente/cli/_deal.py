@@ -87,30 +87,31 @@ def _viability_lines(report: DealReport) -> list[str]:
     return lines
 
 
-def viability_chart(report: DealReport, *, width: int = 20) -> str:
+def viability_chart(report: DealReport, *, width: int = 8) -> str:
     """Per guarantee package, P(accept) beside P(kept) as text bars on the baseline
     assumptions, each followed by its range across the structural variants, so the two steps
     read side by side: a stronger guarantee should lengthen the second bar and may shorten the
-    first. Empty for a one-draw run, which gives no probability."""
+    first. Narrow enough for an 80-column terminal with ukraine-2026's package names. Empty
+    for a one-draw run, which gives no probability."""
     if report.draws == 1:
         return ""
     name_width = max(len(r.package) for r in report.viability) + 2
-    cell_width = width + 18
+    cell_width = width + 17  # the value, its star and range, a space
     lines = [f"  {'package':<{name_width}}{'P(accept)':<{cell_width}}P(kept)"]
     for row in report.viability:
         cells = []
         for measure, value in (("p_accept", row.p_accept), ("p_kept", row.p_kept)):
             lo, hi = report.spread(row.package, measure)
             star = "*" if measure == "p_kept" and not row.accepted.any() else ""
-            cell = f"{'█' * round(value * width):<{width}} {value:.2f}{star} ({lo:.2f}–{hi:.2f})"
+            cell = f"{'█' * round(value * width):<{width}} {value:.2f}{star} {lo:.2f}–{hi:.2f}"
             cells.append(f"{cell:<{cell_width}}")
         lines.append(f"  {row.package:<{name_width}}" + "".join(cells).rstrip())
     note = (
-        "  bars: baseline assumptions; (lowest–highest across the structural variants); "
-        f"{report.draws} draws"
+        f"  bars: baseline assumptions, {report.draws} draws; then lowest–highest across the\n"
+        "  structural variants"
     )
     if not all(r.accepted.any() for r in report.viability):
-        note += "\n  * no draw accepts this package: its P(kept) is over all draws (if signed)"
+        note += "\n  * no draw signs this package: P(kept) is over all draws (if signed)"
     return "\n".join([*lines, note])
 
 
