@@ -35,14 +35,27 @@ def forecasts_table(console: Console) -> None:
         f"{scenario.as_of}. On every issue 0 = closest to Kyiv's stated aims and "
         "100 = Moscow's maximal demand."
     )
-    table = Table(title="Forecast per issue and model (0–100)")
-    table.add_column("issue", max_width=34)
+    table = Table(
+        title="Forecast per issue and model (0–100)",
+        caption="SQ = status quo: where each issue stands with no deal, not a forecast",
+    )
+    # One line per issue at any width: the numbers keep their columns and the issue's name is
+    # cut (its full name is in the scenario) rather than wrapped over ten lines.
     names = list(result.forecasts)
-    for name in names:
-        table.add_column(name, justify="right")
-    table.add_column("status quo", justify="right")
+    widths = [max(len(name), 5) for name in names]
+    # What is left of the console once every number column has its width (3 = padding and
+    # border per column, the status-quo column and the outer border).
+    room = console.width - sum(w + 3 for w in widths) - (3 + 3) - 4
+    named = room >= 16  # else the ids alone (the names are in the scenario and below)
+    id_width = max(len(issue.id) for issue in scenario.issues)
+    table.add_column(
+        "issue", width=min(34, room) if named else id_width, no_wrap=True, overflow="ellipsis"
+    )
+    for name, width in zip(names, widths, strict=True):
+        table.add_column(name, justify="right", no_wrap=True, min_width=width)
+    table.add_column("SQ", justify="right", no_wrap=True, min_width=3)
     for issue in scenario.issues:
-        cells = [f"{issue.id} — {issue.name.split(' (')[0]}"]
+        cells = [f"{issue.id} — {issue.name.split(' (')[0]}" if named else issue.id]
         cells += [f"{result.forecasts[n].outcomes[issue.id]:.1f}" for n in names]
         cells.append(f"{issue.status_quo.mode:.0f}" if issue.status_quo else "—")
         table.add_row(*cells)
