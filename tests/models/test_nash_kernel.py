@@ -8,14 +8,12 @@ number of threads or on how the draws are split.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba_threads import numba_threads
 
 from detente import load_scenario
 from detente.models._nash_barrier import Pairs, solve_pairs
@@ -110,22 +108,37 @@ def test_kernel_equals_the_reference_with_quadratic_pieces_and_two_pairs_per_iss
     np.testing.assert_allclose(kernel.point, reference.point, atol=TOL)
 
 
-@contextmanager
-def _threads(count: int) -> Iterator[None]:
-    before = numba.get_num_threads()
-    numba.set_num_threads(count)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
+def test_a_box_with_no_room_on_an_issue_is_a_result_as_in_the_reference() -> None:
+    # A red line meeting another (or a pin) leaves an issue no room: lower == upper. The slack
+    # there is zero; the kernel divided by it and raised inside its parallel loop (SystemError)
+    # where the reference gets inf and carries on.
+    rng = np.random.default_rng(3)
+    b = 6
+    pairs = Pairs(
+        player=np.array([0, 0, 1, 1]),
+        issue=np.array([0, 1, 0, 1]),
+        position=rng.uniform(0, 100, size=(b, 4)),
+        weight=rng.uniform(0.1, 1.0, size=(b, 4)),
+        slopes=np.array([-1.0, 1.0]) / 100.0,
+        intercepts=np.zeros(2),
+    )
+    lower, upper = np.full((b, 2), 10.0), np.full((b, 2), 90.0)
+    lower[::2, 1] = upper[::2, 1] = 72.0
+    u0 = pairs.utility(np.full((b, 2), 50.0), 2) - 0.5
+    c = np.ones((b, 2))
+    fallback = (lower + upper) / 2.0
+    kernel = solve_pairs(pairs, c, u0, fallback, lower, upper, engine="kernel")
+    reference = solve_pairs(pairs, c, u0, fallback, lower, upper, engine="numpy")
+    np.testing.assert_array_equal(kernel.degenerate, reference.degenerate)
+    np.testing.assert_allclose(kernel.point, reference.point, atol=TOL)
 
 
 def test_results_are_byte_identical_with_one_and_two_threads() -> None:
     assert numba.config.NUMBA_NUM_THREADS >= 2, "the thread-count test needs 2 numba threads"
     arrays = load_scenario("ukraine-2026").to_arrays(draws=60, seed=2)
-    with _threads(1):
+    with numba_threads(1):
         one = nash(arrays, NashParams())
-    with _threads(2):
+    with numba_threads(2):
         two = nash(arrays, NashParams())
     assert one.outcome.tobytes() == two.outcome.tobytes()
     assert one.extras["gains"].tobytes() == two.extras["gains"].tobytes()

@@ -36,7 +36,7 @@ Float = NDArray[np.float64]
 Int = NDArray[np.int64]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _slacks(
     v: Float,
     phase1: bool,
@@ -88,7 +88,7 @@ def _slacks(
         out[r] = tau_cap - v[d + m]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _objective(
     v: Float,
     phase1: bool,
@@ -112,7 +112,7 @@ def _objective(
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _solve_small(s: Float, rhs: Float) -> bool:
     """Solve ``s x = rhs`` in place (``rhs`` becomes ``x``) by Gaussian elimination with partial
     pivoting; ``False`` if a pivot is zero or not finite."""
@@ -141,7 +141,7 @@ def _solve_small(s: Float, rhs: Float) -> bool:
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _t_inverse(
     vec: Float, dt: Float, beta: Float, player: Int, wt: Float, on: NDArray[np.bool_], gamma: Float
 ) -> None:
@@ -160,7 +160,7 @@ def _t_inverse(
             vec[k] -= gamma[i] * proj[i] * wt[k] / dt[k]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _newton(
     v: Float,
     phase1: bool,
@@ -417,7 +417,7 @@ def _newton(
             v[j] += alpha * step[j]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def _solve_all(
     player: Int,
     issue: Int,

@@ -6,6 +6,11 @@ calls, so those spinning threads take the cores that work needs: an eum point fo
 255 ms instead of 9 ms. Passive waiting must be chosen before the OpenMP runtime starts (the
 first parallel kernel call), so every kernel module imports this module at import time; an
 explicit setting by the user wins.
+
+Every kernel compiles with ``error_model="numpy"``: a float division by zero gives inf or nan
+as it does in the numpy reference the kernel is tested against, instead of raising
+ZeroDivisionError inside a parallel region (which reaches the caller as a SystemError). A red
+line or pin that leaves a Nash box no room did exactly that.
 """
 
 from __future__ import annotations

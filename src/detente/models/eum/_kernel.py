@@ -93,7 +93,7 @@ Flags = tuple[bool, bool, bool, bool, bool, bool, bool]
 Numbers = tuple[float, float, float, float, float]
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def _play_rows(
     x: Float, w: Float, s: Float, span: Float, mu: Float, valid: Bool, flags: Flags,
     numbers: Numbers, offer: NDArray[np.int8], partner: Int, view_a: Float, view_b: Float,
@@ -150,7 +150,7 @@ def _play_rows(
                     view_a[row], view_b[row], position[row])  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _geometry(x: Float, span: float, d: Float, log_d: Float, log_lo: Float, log_hi: Float) -> None:
     """``d = |x_i - x_j| / L`` and the logs of ``d``, ``max(0.5 - 0.5 d, 0)``, ``0.5 + 0.5 d``.
 
@@ -169,7 +169,7 @@ def _geometry(x: Float, span: float, d: Float, log_d: Float, log_lo: Float, log_
             log_hi[i, j] = log_hi[j, i] = math.log1p(dist) + _LOG_HALF
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sort_by_position(x: Float, order: Int) -> None:
     """Stable insertion sort of the actors by position (few actors; no allocation per row)."""
     n = x.shape[0]
@@ -184,7 +184,7 @@ def _sort_by_position(x: Float, order: Int) -> None:
         order[j + 1] = k
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _midpoint_counts(x: Float, by_position: Int, counts: Int) -> None:
     """``counts[i, j]``: actors strictly left of the midpoint of ``x_i`` and ``x_j``.
 
@@ -202,7 +202,7 @@ def _midpoint_counts(x: Float, by_position: Int, counts: Int) -> None:
             counts[i, j] = left
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _order_by_distance(
     valid: Bool, d: Float, by_position: Int, on_issue: Int, by_distance: Int
 ) -> int:
@@ -231,7 +231,7 @@ def _order_by_distance(
     return nv
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _probabilities(
     x: Float, w: Float, u: Float, nv: int, order: tuple[Int, Int, Int, Int], global_den: bool,
     zero_value: float, prefix: Float, margin: Float, p: Float,
@@ -275,7 +275,7 @@ def _probabilities(
             p[i, j] = margin[i, j] / den if den > 0 else zero_value
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _better_worse(x: Float, mu: float, span: float, d: Float, bch: Float, toward: Bool) -> None:
     """``Q < 1`` inputs of U^b/U^w (§3.3), row = challenger: the offset and the switch ``T``."""
     n = x.shape[0]
@@ -286,7 +286,7 @@ def _better_worse(x: Float, mu: float, span: float, d: Float, bch: Float, toward
             toward[i, j] = to_mu < np.abs(x[i] - x[j])
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _uncoerced(bch: float, toward: bool, r: float) -> float:
     """``T U^b + (1 - T) U^w`` with exponent ``r``; bases clipped to [0, 1] as in the reference."""
     if toward:
@@ -294,7 +294,7 @@ def _uncoerced(bch: float, toward: bool, r: float) -> float:
     return 2 - 4 * math.pow(min(max(0.5 + bch, 0.0), 1.0), r)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _security(
     x: Float, s: Float, valid: Bool, d: Float, p: Float, bch: Float, toward: Bool, q: float,
     out: Float,
@@ -314,7 +314,7 @@ def _security(
             out[j] += eu
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _risk_exponents(security: Float, valid: Bool, zero_range_rtol: float, out: Float) -> None:
     """``r_i = (1 - R_i/3) / (1 + R_i/3)`` (eqs. 32–34); every r = 1 when all S are equal."""
     n = security.shape[0]
@@ -330,7 +330,7 @@ def _risk_exponents(security: Float, valid: Bool, zero_range_rtol: float, out: F
         out[i] = (1 - acceptance / 3) / (1 + acceptance / 3) if valid[i] else 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _decide(
     x: Float, s: Float, valid: Bool, active: bool, d: Float, r: Float, log_lo: Float,
     log_hi: Float, p: Float, bch: Float, toward: Bool, q: float, flags: Flags, key_atol: float,
@@ -404,7 +404,7 @@ def _decide(
             position[i] = x[chosen]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _offer_class(a: float, b: float, capitulate: bool) -> int:
     """The class code of an allowed pair in the mover's view (§4.1; strict, exact inequalities)."""
     if a > 0 and b > a:
@@ -420,7 +420,7 @@ def _offer_class(a: float, b: float, capitulate: bool) -> int:
     return NONE
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _key(x_i: float, x_j: float, a: float, b: float, compromise: bool, weighted: bool) -> float:
     """The key within a class: the distance, or (compromise) the convention's key (§4.2)."""
     distance = abs(x_j - x_i)

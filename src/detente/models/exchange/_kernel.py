@@ -39,7 +39,7 @@ _TO_UNIT = 2.0**-53
 _NEG_MAX = -np.finfo(np.float64).max
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _mix(z: np.uint64) -> np.uint64:
     """SplitMix64's finaliser, as :func:`.._random._mix`."""
     z = (z ^ (z >> np.uint64(30))) * _M1
@@ -47,12 +47,12 @@ def _mix(z: np.uint64) -> np.uint64:
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _absorb(h: np.uint64, word: np.int64) -> np.uint64:
     return _mix(h + _GOLDEN + np.uint64(word))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _key(seeds: NDArray[np.uint64], stream: int, draw: int, rnd: int, step: int) -> np.uint64:
     h = np.uint64(0)
     h = _mix(h + _GOLDEN + seeds[0])
@@ -63,25 +63,25 @@ def _key(seeds: NDArray[np.uint64], stream: int, draw: int, rnd: int, step: int)
     return _absorb(h, np.int64(step))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _unit(h: np.uint64) -> float:
     return float(h >> np.uint64(11)) * _TO_UNIT
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _div(a: float, b: float) -> float:
     """``_common.div``: 0 where ``b`` is 0."""
     return a / b if b != 0 else 0.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _rdiv(a: float, b: float) -> float:
     """``_rex._div``: inf where ``b`` is 0, 0 where the quotient is NaN."""
     out = a / b if b != 0 else np.inf
     return 0.0 if np.isnan(out) else out
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _finite(x: float) -> float:
     """``np.nan_to_num(x, posinf=0.0)``."""
     if np.isnan(x) or x == np.inf:
@@ -89,7 +89,7 @@ def _finite(x: float) -> float:
     return _NEG_MAX if x == -np.inf else x
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _min(a: float, b: float) -> float:
     """``np.minimum``: NaN propagates."""
     if np.isnan(a) or np.isnan(b):
@@ -97,7 +97,7 @@ def _min(a: float, b: float) -> float:
     return a if a <= b else b
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _max(a: float, b: float) -> float:
     """``np.maximum``: NaN propagates."""
     if np.isnan(a) or np.isnan(b):
@@ -105,17 +105,17 @@ def _max(a: float, b: float) -> float:
     return a if a >= b else b
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _toward(size: float, start: float, target: float) -> float:
     return -size if start > target else size
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _sign(x: float) -> int:
     return 1 if x > 0 else (-1 if x < 0 else 0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _outcomes(
     k: int,
     slot: int,
@@ -152,7 +152,7 @@ def _outcomes(
     return _div(acc0, total), _div(acc1, total)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _side_ok(
     start: float,
     move: float,
@@ -177,7 +177,7 @@ def _side_ok(
     return ok and (sign == 0 or _sign(move) == sign)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _evaluate(
     k: int,
     cf: Float,
@@ -340,7 +340,7 @@ def _evaluate(
     out_b[k, 2] = infeasible
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _groups(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
     """``int[N, D]``: 1 where an actor sits left of (or at) the issue's outcome, as
     ``_candidates.generate`` classifies sides; an actor's group on a pair is left_p + 2 left_q."""
@@ -353,7 +353,7 @@ def _groups(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
     return left
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _count(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> int:
     """How many candidates ``_generate`` makes for one draw."""
     n, d = positions.shape
@@ -375,7 +375,7 @@ def _count(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> int:
     return count
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def count_candidates(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
     """``int[B]``: each draw's number of candidates (sizes the kernel's output)."""
     b = positions.shape[0]
@@ -385,7 +385,7 @@ def count_candidates(positions: Float, outcome: Float, mask: NDArray[np.bool_]) 
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _generate(
     positions: Float,
     salience: Float,
@@ -442,7 +442,7 @@ def _generate(
                         k += 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _slot_index(ci: Int, count: int, n: int, d: int, decide: bool) -> tuple[Int, Int]:
     """Candidates by the actor–issue slots they hold (actor × D + issue; I on q and p, J on p
     and q) under ``decide``, or by their two issues under ``clean``: the ones a realized
@@ -475,7 +475,7 @@ def _slot_index(ci: Int, count: int, n: int, d: int, decide: bool) -> tuple[Int,
     return start, items
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _run_draw(
     count: int,
     cf: Float,
@@ -687,7 +687,7 @@ def _run_draw(
     return realized, ties
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def run_steps_kernel(
     counts: Int,
     positions: Float,

@@ -213,7 +213,7 @@ def take_turn_kernel(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _distances(ideal: Float, position: Float, salience: Float, s2: Float, out: Float) -> None:
     """``out[i, j] = δ_i(ideal_i, position_j)`` (§3.1), as ``_challenge.distances``."""
     n, dims = ideal.shape
@@ -229,12 +229,12 @@ def _distances(ideal: Float, position: Float, salience: Float, s2: Float, out: F
             out[i, j] = math.sqrt(num / total)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _utility(d: float, r: float) -> float:
     return (1.0 - d) * (1.0 + d * r)
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def _assess_rows(
     x: Float, ideal: Float, salience: Float, capability: Float, codes: Int, consts: Float,
     d: Float, r: Float, own: Float, distinct: Float, group: Int, actor_probability: Float,
@@ -267,7 +267,7 @@ def _assess_rows(
             )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _report(
     x: Float, own: Float, cap: Float, codes: Int, consts: Float, reps: Int, values: Float,
     strength: Float, victory: Float, p: Float, work: Float, diff2: Float,
@@ -308,7 +308,7 @@ def _report(
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _close(x: Float, i: int, j: int, diff2: Float, tol: float) -> bool:
     """Whether positions i and j lie within ``tol`` (Euclidean), as ``representatives``."""
     dims = x.shape[1]
@@ -318,7 +318,7 @@ def _close(x: Float, i: int, j: int, diff2: Float, tol: float) -> bool:
     return math.sqrt(npsum(diff2, dims)) < tol
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _estimated_risk(r: Float, rule: int, out: Float) -> None:
     """``out[h, i] = R^h_i`` (§4.3), as ``estimated_risk``."""
     n = r.shape[0]
@@ -336,12 +336,12 @@ def _estimated_risk(r: Float, rule: int, out: Float) -> None:
                 out[h, i] = r[i]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _positive(z: float) -> float:
     return z if z >= 0.0 else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _contest(
     w_i: float, w_j: float, u_ii: float, u_ij: float, u_ji: float, u_jj: float,
     third: Third, d_nj: Float, i: int, j: int, rule: int, semi: bool, consts: Float,
@@ -407,7 +407,7 @@ def _contest(
 Third = tuple[Float, Float, Float, Float, Float, Float]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _third(d: Float, rh_h: Float, i: int, third: Third) -> None:
     """Fill ``third`` for perspective ``rh_h = R^h_·`` and initiator i."""
     _, _, r_n, u_ni, u_nn, big_a = third
@@ -418,7 +418,7 @@ def _third(d: Float, rh_h: Float, i: int, third: Third) -> None:
         big_a[t] = u_nn[t] - u_ni[t]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _challenges(
     d: Float, d_t: Float, r: Float, rh: Float, own: Float, total: Float, codes: Int,
     consts: Float, third: Third, v: Float, plus: Float,
@@ -455,7 +455,7 @@ def _challenges(
             target[i], probability[i], gain[i] = -1, np.nan, np.nan
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _receiver_view(
     d: Float, d_t: Float, r: Float, rh: Float, target: Int, codes: Int, consts: Float,
     third: Third, v: Float, plus: Float, out: Float,
@@ -478,7 +478,7 @@ def _receiver_view(
         )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _interpolate(
     x: Float, salience: Float, i: int, j: int, p_i: float, rule: int, consts: Float,
     y_i: Float, y_j: Float,
@@ -504,7 +504,7 @@ def _interpolate(
         y_j[k] = math.floor(rounding * ((w_i * t_i + (w_j + eps) * t_j) / total) + 0.5) / rounding
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _bargains(
     x: Float, salience: Float, w: Float, target: Int, probability: Float, p_receiver: Float,
     codes: Int, consts: Float, spare_i: Float, spare_j: Float,
@@ -534,7 +534,7 @@ def _bargains(
                 y_j[i, k] = (om_i * y_j[i, k] + om_j * spare_j[k]) / (om_i + om_j)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _option_values(
     ideal: Float, salience: Float, r: Float, own: Float, valid: NDArray[np.bool_],
     receiver: Int, y_i: Float, y_j: Float, s2: Float, values: Float,
@@ -563,7 +563,7 @@ def _option_values(
             values[a, 1 + kb] = acc / n
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _distance(ideal: Float, y: Float, s2: Float, total: float) -> float:
     num = 0.0
     for k in range(ideal.shape[0]):
@@ -572,7 +572,7 @@ def _distance(ideal: Float, y: Float, s2: Float, total: float) -> float:
     return math.sqrt(num / total)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _resolve(
     x: Float, capability: Float, valid: NDArray[np.bool_], receiver: Int, y_i: Float,
     y_j: Float, values: Float, uniforms: Float, row: int, codes: Int, consts: Float, opts: Int,
@@ -632,7 +632,7 @@ def _resolve(
     return 0
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def _turn_rows(
     x: Float, ideal: Float, salience: Float, total: Float, capability: Float, d: Float,
     r: Float, own: Float, accommodation: Float, uniforms: Float, codes: Int, consts: Float,
@@ -681,7 +681,7 @@ def _turn_rows(
             _new_ideal(accommodation, ideal[row], new_position[row], new_ideal[row])
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _new_ideal(a: Float, ideal: Float, position: Float, out: Float) -> None:
     """Ideals after the turn (§4.11): the positions, or the accommodation matrix's blend."""
     n, dims = ideal.shape

@@ -39,7 +39,7 @@ C_INTERPOLATION_FLOOR, C_ROUNDING, C_POSITION_TOL, C_DEGENERATE_R, C_PRODUCT_MAX
 N_CONSTS = 15
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def npsum(a: Float, n: int) -> float:
     """``a[:n].sum()`` exactly as numpy adds a contiguous last axis (pairwise, blocks of 8).
 
@@ -57,13 +57,13 @@ def npsum(a: Float, n: int) -> float:
 _BLOCK_SIZE = 128
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _half(n: int) -> int:
     half = n // 2
     return half - half % 8
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _level2(a: Float, lo: int, n: int) -> float:
     if n <= _BLOCK_SIZE:
         return _block(a, lo, n)
@@ -71,7 +71,7 @@ def _level2(a: Float, lo: int, n: int) -> float:
     return _level1(a, lo, half) + _level1(a, lo + half, n - half)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _level1(a: Float, lo: int, n: int) -> float:
     if n <= _BLOCK_SIZE:
         return _block(a, lo, n)
@@ -79,7 +79,7 @@ def _level1(a: Float, lo: int, n: int) -> float:
     return _block(a, lo, half) + _block(a, lo + half, n - half)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _block(a: Float, lo: int, n: int) -> float:
     """numpy's pairwise sum of up to 128 numbers: eight running sums, then a tree."""
     if n < 8:
@@ -108,12 +108,12 @@ def _block(a: Float, lo: int, n: int) -> float:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _clip(z: float) -> float:
     return min(max(z, -1.0), 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def vote(weight: float, delta: float, rule: int, scale: float) -> float:
     """``vote(w; a, b)`` given ``delta = a − b`` (§3.3), as :func:`._voting.vote`."""
     if rule == PROP:
@@ -131,7 +131,7 @@ def vote(weight: float, delta: float, rule: int, scale: float) -> float:
     return weight * delta
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _support(diff: float, later: bool, rule: int, scale: float) -> float:
     """One voter's unweighted support ``max(vote(1; Δ), 0)`` in a coalition (§3.4)."""
     gain = diff if diff >= 0.0 else 0.0
@@ -144,7 +144,7 @@ def _support(diff: float, later: bool, rule: int, scale: float) -> float:
     return vote(1.0, gain, rule, scale)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _strengths(weight: Float, values: Float, m: int, rule: int, consts: Float, out: Float) -> None:
     """``out[i, j]`` = coalition strength of option i against option j (§3.4).
 
@@ -173,7 +173,7 @@ def _strengths(weight: Float, values: Float, m: int, rule: int, consts: Float, o
             out[i, j] = floor + out[i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _victory(strength: Float, m: int, model: int, consts: Float, out: Float) -> None:
     """``out[i, j] = P(i beats j)`` from coalition strengths (§3.5), as ``victory_matrix``."""
     tau, least = consts[C_BINARY_TAU], consts[C_BINARY_MIN]
@@ -199,7 +199,7 @@ def _victory(strength: Float, m: int, model: int, consts: Float, out: Float) -> 
         out[i, i] = 0.5
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def option_pce(
     weight: Float,
     values: Float,
@@ -252,7 +252,7 @@ def option_pce(
     return _markov(strength, victory, m, padded, model, consts, p, work)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _markov(
     strength: Float,
     victory: Float,
@@ -314,7 +314,7 @@ def _markov(
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def big_r(p: Float, n: int, span: int, degenerate: float, out: Float) -> None:
     """Risk attitudes from position probabilities (§4.2), as ``_challenge._big_r``.
 
