@@ -3,8 +3,9 @@ or closes an open one, found by bisection over the input's value, one lever at a
 
 The levers: a veto player's yearly cost of war, the horizon, an issue's no-deal value, a veto
 player's red line, its salience on the issue where it binds, and a switch of guarantee package.
-Each value is judged by P(accept) of the deal on the table (the package on each draw) with the
-input pinned on every draw; the deal "opens" when P(accept) reaches one half. Levers are sorted
+Each value is judged by P(accept) of the deal on the table with the input pinned on every draw:
+the Nash package solved again under the changed input (where none suits everyone, the run's own
+table); the deal "opens" when P(accept) reaches one half. Levers are sorted
 by the size of the change relative to the input's own range.
 """
 
@@ -104,20 +105,7 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
     n = min(question.draws, SEARCH_DRAWS)
     opening = row.p_accept < _OPEN
     terms = replace(question.packages[row.package], kept=row.kept[:n])
-    tables: dict[str | None, Float] = {None: row.table[:n, None]}
-
-    def table(ref: InputRef) -> Float:
-        """The deal on the table for a lever: for a red line of veto player i, the package the
-        others would agree on with i's red lines set aside (where there is one)."""
-        if ref.field not in ("red_line_min", "red_line_max"):
-            return tables[None]
-        if ref.actor not in tables:
-            off = np.array([a == ref.actor for a in question.veto_players])
-            free = nash_package(
-                question, question.packages[row.package], relax_red_lines=off, draws=np.arange(n)
-            )
-            tables[ref.actor] = np.where(free.found[:, None], free.x, row.table[:n])[:, None]
-        return tables[ref.actor]
+    fallback = row.table[:n, None]
 
     def p_accept(ref: InputRef, value: float) -> float:
         arrays = to_arrays(question.scenario, draws=n, seed=question.seed, overrides={ref: value})
@@ -129,7 +117,12 @@ def what_it_takes(question: DealQuestion, row: Viability, others: list[Viability
             explicit=question.explicit,
             packages={terms.id: terms},
         )
-        return float(accept(asked, table(ref), terms).all_accept.mean())
+        # The deal on the table under the changed input: the Nash package solved again (a
+        # lower red line lets the package stop just inside it, not where the others would put
+        # it without that line); where no package suits everyone, the run's own table.
+        solved = nash_package(asked, terms)
+        on_table = np.where(solved.found[:, None, None], solved.x[:, None], fallback)
+        return float(accept(asked, on_table, terms).all_accept.mean())
 
     out: list[Lever] = []
     for ref in _levers(question, row):
