@@ -54,7 +54,8 @@ def _viability_lines(report: DealReport) -> list[str]:
     lines = []
     if point:
         lines.append(
-            "  per guarantee package, on the most likely inputs (one draw: no probabilities):"
+            "  per guarantee package, on the most likely inputs (one draw: no probabilities; "
+            "--draws 200 gives them with their range across the assumptions):"
         )
     else:
         lines.append(
@@ -65,10 +66,13 @@ def _viability_lines(report: DealReport) -> list[str]:
         mark = " (headline)" if row.package == report.headline else ""
         blocks = _blocks(row.blockers, row.reasons, row.issues, point)
         if point:
+            verb = "blocks" if len(row.blockers) == 1 else "block"
             signed = (
                 "every veto player accepts"
                 if row.p_accept == 1.0
-                else f"{blocks or 'no package suits every veto player'} blocks"
+                else f"{blocks} {verb}"
+                if blocks
+                else "no package suits every veto player"
             )
             kept = "deterrence holds" if row.kept[0] >= 0.5 else "deterrence fails"
             lines.append(f"    {row.package}{mark}: {signed}; if signed, {kept}")
