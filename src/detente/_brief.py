@@ -25,7 +25,7 @@ from ._explain import contributions
 from ._inputs import as_scenario
 from ._intervals import calibration, p_above_middle
 from .backtest import ENSEMBLE
-from .deal import check_deal
+from .deal import check_deal, variant_spread
 from .estimative import words
 from .scenario import Scenario
 
@@ -161,16 +161,10 @@ def viability_lines(deal: Mapping[str, Any]) -> tuple[PackageLine, ...]:
             (float(r["range"][0]), float(r["range"][1])),
             str(r["words"]),
             {str(a): float(share) for a, share in r["blockers"].items()},
-            _spread(r, "p_kept"),
+            variant_spread(r, "p_kept"),
         )
         for r in deal.get("viability", ())
     )
-
-
-def _spread(row: Mapping[str, Any], key: str) -> tuple[float, float]:
-    """The lowest and highest ``key`` of a viability row across its structural variants."""
-    values = [float(row[key])] + [float(v[key]) for v in row.get("variants", ())]
-    return min(values), max(values)
 
 
 def _levers(s: Scenario, c: Comparison, top: int = 3) -> tuple[str, ...]:

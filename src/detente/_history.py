@@ -15,10 +15,12 @@ from .scenario import Scenario, builtin_names, builtin_versions, load_scenario, 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from .store import ScenarioRecord
+
 # The store (SQLAlchemy) is imported where used: `import detente` stays light for notebooks
 # and commands that never touch a database.
 
-__all__ = ["Version", "save_update", "stored_versions", "versions"]
+__all__ = ["Version", "save_on_top", "save_update", "stored_versions", "versions"]
 
 
 @dataclass(frozen=True)
@@ -31,50 +33,66 @@ class Version:
     note: str = ""
 
 
-def _find(session: Session, slug: str) -> int | None:
-    from .store import list_scenarios
+def save_on_top(
+    session: Session,
+    base: Scenario,
+    updated: Scenario,
+    *,
+    scenario_id: int | None,
+    base_version: int,
+    author: str,
+    note: str,
+    origin: str,
+) -> ScenarioRecord:
+    """Save ``updated`` as a new version of stored scenario ``scenario_id``, drawn up against
+    ``base_version``; a scenario not yet stored (None) is first saved as it was (``base``,
+    version 1, noted with ``origin``), so the history starts where the news found it. A save in
+    between is refused (ConflictError), not reverted."""
+    from .store import add_scenario_version, create_scenario
 
-    records, _ = list_scenarios(session, limit=10_000)
-    for record in records:
-        if record.slug == slug:
-            return record.id
-    return None
+    if scenario_id is None:
+        base_version = 1
+        scenario_id = create_scenario(
+            session,
+            slug=base.id,
+            title=base.title,
+            content=base.to_yaml(),
+            format="yaml",
+            author=author,
+            note=origin,
+        ).id
+    return add_scenario_version(
+        session,
+        scenario_id=scenario_id,
+        base_version=base_version,
+        title=updated.title,
+        content=updated.to_yaml(),
+        format="yaml",
+        author=author,
+        note=note,
+    )
 
 
 def save_update(
     url: str, ref: str, base: Scenario, updated: Scenario, *, author: str, note: str
 ) -> str:
     """Save ``updated`` as a new version of ``base`` in the store at ``url``; where it went."""
-    from .store import add_scenario_version, create_scenario, get_scenario, open_store
+    from .store import find_scenario, open_store
 
     store = open_store(url)
     try:
         with store.session() as session:
-            sid = _find(session, base.id)
-            # The update was drawn up against the latest stored version (or the file just stored
-            # as version 1): a save in between is refused (409-like ConflictError), not reverted.
-            if sid is not None:
-                base_version = get_scenario(session, scenario_id=sid).latest_version
-            else:
-                base_version = 1
-                sid = create_scenario(
-                    session,
-                    slug=base.id,
-                    title=base.title,
-                    content=base.to_yaml(),
-                    format="yaml",
-                    author=author,
-                    note=f"as loaded from {ref}",
-                ).id
-            record = add_scenario_version(
+            # Drawn up against the latest stored version, or the file stored as version 1.
+            found = find_scenario(session, slug=base.id)
+            record = save_on_top(
                 session,
-                scenario_id=sid,
-                base_version=base_version,
-                title=updated.title,
-                content=updated.to_yaml(),
-                format="yaml",
+                base,
+                updated,
+                scenario_id=None if found is None else found.id,
+                base_version=1 if found is None else found.latest_version,
                 author=author,
                 note=note,
+                origin=f"as loaded from {ref}",
             )
             return f"scenario {record.id} ({record.slug}) version {record.latest_version}"
     finally:
@@ -91,12 +109,13 @@ def versions(ref: str, *, db: str | None = None) -> list[Version]:
         if ref in builtin_names():
             return [Version(r, load_scenario(r)) for r in builtin_versions(ref)]
         return [Version(ref, load_scenario(ref))]
-    from .store import NotFoundError, open_store
+    from .store import NotFoundError, find_scenario, open_store
 
     store = open_store(db)
     try:
         with store.session() as session:
-            sid = int(ref) if ref.isdigit() else _find(session, ref)
+            found = None if ref.isdigit() else find_scenario(session, slug=ref)
+            sid = found.id if found is not None else int(ref) if ref.isdigit() else None
             if sid is None:
                 raise NotFoundError(f"no stored scenario called '{ref}' in {db}")
             return stored_versions(session, sid)

@@ -8,7 +8,6 @@ and the kernel's results must not depend on the number of threads or on how the 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numba
@@ -17,6 +16,7 @@ import pytest
 from eum_cases import BE, FR, emission, sultan
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba_threads import numba_threads
 
 from detente import load_scenario
 from detente.models import Forecast
@@ -210,16 +210,6 @@ def test_kernel_equals_the_reference_on_random_cases(
     assert_same_run(*_engines(arrays, **values))
 
 
-@contextmanager
-def _threads(count: int) -> Iterator[None]:
-    before = numba.get_num_threads()
-    numba.set_num_threads(count)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
 def _bytes(f: Forecast) -> list[bytes]:
     return [v.tobytes() for v in _numbers(f).values()] + [
         np.asarray(f.events[k]).astype(str).tobytes() for k in ("actor", "counterpart", "offer")
@@ -230,9 +220,9 @@ def test_results_are_byte_identical_with_one_and_two_threads() -> None:
     # 300 draws × 7 issues = 2,100 rows: many blocks of rows, shared between the threads.
     assert numba.config.NUMBA_NUM_THREADS >= 2, "the thread-count test needs 2 numba threads"
     arrays = load_scenario("ukraine-2026").to_arrays(draws=300, seed=2)
-    with _threads(1):
+    with numba_threads(1):
         one = eum(arrays, EumParams())
-    with _threads(2):
+    with numba_threads(2):
         two = eum(arrays, EumParams())
     assert _bytes(one) == _bytes(two)
 

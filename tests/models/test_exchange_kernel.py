@@ -8,8 +8,6 @@ the kernel's results must not depend on the number of threads or on how the draw
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numba
@@ -17,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba_threads import numba_threads
 
 from detente import load_scenario
 from detente.models import Forecast
@@ -177,16 +176,6 @@ def test_kernel_equals_the_reference_on_random_cases(
     assert_same_run(*_engines(arrays, **values))
 
 
-@contextmanager
-def _threads(count: int) -> Iterator[None]:
-    before = numba.get_num_threads()
-    numba.set_num_threads(count)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
 def _bytes(f: Forecast) -> list[bytes]:
     return [v.tobytes() for v in _numbers(f).values()] + [
         np.asarray(f.events[k]).astype(str).tobytes() for k in EXACT + FLAGS
@@ -198,9 +187,9 @@ def test_results_are_byte_identical_with_one_and_two_threads(values: dict[str, A
     assert numba.config.NUMBA_NUM_THREADS >= 2, "the thread-count test needs 2 numba threads"
     arrays = load_scenario("ukraine-2026").to_arrays(draws=60, seed=2)
     params = ExchangeParams(rounds=5, **values)
-    with _threads(1):
+    with numba_threads(1):
         one = exchange(arrays, params)
-    with _threads(2):
+    with numba_threads(2):
         two = exchange(arrays, params)
     assert _bytes(one) == _bytes(two)
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba_threads import numba_threads
 from smp_variants import DUMMY_VARIANTS, FIELDS, POL_COMP_VARIANTS
 
 from detente import load_scenario
@@ -206,14 +207,10 @@ def _identical(a: Forecast, b: Forecast) -> None:
 def test_one_and_two_threads_give_the_same_bytes() -> None:
     arrays = _noisy("ktab-soe-competitive", 20)
     params = SMP.make_params(engine="kernel")
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
+    with numba_threads(1):
         one = SMP(arrays, params)
-        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    with numba_threads(min(2, numba.config.NUMBA_NUM_THREADS)):
         two = SMP(arrays, params)
-    finally:
-        numba.set_num_threads(before)
     _identical(one, two)
 
 

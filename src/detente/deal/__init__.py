@@ -16,6 +16,7 @@ from ._lp import Form
 from ._points import closest_acceptable, nash_bargaining, nash_exponents
 from ._trades import Move, Trade, package_deals
 from ._utility import utility, veto_index, walk_away_utility, weights
+from ._viability import variant_spread
 from ._zone import Zone, zone_of_agreement
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "package_deals",
     "pareto_frontier",
     "utility",
+    "variant_spread",
     "veto_index",
     "walk_away_utility",
     "weights",

@@ -11,6 +11,7 @@ would then agree (asked on at most :data:`BLOCKER_DRAWS` such draws, each standi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,17 @@ def mean_kept(kept: Float, accepted: NDArray[np.bool_]) -> float:
 def kept_over(accepted: NDArray[np.bool_]) -> str:
     """Which draws :func:`mean_kept` averaged over, in words (a reader must know)."""
     return "accepted draws" if accepted.any() else "all draws, none accepted (P(kept) if signed)"
+
+
+def variant_spread(row: Mapping[str, Any], key: str) -> tuple[float, float]:
+    """The lowest and highest ``key`` ('p_accept', 'p_kept' or 'p_viable') of a viability row
+    as ``check_deal(...).to_json()`` has it, across its baseline and structural variants.
+
+    >>> variant_spread({"p_kept": 0.9, "variants": [{"p_kept": 0.2}, {"p_kept": 1.0}]}, "p_kept")
+    (0.2, 1.0)
+    """
+    values = [float(row[key])] + [float(v[key]) for v in row.get("variants", ())]
+    return min(values), max(values)
 
 
 @dataclass(frozen=True)

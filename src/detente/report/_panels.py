@@ -18,6 +18,8 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 from plotly.subplots import make_subplots
 
+from ..deal import variant_spread
+
 __all__ = [
     "PANEL_KINDS",
     "guarantee_figure",
@@ -233,7 +235,7 @@ def viability_figure(result: dict[str, Any]) -> go.Figure | None:
     fig = go.Figure()
     for key, name, colour in _VIABILITY_MEASURES:
         values = [float(r[key]) for r in rows]
-        spread = [[float(v[key]) for v in r.get("variants", [])] + [float(r[key])] for r in rows]
+        spread = [variant_spread(r, key) for r in rows]
         fig.add_trace(
             go.Bar(
                 x=labels,
@@ -243,13 +245,13 @@ def viability_figure(result: dict[str, Any]) -> go.Figure | None:
                 error_y={
                     "type": "data",
                     "symmetric": False,
-                    "array": [max(s) - v for s, v in zip(spread, values, strict=True)],
-                    "arrayminus": [v - min(s) for s, v in zip(spread, values, strict=True)],
+                    "array": [hi - v for (_lo, hi), v in zip(spread, values, strict=True)],
+                    "arrayminus": [v - lo for (lo, _hi), v in zip(spread, values, strict=True)],
                     "color": "#57606a",
                 },
                 customdata=[
-                    [min(s), max(s), r.get("p_kept_over", "")]
-                    for s, r in zip(spread, rows, strict=True)
+                    [lo, hi, r.get("p_kept_over", "")]
+                    for (lo, hi), r in zip(spread, rows, strict=True)
                 ],
                 hovertemplate=f"{name}<br>%{{x}}: %{{y:.3f}} (across assumptions "
                 "%{customdata[0]:.3f}–%{customdata[1]:.3f})<br>P(kept) over "

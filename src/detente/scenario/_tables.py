@@ -232,7 +232,7 @@ def _status_cell(value: Any, file: str | None, row: int) -> str | None:
         return text
     raise ScenarioError.single(
         "invalid",
-        f"expected draft or reviewed in column 'status'; got {str(value).strip()!r}",
+        f"expected draft or reviewed in column 'status'; got {shown(str(value).strip())}",
         file=file,
         line=row,
         column="status",

@@ -13,12 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from ..._history import stored_versions, versions
+from ..._history import save_on_top, stored_versions, versions
 from ..._timeline import timeline_of
 from ...draft import Article, apply_changes, parse_article, propose_changes
 from ...errors import ArticleError, DetenteError
 from ...report import timeline_figure
-from ...store import add_scenario_version, create_scenario
 from .._deps import DbSession, ServicesDep, Writer, author_name, resolve_scenario
 
 router = APIRouter(include_in_schema=False)
@@ -110,28 +109,16 @@ async def news_accept(
         f"'{a.title}' ({a.date or 'undated'}, {a.name})" for a in articles
     ))[:2000]  # fmt: skip
     with services.store.session() as session:
-        if version is None:  # a built-in: stored as it was, then the update on top
-            base_version = 1
-            sid = create_scenario(
-                session,
-                slug=scenario.id,
-                title=scenario.title,
-                content=scenario.to_yaml(),
-                format="yaml",
-                author=who,
-                note=f"the built-in {canonical}",
-            ).id
-        else:
-            sid, base_version = int(canonical), version
-        record = add_scenario_version(
+        # A built-in is stored as it was, then the update on top.
+        record = save_on_top(
             session,
-            scenario_id=sid,
-            base_version=base_version,
-            title=updated.title,
-            content=updated.to_yaml(),
-            format="yaml",
+            scenario,
+            updated,
+            scenario_id=None if version is None else int(canonical),
+            base_version=version or 1,
             author=who,
             note=note,
+            origin=f"the built-in {canonical}",
         )
     return RedirectResponse(
         f"/scenarios/{record.id}?saved={record.latest_version}", status_code=303
