@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 
@@ -48,16 +49,12 @@ def random_arrays(n: int, d: int = 1, seed: int = 42) -> ScenarioArrays:
 def noisy_draws(arrays: ScenarioArrays, draws: int, seed: int = 1) -> ScenarioArrays:
     """``draws`` copies with capabilities × log-normal noise (σ = 0.2), as in §9.3."""
     noise = np.exp(0.2 * np.random.default_rng(seed).standard_normal((draws, arrays.n_actors, 1)))
-    return type(arrays)(
-        **{
-            **arrays.__dict__,
-            "positions": np.repeat(arrays.positions, draws, axis=0),
-            "salience": np.repeat(arrays.salience, draws, axis=0),
-            "capability": arrays.capability * noise,
-            "status_quo": np.repeat(arrays.status_quo, draws, axis=0),
-            "walk_away": np.repeat(arrays.walk_away, draws, axis=0),
-            "draw_index": np.arange(draws, dtype=np.int64),
-        }
+    # take() repeats every per-draw field, the deal sections' inputs included.
+    copies = arrays.take(np.zeros(draws, dtype=np.intp))
+    return dataclasses.replace(
+        copies,
+        capability=copies.capability * noise,
+        draw_index=np.arange(draws, dtype=np.int64),
     )
 
 
