@@ -33,6 +33,7 @@ from numba import njit, prange
 from numpy.typing import NDArray
 
 from .. import _numba  # noqa: F401  (process settings for the parallel kernels)
+from .._elementary import exp, log
 from .._weighted import weighted_median
 from ._offers import KEY_ATOL, NONE, STALEMATE, Moves
 from ._params import Conventions
@@ -104,13 +105,14 @@ def _play_rows(
     zero_value, q, key_atol, zero_range_rtol, same_rtol = numbers
     m, n = x.shape
     for block in prange((m + _BLOCK_ROWS - 1) // _BLOCK_ROWS):
-        d, log_d, log_lo, log_hi = (
-            np.empty((n, n)),
-            np.empty((n, n)),
-            np.empty((n, n)),
-            np.empty((n, n)),
-        )
-        u, margin, p1, p2 = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+        # Flat n * n scratch (with 2-D views): the loops of exp and log run over the flat
+        # arrays so that LLVM vectorizes them (see .._elementary).
+        flat = np.empty((11, n * n))
+        d_flat, log_d, log_lo, log_hi = flat[0], flat[1], flat[2], flat[3]
+        u_flat, r_by_row, r_by_col = flat[4], flat[5], flat[6]
+        u_lo, u_hi, u_lo_b, u_hi_b = flat[7], flat[8], flat[9], flat[10]
+        d, u = d_flat.reshape((n, n)), u_flat.reshape((n, n))
+        margin, p1, p2 = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
         bch = np.zeros((n, n))
         prefix = np.empty((n + 1, n))
         counts = np.empty((n, n), dtype=np.int64)
@@ -124,7 +126,7 @@ def _play_rows(
             xr, wr, sr, vr, r = x[row], w[row], s[row], valid[row], risk[row]
             active = span[row] > 0
             safe_span = span[row] if active else 1.0
-            _geometry(xr, safe_span, d, log_d, log_lo, log_hi)
+            _geometry(xr, safe_span, d_flat, log_d, log_lo, log_hi)
             _sort_by_position(xr, by_position)
             _midpoint_counts(xr, by_position, counts)
             nv = _order_by_distance(vr, d, by_position, on_issue, by_distance)
@@ -137,36 +139,52 @@ def _play_rows(
             _security(xr, sr, vr, d, p1, bch, toward, q, security[row])
             _risk_exponents(security[row], vr, zero_range_rtol, r)
 
-            # Pass 2 with the new exponents (P changes only with voter-powered distances).
+            # Pass 2 with the new exponents: every d^r_i the round needs, in flat loops.
+            for i in range(n):
+                for j in range(n):
+                    r_by_row[i * n + j], r_by_col[i * n + j] = r[i], r[j]
+            _powers(r_by_row, log_lo, u_lo)
+            _powers(r_by_row, log_hi, u_hi)
+            if not flags[3]:  # EU(j -> i) with the target's own exponent
+                _powers(r_by_col, log_lo, u_lo_b)
+                _powers(r_by_col, log_hi, u_hi_b)
             p = p1
-            if powered:
-                for k in range(n):
-                    for j in range(n):
-                        u[k, j] = np.exp(r[k] * log_d[k, j])
+            if powered:  # P changes only with voter-powered distances
+                _powers(r_by_row, log_d, u_flat)
                 _probabilities(xr, wr, u, nv, order, global_den, zero_value, prefix, margin, p2)
                 p = p2
-            _decide(xr, sr, vr, active, d, r, log_lo, log_hi, p, bch, toward, q, flags,
-                    key_atol, same_rtol, a, b, classes, keys, offer[row], partner[row],
+            _decide(xr, sr, vr, active, d, r, u_lo, u_hi, u_lo_b, u_hi_b, p, bch, toward, q,
+                    flags, key_atol, same_rtol, a, b, classes, keys, offer[row], partner[row],
                     view_a[row], view_b[row], position[row])  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy")
 def _geometry(x: Float, span: float, d: Float, log_d: Float, log_lo: Float, log_hi: Float) -> None:
-    """``d = |x_i - x_j| / L`` and the logs of ``d``, ``max(0.5 - 0.5 d, 0)``, ``0.5 + 0.5 d``.
+    """Flat ``n * n`` arrays: ``d = |x_i - x_j| / L`` and the logs of ``d``,
+    ``max(0.5 - 0.5 d, 0)`` and ``0.5 + 0.5 d``.
 
-    All four are symmetric in ``i, j`` (``|x_i - x_j| = |x_j - x_i|`` exactly), so each is
-    computed once per pair: the logarithms are most of the round's cost.
+    Each logarithm is computed for ``(i, j)`` and again for ``(j, i)``: twice the work of using
+    the symmetry, but in flat loops that LLVM vectorizes, three to four times faster.
     """
     n = x.shape[0]
     for i in range(n):
-        d[i, i], log_d[i, i], log_lo[i, i], log_hi[i, i] = 0.0, -np.inf, _LOG_HALF, _LOG_HALF
-        for j in range(i + 1, n):
-            dist = np.abs(x[i] - x[j]) / span
-            d[i, j] = d[j, i] = dist
-            log_d[i, j] = log_d[j, i] = np.log(dist)  # log 0 = -inf: exp(r log 0) = 0
-            # dist > 1 only in dyads with an actor off the issue (filler position): never used.
-            log_lo[i, j] = log_lo[j, i] = np.log(max(0.5 - 0.5 * dist, 0.0))
-            log_hi[i, j] = log_hi[j, i] = math.log1p(dist) + _LOG_HALF
+        for j in range(n):
+            d[i * n + j] = np.abs(x[i] - x[j]) / span
+    for k in range(n * n):
+        log_d[k] = log(d[k])  # log 0 = -inf: exp(r log 0) = 0
+    for k in range(n * n):
+        # d > 1 only in dyads with an actor off the issue (filler position): never used.
+        lo = 0.5 - 0.5 * d[k]
+        log_lo[k] = log(lo if lo > 0.0 else 0.0)
+    for k in range(n * n):
+        log_hi[k] = log(1.0 + d[k]) + _LOG_HALF
+
+
+@njit(cache=True, error_model="numpy")
+def _powers(r: Float, log_base: Float, out: Float) -> None:
+    """``out = exp(r * log_base)`` elementwise over flat arrays: ``base ** r`` (0 for base 0)."""
+    for k in range(out.shape[0]):
+        out[k] = exp(r[k] * log_base[k])
 
 
 @njit(cache=True, error_model="numpy")
@@ -332,8 +350,9 @@ def _risk_exponents(security: Float, valid: Bool, zero_range_rtol: float, out: F
 
 @njit(cache=True, error_model="numpy")
 def _decide(
-    x: Float, s: Float, valid: Bool, active: bool, d: Float, r: Float, log_lo: Float,
-    log_hi: Float, p: Float, bch: Float, toward: Bool, q: float, flags: Flags, key_atol: float,
+    x: Float, s: Float, valid: Bool, active: bool, d: Float, r: Float, u_lo: Float,
+    u_hi: Float, u_lo_b: Float, u_hi_b: Float, p: Float, bch: Float, toward: Bool, q: float,
+    flags: Flags, key_atol: float,
     same_rtol: float, a: Float, b: Float, classes: Int, keys: Float, offer: NDArray[np.int8],
     partner: Int, view_a: Float, view_b: Float, position: Float,
 ) -> None:  # fmt: skip
@@ -355,16 +374,16 @@ def _decide(
                 classes[j] = NONE
                 a[j] = b[j] = np.nan
                 continue
-            u_s = 2 - 4 * np.exp(r_i * log_lo[i, j])
-            spread = u_s - (2 - 4 * np.exp(r_i * log_hi[i, j]))
+            u_s = 2 - 4 * u_lo[i * n + j]
+            spread = u_s - (2 - 4 * u_hi[i * n + j])
             eu_a = u_s - s[j] * (1 - p[i, j]) * spread - q_sq_i
             if q < 1:
                 eu_a = eu_a - (1 - q) * _uncoerced(bch[i, j], toward[i, j], r_i)
             r_b, q_sq_b = r_i, q_sq_i
             if not evaluator:
                 r_b = r[j]
-                u_s = 2 - 4 * np.exp(r_b * log_lo[i, j])
-                spread = u_s - (2 - 4 * np.exp(r_b * log_hi[i, j]))
+                u_s = 2 - 4 * u_lo_b[i * n + j]
+                spread = u_s - (2 - 4 * u_hi_b[i * n + j])
                 q_sq_b = q * (2 - 4 * np.exp2(-r_b))
             s_b = s[i] if target_salience else s[j]
             eu_b = u_s - s_b * (1 - p[j, i]) * spread - q_sq_b
