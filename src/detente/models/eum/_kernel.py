@@ -364,34 +364,36 @@ def _decide(
     """
     _, _, target_salience, evaluator, capitulate, weighted, by_b = flags
     n = x.shape[0]
+    q_sq = np.empty(n)  # Q U^sq with each actor's own exponent
+    for k in range(n):
+        q_sq[k] = q * (2 - 4 * np.exp2(-r[k]))
+    p_t = p.T.copy()  # P(j over i) in rows, so the loops below read memory in order
+    if evaluator:  # EU(j -> i) in i's view with i's own exponent: the powers of EU(i -> j)
+        u_lo_b, u_hi_b = u_lo, u_hi
     for i in range(n):
-        r_i = r[i]
-        q_sq_i = q * (2 - 4 * np.exp2(-r_i))
+        row = i * n
+        # Both expected utilities for every target first, in a loop of arithmetic alone (LLVM
+        # vectorizes it); pairs that are not allowed get numbers that are never read.
+        for j in range(n):
+            u_s = 2 - 4 * u_lo[row + j]
+            spread = u_s - (2 - 4 * u_hi[row + j])
+            a[j] = u_s - s[j] * (1 - p[i, j]) * spread - q_sq[i]
+            u_s = 2 - 4 * u_lo_b[row + j]
+            spread = u_s - (2 - 4 * u_hi_b[row + j])
+            s_b = s[i] if target_salience else s[j]
+            b[j] = u_s - s_b * (1 - p_t[i, j]) * spread - (q_sq[i] if evaluator else q_sq[j])
+        if q < 1:
+            for j in range(n):
+                a[j] -= (1 - q) * _uncoerced(bch[i, j], toward[i, j], r[i])
+                b[j] -= (1 - q) * _uncoerced(bch[j, i], toward[j, i], r[i] if evaluator else r[j])
         best = NONE
         for j in range(n):
-            allowed = active and valid[i] and valid[j] and d[i, j] > same_rtol
-            if not allowed:
+            if not (active and valid[i] and valid[j] and d[i, j] > same_rtol):
                 classes[j] = NONE
                 a[j] = b[j] = np.nan
                 continue
-            u_s = 2 - 4 * u_lo[i * n + j]
-            spread = u_s - (2 - 4 * u_hi[i * n + j])
-            eu_a = u_s - s[j] * (1 - p[i, j]) * spread - q_sq_i
-            if q < 1:
-                eu_a = eu_a - (1 - q) * _uncoerced(bch[i, j], toward[i, j], r_i)
-            r_b, q_sq_b = r_i, q_sq_i
-            if not evaluator:
-                r_b = r[j]
-                u_s = 2 - 4 * u_lo_b[i * n + j]
-                spread = u_s - (2 - 4 * u_hi_b[i * n + j])
-                q_sq_b = q * (2 - 4 * np.exp2(-r_b))
-            s_b = s[i] if target_salience else s[j]
-            eu_b = u_s - s_b * (1 - p[j, i]) * spread - q_sq_b
-            if q < 1:
-                eu_b = eu_b - (1 - q) * _uncoerced(bch[j, i], toward[j, i], r_b)
-            a[j], b[j] = eu_a, eu_b
-            classes[j] = _offer_class(eu_a, eu_b, capitulate)
-            keys[j] = _key(x[i], x[j], eu_a, eu_b, classes[j] == 1, weighted)
+            classes[j] = _offer_class(a[j], b[j], capitulate)
+            keys[j] = _key(x[i], x[j], a[j], b[j], classes[j] == 1, weighted)
             best = min(best, classes[j])
         offer[i] = best
         if best == NONE:
