@@ -67,6 +67,20 @@ def play_round_kernel(
     offer = np.empty((m, n), dtype=np.int8)
     partner = np.empty((m, n), dtype=np.intp)
     view_a, view_b, position, security, risk = (np.empty((m, n)) for _ in range(5))
+    flags, numbers = kernel_settings(conv)
+    x, w, s, span, mu = (np.ascontiguousarray(v, dtype=np.float64) for v in (x, w, s, span, mu))
+    valid = np.ascontiguousarray(valid, dtype=np.bool_)
+    _play_rows(x, w, s, span, mu, valid, flags, numbers,
+               offer, partner, view_a, view_b, position, security, risk)  # fmt: skip
+    return Moves(offer, partner, view_a, view_b, position), security, risk
+
+
+Flags = tuple[bool, bool, bool, bool, bool, bool, bool]
+Numbers = tuple[float, float, float, float, float]
+
+
+def kernel_settings(conv: Conventions) -> tuple[Flags, Numbers]:
+    """The conventions as the kernel reads them: switches, then numbers and tolerances."""
     flags = (
         conv.p_denominator == "global",
         conv.p_distance == "voter_powered",
@@ -78,20 +92,12 @@ def play_round_kernel(
     )
     numbers = (
         float(conv.p_zero_denominator),
-        float(q),
+        float(conv.status_quo_prob),
         KEY_ATOL,
         ZERO_RANGE_RTOL,
         SAME_POSITION_RTOL,
     )
-    x, w, s, span, mu = (np.ascontiguousarray(v, dtype=np.float64) for v in (x, w, s, span, mu))
-    valid = np.ascontiguousarray(valid, dtype=np.bool_)
-    _play_rows(x, w, s, span, mu, valid, flags, numbers,
-               offer, partner, view_a, view_b, position, security, risk)  # fmt: skip
-    return Moves(offer, partner, view_a, view_b, position), security, risk
-
-
-Flags = tuple[bool, bool, bool, bool, bool, bool, bool]
-Numbers = tuple[float, float, float, float, float]
+    return flags, numbers
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
