@@ -186,7 +186,8 @@ def test_blocks_do_not_depend_on_the_others_in_the_call() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ("floor", "missing, infinite or negative value in floor .* on block 1"),
+        ("nan floor", "missing, infinite or negative value in floor .* on block 1"),
+        ("infinite floor", "missing, infinite or negative value in floor .* on block 1"),
         ("position", "positions \\(where the weight is positive\\) on block 1"),
         ("weight", "negative value in weights on block 1"),
     ],
@@ -195,8 +196,10 @@ def test_bad_input_is_refused_by_name(change: str, message: str) -> None:
     pos = np.full((2, 2, 1), 50.0)
     w = np.ones((2, 2, 1))
     floor = np.full((2, 2), -0.5)
-    if change == "floor":
+    if change == "nan floor":
         floor[1, 0] = np.nan
+    elif change == "infinite floor":
+        floor[1, 0] = -np.inf
     elif change == "position":
         pos[1, 1, 0] = np.nan
     else:

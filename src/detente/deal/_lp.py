@@ -172,7 +172,7 @@ def _check_blocks(
     checks = {
         "weights": (~np.isfinite(weights) | (weights < 0)).any(axis=(1, 2)),
         "positions (where the weight is positive)": missing.any(axis=(1, 2)),
-        "floor (walk-away utility)": np.isnan(floor).any(axis=1),
+        "floor (walk-away utility)": (~np.isfinite(floor)).any(axis=1),
     }
     for name, array in (("direction", direction), ("cost_x", cost_x), ("target", target)):
         if array is not None:
@@ -205,18 +205,6 @@ def _solve_kernel(
     # touches the envelope, so these are all of them.
     kinks = (intercepts[:-1] - intercepts[1:]) / (slopes[1:] - slopes[:-1])
     k_blocks, v, d = positions.shape
-    # A walk-away of -inf never binds: any floor below the largest loss (sum of weights) is
-    # the same constraint, and the simplex needs finite numbers.
-    loose = -weights.sum(axis=2) - 1.0
-    if direction is None:
-        floor = np.maximum(floor, loose)
-    else:
-        floor = np.where(direction == 0.0, np.maximum(floor, loose), floor)
-    if np.isinf(floor).any():
-        raise ModelError(
-            "the deal optimisation failed: a walk-away utility of -inf with a direction "
-            "(use a finite floor)"
-        )
     x, z, status = solve_blocks_kernel(
         np.ascontiguousarray(np.where(weights > 0, positions, 0.0), dtype=np.float64),
         np.ascontiguousarray(weights, dtype=np.float64),

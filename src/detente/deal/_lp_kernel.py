@@ -13,7 +13,7 @@ to a target (the closest package) is one more convex loss whose kink is the targ
 zone becomes ``V`` rows and a few dozen bounded columns (a few hundred for the quadratic form).
 
 The solver is the bounded-variable primal simplex with the basis inverse computed afresh at every
-step (``V <= 10`` rows: exact to round-off, no drift). Pricing is Dantzig's largest reduced cost;
+step (a handful of rows: exact to round-off, no drift). Pricing is Dantzig's largest reduced cost;
 after a run of degenerate steps it falls back to Bland's smallest-index rule until the objective
 moves again, which rules out cycling. Phase I minimises artificial variables on the rows the start
 violates. The ``R`` objectives of a block share its feasible set, so objective ``r > 0`` starts from
