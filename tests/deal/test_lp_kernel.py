@@ -212,3 +212,13 @@ def test_bad_input_is_refused_by_name(change: str, message: str) -> None:
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ModelError, match="unknown LP engine 'glpk'; expected 'kernel' or 'highs'"):
         solve_blocks(np.zeros((1, 1, 1)), np.ones((1, 1, 1)), np.zeros((1, 1)), engine="glpk")  # type: ignore[arg-type]
+
+
+def test_an_unbounded_lp_is_refused_by_both_engines() -> None:
+    # No direction: nothing limits z.
+    pos, w = np.full((1, 2, 1), 50.0), np.ones((1, 2, 1))
+    for engine in ("kernel", "highs"):
+        with pytest.raises(
+            ModelError, match=r"(?i)the deal optimisation failed: the problem is unbounded"
+        ):
+            solve_blocks(pos, w, np.full((1, 2), -0.5), direction=np.zeros((1, 2)), engine=engine)  # type: ignore[arg-type]
