@@ -1,12 +1,21 @@
-"""Many small linear programs over packages, solved as one sparse block-diagonal LP.
+"""Many small linear programs over packages, one per block, solved by a compiled simplex.
 
 Every deal question of the zone (is it empty, how far does it reach on an issue, which acceptable
 package is closest to a forecast, the Pareto frontier) is an LP in the package
 ``x[D]`` and per-veto-player losses ``t[V, D]`` once the loss of an actor is written as the
 maximum of linear pieces: exact for the linear (absolute-distance) utility, a tangent outer
-approximation for the quadratic one. One LP per draw (and per objective) would mean a Python loop
-over draws; instead the blocks are stacked into one sparse problem and handed to HiGHS once. The
-blocks do not interact, so the solution of each equals the solution of its LP alone.
+approximation for the quadratic one. A block is one such LP (one draw, one objective).
+
+Two engines solve the blocks. ``engine="kernel"`` (the default, :mod:`._lp_kernel`) writes each
+loss by segments between its kinks, so that an LP has one row per veto player, and solves every
+block with a compiled dense simplex, in parallel over blocks; the extent LPs of a draw
+(:func:`zone_extent`) share one feasible set and each starts from the previous one's optimum.
+``engine="highs"`` is the reference the kernel is tested against: the blocks in the formulation
+above, stacked into one sparse block-diagonal problem per ``_CHUNK`` blocks and handed to HiGHS
+(the blocks do not interact, so the solution of each equals the solution of its LP alone).
+Both give the same optimal values (to about 1e-9 on the 0–100 scale); where the optimal package
+is not unique (the closest package, the maximin package of an empty zone) they may return
+different optimal packages.
 """
 
 from __future__ import annotations
@@ -21,15 +30,16 @@ from scipy.optimize import linprog
 
 from ..errors import ModelError
 
-__all__ = ["Form", "LpSolution", "loss_pieces", "solve_blocks"]
+__all__ = ["Engine", "Form", "LpSolution", "loss_pieces", "solve_blocks", "zone_extent"]
 
 Float = NDArray[np.float64]
 Form = Literal["linear", "quadratic"]
+Engine = Literal["kernel", "highs"]
 
 # Tangent points of the quadratic loss d² on d in [-1, 1]; the gap between d² and the envelope
 # of tangents spaced h apart is at most (h/2)², here 0.000625 * the issue's weight.
 _QUADRATIC_TANGENTS = np.linspace(-1.0, 1.0, 41)
-# Blocks per solver call (see solve_blocks).
+# Blocks per HiGHS call (see solve_blocks).
 _CHUNK = 64
 
 
@@ -60,12 +70,22 @@ def solve_blocks(
     direction: Float | None = None,
     cost_x: Float | None = None,
     target: Float | None = None,
+    engine: Engine = "kernel",
 ) -> LpSolution:
-    """Solve K independent LPs (see :func:`_solve_chunk`), ``_CHUNK`` blocks per HiGHS call.
+    """Solve K independent LPs, one per block (the LP is described at :func:`_solve_chunk`).
 
-    HiGHS does not exploit the block structure, so its time grows faster than linearly with the
-    number of blocks; fixed-size chunks keep the total time linear in the number of draws.
+    ``engine="highs"`` solves ``_CHUNK`` blocks per HiGHS call: HiGHS does not exploit the block
+    structure, so its time grows faster than linearly with the number of blocks; fixed-size
+    chunks keep the total time linear in the number of draws.
     """
+    _check_blocks(positions, weights, floor, direction=direction, cost_x=cost_x, target=target)
+    if engine == "kernel":
+        objectives = np.zeros(positions.shape[::2]) if cost_x is None else cost_x
+        x, z = _solve_kernel(
+            positions, weights, floor, form, direction, objectives[:, None, :], target
+        )
+        return LpSolution(x=x[:, 0], z=z[:, 0])
+    _check_engine(engine)
     k_blocks = positions.shape[0]
     parts = []
     for start in range(0, k_blocks, _CHUNK):
@@ -90,6 +110,123 @@ def solve_blocks(
     return LpSolution(
         x=np.concatenate([p.x for p in parts]), z=np.concatenate([p.z for p in parts])
     )
+
+
+def zone_extent(
+    positions: Float,
+    weights: Float,
+    floor: Float,
+    *,
+    form: Form = "linear",
+    engine: Engine = "kernel",
+) -> tuple[Float, Float]:
+    """``(low, high)``, each ``float[K, D]``: the least and the greatest ``x_j`` over the
+    packages meeting every floor, issue by issue (2 D LPs per block over one feasible set)."""
+    _check_blocks(positions, weights, floor)
+    k_blocks, _, d = positions.shape
+    cost = np.concatenate([np.eye(d), -np.eye(d)])  # [2D, D]: minimise x_j, then maximise it
+    if engine == "kernel":
+        objectives = np.broadcast_to(cost, (k_blocks, 2 * d, d))
+        x, _ = _solve_kernel(positions, weights, floor, form, None, objectives, None)
+    else:
+        reps = 2 * d
+        x = solve_blocks(
+            np.repeat(positions, reps, axis=0),
+            np.repeat(weights, reps, axis=0),
+            np.repeat(floor, reps, axis=0),
+            form=form,
+            cost_x=np.tile(cost, (k_blocks, 1)),
+            engine=engine,
+        ).x.reshape(k_blocks, reps, d)
+    ext = x.reshape(k_blocks, 2, d, d)
+    return ext[:, 0, np.arange(d), np.arange(d)], ext[:, 1, np.arange(d), np.arange(d)]
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ("kernel", "highs"):
+        raise ModelError(f"unknown LP engine '{engine}'; expected 'kernel' or 'highs'")
+
+
+def _check_blocks(
+    positions: Float,
+    weights: Float,
+    floor: Float,
+    *,
+    direction: Float | None = None,
+    cost_x: Float | None = None,
+    target: Float | None = None,
+) -> None:
+    """Refuse, naming the array and the first bad block, what neither engine can solve."""
+    if positions.ndim != 3 or weights.shape != positions.shape:
+        raise ModelError(
+            f"positions and weights must both be [K, V, D]; got {positions.shape} and "
+            f"{weights.shape}"
+        )
+    k, v, d = positions.shape
+    shapes = {"floor": (floor, (k, v)), "direction": (direction, (k, v))}
+    shapes |= {"cost_x": (cost_x, (k, d)), "target": (target, (k, d))}
+    for name, (array, shape) in shapes.items():
+        if array is not None and array.shape != shape:
+            raise ModelError(f"{name} must be {list(shape)}; got shape {array.shape}")
+    missing = (weights > 0) & ~np.isfinite(positions)
+    checks = {
+        "weights": (~np.isfinite(weights) | (weights < 0)).any(axis=(1, 2)),
+        "positions (where the weight is positive)": missing.any(axis=(1, 2)),
+        "floor (walk-away utility)": (~np.isfinite(floor)).any(axis=1),
+    }
+    for name, array in (("direction", direction), ("cost_x", cost_x), ("target", target)):
+        if array is not None:
+            checks[name] = (~np.isfinite(array)).any(axis=1)
+    for name, bad in checks.items():
+        if bad.any():
+            block = int(np.flatnonzero(bad)[0])
+            raise ModelError(
+                f"the deal optimisation got a missing, infinite or negative value in {name} "
+                f"on block {block} (draw {block} when one LP per draw)"
+            )
+
+
+def _solve_kernel(
+    positions: Float,
+    weights: Float,
+    floor: Float,
+    form: Form,
+    direction: Float | None,
+    objectives: Float,
+    target: Float | None,
+) -> tuple[Float, Float]:
+    """``x[K, R, D]`` and ``z[K, R]`` from :func:`._lp_kernel.solve_blocks_kernel`."""
+    from ._lp_kernel import INFEASIBLE, UNBOUNDED, solve_blocks_kernel  # numba loads on use
+
+    slopes, intercepts = loss_pieces(form)
+    order = np.argsort(slopes)
+    slopes, intercepts = slopes[order], intercepts[order]
+    # Consecutive pieces (by slope) cross at the loss's kinks: every piece of both forms
+    # touches the envelope, so these are all of them.
+    kinks = (intercepts[:-1] - intercepts[1:]) / (slopes[1:] - slopes[:-1])
+    k_blocks, v, d = positions.shape
+    x, z, status = solve_blocks_kernel(
+        np.ascontiguousarray(np.where(weights > 0, positions, 0.0), dtype=np.float64),
+        np.ascontiguousarray(weights, dtype=np.float64),
+        np.ascontiguousarray(floor, dtype=np.float64),
+        slopes,
+        intercepts,
+        kinks,
+        np.zeros((k_blocks, v)) if direction is None else np.ascontiguousarray(direction, float),
+        direction is not None,
+        np.ascontiguousarray(objectives, dtype=np.float64),
+        np.zeros((k_blocks, d)) if target is None else np.ascontiguousarray(target, float),
+        target is not None,
+    )
+    bad = np.flatnonzero(status)
+    if bad.size:
+        k = int(bad[0])
+        why = {
+            INFEASIBLE: "the problem is infeasible (no package meets every floor)",
+            UNBOUNDED: "the problem is unbounded",
+        }.get(int(status[k]), "the simplex did not converge")
+        raise ModelError(f"the deal optimisation failed: {why} (block {k})")
+    return x, z
 
 
 def _solve_chunk(

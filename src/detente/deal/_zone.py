@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..scenario import ScenarioArrays
-from ._lp import Form, solve_blocks
+from ._lp import Engine, Form, solve_blocks, zone_extent
 from ._points import nash_bargaining
 from ._utility import TOL, veto_index, walk_away_utility, weights
 
@@ -77,10 +77,13 @@ def zone_of_agreement(
     *,
     walk_away: Float | None = None,
     form: Form = "linear",
+    engine: Engine = "kernel",
 ) -> Zone:
     """The zone of possible agreement among the veto players on every draw.
 
-    ``walk_away`` is ``float[B, N]`` (defaults to :func:`walk_away_utility`).
+    ``walk_away`` is ``float[B, N]`` (defaults to :func:`walk_away_utility`). ``engine`` picks
+    how the LPs are solved (:mod:`._lp`): ``"kernel"``, the compiled simplex (default), or
+    ``"highs"``, the HiGHS reference.
 
     >>> from detente.scenario import ScenarioArrays
     >>> a = ScenarioArrays.build([[20.0], [60.0]], veto=[True, True], status_quo=[90.0])
@@ -90,35 +93,25 @@ def zone_of_agreement(
     """
     veto = veto_index(arrays)
     wa = walk_away_utility(arrays, form=form) if walk_away is None else walk_away
-    b, d, v = arrays.draws, arrays.n_issues, veto.size
+    b, v = arrays.draws, veto.size
     pos = arrays.positions[:, veto]
     w = weights(arrays)[:, veto]
     floor = wa[:, veto]
 
-    best = solve_blocks(pos, w, floor, form=form, direction=np.ones((b, v)))
+    best = solve_blocks(pos, w, floor, form=form, direction=np.ones((b, v)), engine=engine)
     surplus = best.z
     exists = surplus >= -TOL
     # Extent: min and max of each issue over {u_i >= floor_i + level}, level = min(surplus, 0).
     # A hair below the optimum, so that solver round-off cannot make the extent LPs infeasible.
     level = np.minimum(surplus, 0.0) - 1e-7
-    reps = 2 * d
-    cost = np.concatenate([np.eye(d), -np.eye(d)])  # [2D, D]: minimise x_j, then maximise it
-    ext = solve_blocks(
-        np.repeat(pos, reps, axis=0),
-        np.repeat(w, reps, axis=0),
-        np.repeat(floor + level[:, None], reps, axis=0),
-        form=form,
-        cost_x=np.tile(cost, (b, 1)),
-    ).x.reshape(b, 2, d, d)
-    low = ext[:, 0, np.arange(d), np.arange(d)]
-    high = ext[:, 1, np.arange(d), np.arange(d)]
+    low, high = zone_extent(pos, w, floor + level[:, None], form=form, engine=engine)
 
     # Centre: the Nash bargaining package where the zone exists (a fair, unique reference
     # point), else the maximin package (the veto players' equal shortfall).
     nash = nash_bargaining(arrays, walk_away=wa, exists=exists, form=form)
     center = np.where(exists[:, None], nash, best.x)
     around = _slices(pos, w, floor + level[:, None], center, form)
-    blockers, shortfall = _blockers(pos, w, floor, exists, form)
+    blockers, shortfall = _blockers(pos, w, floor, exists, form, engine)
     return Zone(
         veto_players=tuple(arrays.actor_ids[i] for i in veto),
         issue_ids=arrays.issue_ids,
@@ -166,7 +159,7 @@ def _slices(
 
 
 def _blockers(
-    pos: Float, w: Float, floor: Float, exists: NDArray[np.bool_], form: Form
+    pos: Float, w: Float, floor: Float, exists: NDArray[np.bool_], form: Form, engine: Engine
 ) -> tuple[NDArray[np.bool_], Float]:
     """Which single veto player's veto closes the zone, and by how much it falls short."""
     b, v, _ = pos.shape
@@ -184,6 +177,7 @@ def _blockers(
             floor_rep,
             form=form,
             direction=np.where(drop, 0.0, 1.0),
+            engine=engine,
         ).z.reshape(b, v)
         blockers = (without >= -TOL) & ~exists[:, None]
     shortfall = np.full((b, v), np.nan)
@@ -191,6 +185,8 @@ def _blockers(
         bb, ii = np.nonzero(blockers)
         # Best surplus of the blocker over the packages every other veto player accepts.
         direction = np.eye(v)[ii]
-        best = solve_blocks(pos[bb], w[bb], floor[bb], form=form, direction=direction)
+        best = solve_blocks(
+            pos[bb], w[bb], floor[bb], form=form, direction=direction, engine=engine
+        )
         shortfall[bb, ii] = best.z
     return blockers, shortfall
