@@ -17,7 +17,7 @@ from numba_threads import numba_threads
 
 from detente import ModelError, load_scenario
 from detente.deal import walk_away_utility, zone_of_agreement
-from detente.deal._lp import loss_pieces, solve_blocks, zone_extent
+from detente.deal._lp import _solve_kernel, loss_pieces, solve_blocks, zone_extent
 from detente.deal._utility import veto_index, weights
 from detente.scenario import ScenarioArrays
 
@@ -222,3 +222,22 @@ def test_an_unbounded_lp_is_refused_by_both_engines() -> None:
             ModelError, match=r"(?i)the deal optimisation failed: the problem is unbounded"
         ):
             solve_blocks(pos, w, np.full((1, 2), -0.5), direction=np.zeros((1, 2)), engine=engine)  # type: ignore[arg-type]
+
+
+def test_a_block_the_simplex_gives_up_on_is_solved_by_highs() -> None:
+    """With no step budget every block stalls; the answers are then HiGHS's, not an error."""
+    arrays, wa = _zone_inputs(6, 3, 0.0)
+    pos, w, floor = _veto_lp(arrays, wa)
+    d = pos.shape[2]
+    extents = np.broadcast_to(np.concatenate([np.eye(d), -np.eye(d)]), (6, 2 * d, d))
+    x, _ = _solve_kernel(pos, w, floor, "linear", None, extents, None, steps_per_column=0)
+    low, high = zone_extent(pos, w, floor, engine="highs")
+    ext = x.reshape(6, 2, d, d)
+    np.testing.assert_allclose(ext[:, 0, np.arange(d), np.arange(d)], low, rtol=0, atol=X_TOL)
+    np.testing.assert_allclose(ext[:, 1, np.arange(d), np.arange(d)], high, rtol=0, atol=X_TOL)
+    # The maximin LP (z, a direction per veto player) falls back with its z.
+    direction = np.ones(floor.shape)
+    none = np.zeros((6, 1, d))
+    _, z = _solve_kernel(pos, w, floor, "linear", direction, none, None, steps_per_column=0)
+    reference = solve_blocks(pos, w, floor, direction=direction, engine="highs")
+    np.testing.assert_allclose(z[:, 0], reference.z, rtol=0, atol=U_TOL)

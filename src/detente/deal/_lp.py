@@ -41,6 +41,8 @@ Engine = Literal["kernel", "highs"]
 _QUADRATIC_TANGENTS = np.linspace(-1.0, 1.0, 41)
 # Blocks per HiGHS call (see solve_blocks).
 _CHUNK = 64
+# The compiled simplex's step budget per column and row of a block's LP (it needs a few).
+_STEPS_PER_COLUMN = 50
 
 
 def loss_pieces(form: Form) -> tuple[Float, Float]:
@@ -194,9 +196,12 @@ def _solve_kernel(
     direction: Float | None,
     objectives: Float,
     target: Float | None,
+    steps_per_column: int = _STEPS_PER_COLUMN,
 ) -> tuple[Float, Float]:
-    """``x[K, R, D]`` and ``z[K, R]`` from :func:`._lp_kernel.solve_blocks_kernel`."""
-    from ._lp_kernel import INFEASIBLE, UNBOUNDED, solve_blocks_kernel  # numba loads on use
+    """``x[K, R, D]`` and ``z[K, R]`` from :func:`._lp_kernel.solve_blocks_kernel`; a block
+    the simplex gives up on (step budget spent, or a basis it cannot invert) is solved by HiGHS,
+    so a rare hard LP costs time, not an answer."""
+    from ._lp_kernel import INFEASIBLE, STALLED, UNBOUNDED, solve_blocks_kernel  # numba on use
 
     slopes, intercepts = loss_pieces(form)
     order = np.argsort(slopes)
@@ -217,7 +222,23 @@ def _solve_kernel(
         np.ascontiguousarray(objectives, dtype=np.float64),
         np.zeros((k_blocks, d)) if target is None else np.ascontiguousarray(target, float),
         target is not None,
+        steps_per_column,
     )
+    for k in np.flatnonzero(status == STALLED):
+        reps = objectives.shape[1]
+        block = slice(k, k + 1)
+        again = _solve_chunk(
+            np.repeat(positions[block], reps, axis=0),
+            np.repeat(weights[block], reps, axis=0),
+            np.repeat(floor[block], reps, axis=0),
+            form=form,
+            direction=None if direction is None else np.repeat(direction[block], reps, axis=0),
+            cost_x=np.ascontiguousarray(objectives[k], dtype=np.float64),
+            target=None if target is None else np.repeat(target[block], reps, axis=0),
+        )
+        x[k], status[k] = again.x, 0
+        if direction is not None:
+            z[k] = again.z
     bad = np.flatnonzero(status)
     if bad.size:
         k = int(bad[0])

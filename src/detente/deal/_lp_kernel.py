@@ -296,6 +296,7 @@ def solve_blocks_kernel(
     objectives: Float,
     target: Float,
     use_target: bool,
+    steps_per_column: int,
 ) -> tuple[Float, Float, Int]:
     """Solve ``R`` LPs per block over one feasible set each (the semantics of :mod:`._lp`).
 
@@ -307,6 +308,7 @@ def solve_blocks_kernel(
             ``z`` maximised (before the objective's other terms).
         objectives: ``float[K, R, D]`` linear costs on ``x`` to minimise, one LP per ``r``.
         target: ``float[K, D]``, used when ``use_target``: the L1 distance to it is minimised.
+        steps_per_column: the simplex's step budget per column and row (then STALLED).
 
     Returns ``x[K, R, D]``, ``z[K, R]`` (NaN without ``use_z``) and ``status[K]`` (the worst over
     the block's LPs: OPTIMAL, INFEASIBLE, UNBOUNDED or STALLED).
@@ -355,7 +357,7 @@ def solve_blocks_kernel(
                 upper[v + i] = np.inf
                 cost[v + i] = 1.0
             is_basic[basis[i]] = True
-        max_steps = 50 * (n + v) + 100
+        max_steps = steps_per_column * (n + v + 2)
         state = _simplex(a, n, rhs, cost, lower, upper, basis, is_basic, value, max_steps)
         short = 0.0
         for i in range(v):
