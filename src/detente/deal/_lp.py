@@ -201,7 +201,7 @@ def _solve_kernel(
     """``x[K, R, D]`` and ``z[K, R]`` from :func:`._lp_kernel.solve_blocks_kernel`; a block
     the simplex gives up on (step budget spent, or a basis it cannot invert) is solved by HiGHS,
     so a rare hard LP costs time, not an answer."""
-    from ._lp_kernel import INFEASIBLE, STALLED, UNBOUNDED, solve_blocks_kernel  # numba on use
+    from ._lp_kernel import INFEASIBLE, OPTIMAL, STALLED, UNBOUNDED, solve_blocks_kernel
 
     slopes, intercepts = loss_pieces(form)
     order = np.argsort(slopes)
@@ -224,21 +224,21 @@ def _solve_kernel(
         target is not None,
         steps_per_column,
     )
-    for k in np.flatnonzero(status == STALLED):
+    for b in np.flatnonzero(status == STALLED):
         reps = objectives.shape[1]
-        block = slice(k, k + 1)
+        block = slice(b, b + 1)
         again = _solve_chunk(
             np.repeat(positions[block], reps, axis=0),
             np.repeat(weights[block], reps, axis=0),
             np.repeat(floor[block], reps, axis=0),
             form=form,
             direction=None if direction is None else np.repeat(direction[block], reps, axis=0),
-            cost_x=np.ascontiguousarray(objectives[k], dtype=np.float64),
+            cost_x=np.ascontiguousarray(objectives[b], dtype=np.float64),
             target=None if target is None else np.repeat(target[block], reps, axis=0),
         )
-        x[k], status[k] = again.x, 0
+        x[b], status[b] = again.x, OPTIMAL
         if direction is not None:
-            z[k] = again.z
+            z[b] = again.z
     bad = np.flatnonzero(status)
     if bad.size:
         k = int(bad[0])
