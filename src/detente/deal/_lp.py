@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from scipy.optimize import linprog
 
 from ..errors import ModelError
+from ..models._numba import kernel_array
 
 __all__ = ["Engine", "Form", "LpSolution", "loss_pieces", "solve_blocks", "zone_extent"]
 
@@ -211,16 +212,16 @@ def _solve_kernel(
     kinks = (intercepts[:-1] - intercepts[1:]) / (slopes[1:] - slopes[:-1])
     k_blocks, v, d = positions.shape
     x, z, status = solve_blocks_kernel(
-        np.ascontiguousarray(np.where(weights > 0, positions, 0.0), dtype=np.float64),
-        np.ascontiguousarray(weights, dtype=np.float64),
-        np.ascontiguousarray(floor, dtype=np.float64),
+        kernel_array(np.where(weights > 0, positions, 0.0)),
+        kernel_array(weights),
+        kernel_array(floor),
         slopes,
         intercepts,
         kinks,
-        np.zeros((k_blocks, v)) if direction is None else np.ascontiguousarray(direction, float),
+        np.zeros((k_blocks, v)) if direction is None else kernel_array(direction),
         direction is not None,
-        np.ascontiguousarray(objectives, dtype=np.float64),
-        np.zeros((k_blocks, d)) if target is None else np.ascontiguousarray(target, float),
+        kernel_array(objectives),
+        np.zeros((k_blocks, d)) if target is None else kernel_array(target),
         target is not None,
         steps_per_column,
     )

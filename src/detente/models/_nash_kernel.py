@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
-from . import _numba  # noqa: F401  (process settings for the parallel kernels)
+from ._numba import kernel_array  # (also: process settings for the parallel kernels)
 
 __all__ = ["solve_pairs_kernel"]
 
@@ -586,12 +586,10 @@ def solve_pairs_kernel(
     finite = np.zeros(b, dtype=np.bool_)
     lost = np.zeros(b, dtype=np.bool_)
 
-    def f64(a: Float) -> Float:
-        return np.ascontiguousarray(a, dtype=np.float64)
-
+    f64 = kernel_array
     _solve_all(
-        np.ascontiguousarray(player, dtype=np.int64),
-        np.ascontiguousarray(issue, dtype=np.int64),
+        kernel_array(player, np.int64),
+        kernel_array(issue, np.int64),
         f64(position),
         f64(weight),
         f64(slopes),

@@ -34,8 +34,8 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
-from .. import _numba  # noqa: F401  (process settings for the parallel kernels)
 from .._elementary import exp, log
+from .._numba import kernel_array  # (also: process settings for the parallel kernels)
 from .._weighted import weighted_median
 from ._offers import KEY_ATOL, NONE, STALEMATE, Moves
 from ._params import Conventions
@@ -70,8 +70,8 @@ def play_round_kernel(
     partner = np.empty((m, n), dtype=np.intp)
     view_a, view_b, position, security, risk = (np.empty((m, n)) for _ in range(5))
     flags, numbers = kernel_settings(conv)
-    x, w, s, span, mu = (np.ascontiguousarray(v, dtype=np.float64) for v in (x, w, s, span, mu))
-    valid = np.ascontiguousarray(valid, dtype=np.bool_)
+    x, w, s, span, mu = (kernel_array(v) for v in (x, w, s, span, mu))
+    valid = kernel_array(valid, np.bool_)
     _play_rows(x, w, s, span, mu, valid, flags, numbers,
                offer, partner, view_a, view_b, position, security, risk)  # fmt: skip
     return Moves(offer, partner, view_a, view_b, position), security, risk

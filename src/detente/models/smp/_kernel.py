@@ -28,7 +28,7 @@ from numba import njit, prange
 from numpy.typing import NDArray
 
 from ...errors import ModelError
-from .. import _numba  # noqa: F401  (process settings for the parallel kernels)
+from .._numba import kernel_array  # (also: process settings for the parallel kernels)
 from ._bargain import Bargains
 from ._challenge import Challenges
 from ._kernel_pce import (
@@ -152,7 +152,7 @@ def assess_state_kernel(
     group = np.empty((b, n), dtype=np.int64)
     failed = np.zeros(b, dtype=np.int64)
     _assess_rows(
-        np.ascontiguousarray(position), np.ascontiguousarray(ideal), actors.salience,
+        kernel_array(position), kernel_array(ideal), actors.salience,
         actors.capability, codes(params), constants(),
         d, r, own, distinct, group, actor_probability, failed,
     )  # fmt: skip
@@ -185,11 +185,11 @@ def take_turn_kernel(
     failed = np.zeros(b, dtype=np.int64)
     accommodation = actors.accommodation
     _turn_rows(
-        np.ascontiguousarray(position), np.ascontiguousarray(ideal), actors.salience,
-        actors.total_salience, actors.capability, np.ascontiguousarray(state.d), state.r,
-        np.ascontiguousarray(state.own),
-        np.zeros((0, 0)) if accommodation is None else np.ascontiguousarray(accommodation),
-        np.zeros((0, 0)) if uniforms is None else np.ascontiguousarray(uniforms),
+        kernel_array(position), kernel_array(ideal), actors.salience,
+        actors.total_salience, actors.capability, kernel_array(state.d), state.r,
+        kernel_array(state.own),
+        np.zeros((0, 0)) if accommodation is None else kernel_array(accommodation),
+        np.zeros((0, 0)) if uniforms is None else kernel_array(uniforms),
         codes(params), constants(),
         target, probability, gain, p_all, gain_all, valid, receiver, y_i, y_j, bargain_p,
         new_position, new_ideal, chosen, win, length, failed,
