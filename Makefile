@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml $(HTMX) $(API_DOCS)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@$(MAKE) --no-print-directory browser
+	# Compile the numba kernels side by side now rather than one by one on first use.
+	$(BIN)/detente warmup
 	touch $(STAMP)
 
 # htmx, Swagger UI and ReDoc for the web app, from the npm lockfile (no CDN); the package

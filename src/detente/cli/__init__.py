@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (each registers its commands)
     _news,
     _serve,
     _uncertainty,
+    _warmup,
 )
 from ._app import app
 

@@ -1,0 +1,94 @@
+"""Compile the numba kernels once, side by side, so that no later run waits for them.
+
+The dynamic models and the deal's LPs run compiled kernels (numba, ``cache=True``). The first
+process that needs a kernel compiles it, 5 to 60 s of CPU each, about 90 s for all of them one
+after another; later processes load the cached machine code in well under a second. The compiler
+is single-threaded, so compiling the kernels in parallel processes (one per core) cuts that first
+wait by the number of cores. ``make setup`` runs :func:`warm_up` after installing; a user who
+installed with pip can run ``detente warmup`` once.
+
+Each kernel is compiled by the real code path on a small built-in case (two draws, so that the
+batched path is the one compiled), not by a list of signatures that could drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+__all__ = ["KERNELS", "warm_up"]
+
+
+def _eum() -> None:
+    from . import models
+    from .scenario import load_scenario
+
+    eum = models.get("eum")
+    eum(load_scenario("emission-standards-1994").to_arrays(draws=2, seed=0), eum.make_params())
+
+
+def _smp() -> None:
+    from . import models
+    from .scenario import load_scenario
+
+    smp = models.get("smp")
+    smp(load_scenario("ktab-soe-pol-comp").to_arrays(draws=2, seed=0), smp.make_params())
+
+
+def _nash() -> None:
+    from . import models
+    from .scenario import load_scenario
+
+    nash = models.get("nash")
+    nash(load_scenario("ukraine-2026").to_arrays(draws=2, seed=0), nash.make_params())
+
+
+def _exchange() -> None:
+    from . import models
+    from .scenario import load_scenario
+
+    exchange = models.get("exchange")
+    arrays = load_scenario("ukraine-2026").to_arrays(draws=2, seed=0)
+    exchange(arrays, exchange.make_params(rounds=2))
+
+
+def _deal() -> None:
+    from .deal import zone_of_agreement
+    from .scenario import load_scenario
+
+    zone_of_agreement(load_scenario("ukraine-2026").to_arrays(draws=2, seed=0))
+
+
+# Kernel groups in the order of their compile times (longest first, so the pool ends together).
+KERNELS: dict[str, Callable[[], None]] = {
+    "exchange": _exchange,
+    "nash": _nash,
+    "deal LPs": _deal,
+    "smp": _smp,
+    "eum": _eum,
+}
+
+
+def _timed(name: str) -> float:
+    start = time.perf_counter()
+    KERNELS[name]()
+    return time.perf_counter() - start
+
+
+def warm_up(workers: int | None = None) -> dict[str, float]:
+    """Compile (or load) every kernel group in ``workers`` processes (default: one per core);
+    returns the seconds each group took, in ``KERNELS``' order.
+
+    A group whose kernels are already cached takes about a second (loading them); running this
+    again changes nothing. ``workers=1`` compiles them one after another in a single process.
+    """
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1; got {workers}")
+    count = min(workers or os.cpu_count() or 1, len(KERNELS))
+    # spawn: a fresh interpreter per worker, whatever the parent has imported or started.
+    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+        futures = {name: pool.submit(_timed, name) for name in KERNELS}
+        return {name: future.result() for name, future in futures.items()}
