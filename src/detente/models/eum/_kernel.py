@@ -284,12 +284,9 @@ def _probabilities(
         for j in range(n):
             c = counts[i, j]
             left = prefix[c, j] - prefix[c, i]
-            if x[i] < x[j]:
-                g = left
-            elif x[i] > x[j]:
-                g = (prefix[n, j] - prefix[n, i]) - left
-            else:
-                g = 0.0
+            right = (prefix[n, j] - prefix[n, i]) - left
+            # Selects, not branches: which side j is on is the data's.
+            g = left if x[i] < x[j] else (right if x[i] > x[j] else 0.0)
             # Prefix differences can leave -1e-17 where the true sum is 0.
             margin[i, j] = max(g, 0.0)
     total = 0.0
@@ -337,14 +334,14 @@ def _security(
     for j in range(n):
         out[j] = 0.0
     for i in range(n):
+        # A loop of selects over j (LLVM vectorizes it); a pair off the issue adds 0, which
+        # leaves every sum as it was.
         for j in range(n):
-            if i == j or not (valid[i] and valid[j]):
-                continue
             # r = 1: U^s = 2d, U^s - U^f = 4d, U^sq = 0.
             eu = 2 * d[i, j] - s[j] * (1 - p[i, j]) * (4 * d[i, j]) - 0.0
             if q < 1:
                 eu = eu - (1 - q) * _uncoerced(bch[i, j], toward[i, j], 1.0)
-            out[j] += eu
+            out[j] += eu if (i != j) & valid[i] & valid[j] else 0.0
 
 
 @njit(cache=True, error_model="numpy")
@@ -401,25 +398,22 @@ def _decide(
             for j in range(n):
                 a[j] -= (1 - q) * _uncoerced(bch[i, j], toward[i, j], r[i])
                 b[j] -= (1 - q) * _uncoerced(bch[j, i], toward[j, i], r[i] if evaluator else r[j])
-        # The best class (lowest code) and the least key within it, in one pass: a key is
-        # needed only while its class is the best so far.
-        best, least = NONE, np.inf
+        # Classes, the best of them (lowest code), then the least key within it: loops of
+        # selects, not branches, since which way a comparison goes is the data's.
+        best = NONE
         for j in range(n):
-            if not (active and valid[i] and valid[j] and d[i, j] > same_rtol):
-                classes[j] = NONE
-                a[j] = b[j] = np.nan
-                continue
-            kind = _offer_class(a[j], b[j], capitulate)
+            allowed = active & valid[i] & valid[j] & (d[i, j] > same_rtol)
+            kind = _offer_class(a[j], b[j], capitulate) if allowed else NONE
             classes[j] = kind
-            if kind > best:
-                continue
-            keys[j] = _key(x[i], x[j], a[j], b[j], kind == 1, weighted)
-            least = keys[j] if kind < best else min(least, keys[j])
-            best = kind
+            best = min(best, kind)
         offer[i] = best
         if best == NONE:
             partner[i], view_a[i], view_b[i], position[i] = -1, np.nan, np.nan, x[i]
             continue
+        least = np.inf
+        for j in range(n):
+            keys[j] = _key(x[i], x[j], a[j], b[j], best == 1, weighted)
+            least = min(least, keys[j] if classes[j] == best else np.inf)
         least_b = np.inf
         for j in range(n):
             if classes[j] == best and keys[j] <= least + key_atol:
@@ -445,18 +439,22 @@ def _decide(
 
 @njit(cache=True, error_model="numpy")
 def _offer_class(a: float, b: float, capitulate: bool) -> int:
-    """The class code of an allowed pair in the mover's view (§4.1; strict, exact inequalities)."""
-    if a > 0 and b > a:
+    """The class code of an allowed pair in the mover's view (§4.1; strict, exact inequalities).
+
+    The conditions exclude one another; ``&`` rather than ``and`` keeps them branch-free.
+    """
+    lost = (a > 0) & (b > a)
+    split = (a < 0) & (b > 0)
+    compromise = split & (a + b > 0)
+    capitulation = split & (a + b < 0) & capitulate
+    stalemate = (a < 0) & (b < 0)
+    if lost:
         return 0  # confrontation lost
-    if a < 0 < b:
-        if a + b > 0:
-            return 1  # compromise
-        if a + b < 0 and capitulate:
-            return 2  # capitulation
-        return NONE
-    if a < 0 and b < 0:
-        return STALEMATE
-    return NONE
+    if compromise:
+        return 1
+    if capitulation:
+        return 2
+    return STALEMATE if stalemate else NONE
 
 
 @njit(cache=True, error_model="numpy")
