@@ -217,9 +217,12 @@ def run() -> str:
         "fdlibm's algorithms, branch-free, within one ulp) in flat loops that LLVM vectorizes "
         "(AVX-512 here): numba's `math.exp`/`math.log` are scalar calls into the C library, "
         "because the PyPI build of llvmlite has no Intel SVML. That took a 100-actor row's "
-        "round from 585 to 434 µs of CPU and a 10-actor row's from 5.6 to 4.8 µs; computing "
-        "both expected utilities of a mover in one vectorized loop took the 100-actor round "
-        "to 401 µs. First use compiles the kernel (about 8 s of CPU); it is cached beside the "
+        "round from 585 to 434 µs of CPU and a 10-actor row's from 5.6 to 4.8 µs. Then: "
+        "midpoint counts over half the pairs (the midpoint is symmetric), and the decisions "
+        "(both expected utilities, offer classes, the least key) and the security sums as "
+        "loops of selects rather than branches the processor mispredicts: 306 µs and 4.1 µs "
+        "(the table below). "
+        "First use compiles the kernel (about 8 s of CPU); it is cached beside the "
         "source (or in `NUMBA_CACHE_DIR`), so later processes load it, with numba itself, in "
         "about 0.5 s of CPU.",
         "",
@@ -228,13 +231,16 @@ def run() -> str:
         "",
         parts_table(),
         "",
-        "What blocks the targets: no part dominates any more. The transcendental functions "
-        "are vectorized; what remains is work whose order depends on the data (actors sorted by "
+        "What blocks the targets: no part dominates any more. The exponentials and "
+        "logarithms run vectorized at about 1.3–1.7 ns each (three of each per pair and "
+        "round); what remains is work whose order depends on the data (actors sorted by "
         "position, each voter's actors by distance, the pointer walk over midpoints: branches "
-        "the processor cannot predict) and the decisions (a class, a key and a lexicographic "
-        "choice per pair). Each is `O(N²)` per row with a few ns per pair; the targets ask for "
-        "2–3 times less than their sum on two cores, and the numpy bookkeeping between rounds "
-        "(means, medians, stop rule: about a fifth of the ukraine-2026 run) is on top.",
+        "the processor cannot predict; branch-free versions measured slower, their steps being "
+        "a chain of dependent loads) and the decisions (a class, a key and a lexicographic "
+        "choice per pair). Each is `O(N²)` per row at a few ns per pair; with 10 actors the "
+        "numpy bookkeeping between rounds (means, medians, the stop rule: about a fifth of "
+        "the ukraine-2026 run) weighs too. The emission and ukraine-2026 targets ask for 2–3 "
+        "times less than that on two cores.",
         "",
         f"Machine load check: one `ones(10^6) * 2 + 1` took {calm * 1e3:.1f} ms during this run "
         "(about 1 ms on an idle core); wall-clock times above scale with that factor.",
