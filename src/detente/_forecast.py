@@ -12,6 +12,7 @@ from .models import Forecast
 from .scenario import Scenario, uncertain_inputs
 from .uncertainty._copula import sample_uniforms
 from .uncertainty._runner import run_draws
+from .uncertainty._simulate import run_params
 
 __all__ = ["forecast", "forecast_with_modes"]
 
@@ -45,7 +46,9 @@ def forecast(
     {'lag': 7.0}
     """
     scenario = as_scenario(scenario)
-    chosen = model_params(scenario, model, **params)
+    # A summary has no use for a dynamic model's full record (every draw's events and
+    # positions per round): it would be built, and dropped, chunk by chunk.
+    chosen = (model_params if full else run_params)(scenario, model, **params)
     if draws < 1:
         raise ModelError(f"draws must be at least 1; got {draws}")
     uniforms = None

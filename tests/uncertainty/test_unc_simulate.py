@@ -190,3 +190,16 @@ def test_bad_run_arguments_get_clear_errors(mini: Scenario) -> None:
         simulate(mini, draws=10, chunk_size=0)
     with pytest.raises(ModelError, match="interval level must lie between 0 and 1; got 80"):
         simulate(mini, draws=10).interval("TERR", 80)
+
+
+def test_a_summary_forecast_runs_dynamic_models_without_the_full_record(mini: Scenario) -> None:
+    """compare's forecasts of many draws used to record every draw's events and positions per
+    round (6.3 million event rows on 1,000 ukraine-2026 draws) only for the summary to drop
+    them; the numbers are those of the full run."""
+    summary = detente.forecast(mini, "eum", draws=40, seed=2, full=False)
+    whole = detente.forecast(mini, "eum", draws=40, seed=2)
+    assert summary.params.keep == "summary" and whole.params.keep == "full"
+    assert summary.events is None and whole.events is not None
+    np.testing.assert_array_equal(summary.outcome, whole.outcome)
+    assert summary.rounds is not None and whole.rounds is not None
+    np.testing.assert_array_equal(summary.rounds.median, whole.rounds.median)
