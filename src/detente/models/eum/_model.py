@@ -9,6 +9,8 @@ deterministic), so it is dropped from later rounds and its last state is repeate
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,8 +104,9 @@ def _loop(
     full = params.keep == "full"
     x = np.where(valid, x0, 0.0)  # actors off the issue: a finite filler with zero weight
     span0 = _span(x0, valid)
+    median_of = functools.partial(weighted_median, tie=conv.median_tie)
     means = [weighted_mean(x0, w)]
-    medians = [weighted_median(x0, w, tie=conv.median_tie)]
+    medians = [median_of(x0, w)]
     kept = [np.where(valid, x, np.nan)] if full else []
     security = np.zeros((m, n))
     risk = np.ones((m, n))
@@ -143,8 +146,8 @@ def _loop(
         view_b[active] = moves.b
         security[active] = round_security
         risk[active] = round_risk
-        means.append(weighted_mean(x, w))
-        medians.append(weighted_median(x, w, tie=conv.median_tie))
+        means.append(_refresh(means[-1], weighted_mean, x, w, active))
+        medians.append(_refresh(medians[-1], median_of, x, w, active))
         if full:
             kept.append(np.where(valid, x, np.nan))
             kept_security.append(np.where(valid, security, np.nan))
@@ -184,6 +187,26 @@ def _loop(
         stop_rule=stop_rule,
         events=stacked_events,
     )
+
+
+def _refresh(
+    last: Float,
+    statistic: Callable[[Float, Float], Float],
+    x: Float,
+    w: Float,
+    played: NDArray[np.intp],
+) -> Float:
+    """This round's weighted mean or median per row: the last round's where the row sat out.
+
+    A row that did not play kept its positions, so its statistic is the one before; run until
+    stable, most rows settle early, and recomputing them all for every later round took most of
+    the per-round bookkeeping. Rows are independent, so the numbers are those of a full pass.
+    """
+    if played.size == x.shape[0]:
+        return statistic(x, w)
+    out = last.copy()
+    out[played] = statistic(x[played], w[played])
+    return out
 
 
 def _play_in_blocks(
