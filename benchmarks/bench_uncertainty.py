@@ -91,24 +91,26 @@ def _scaling_table(scenario_name: str, model: str, draws: int) -> str:
         for workers in (1, 2):
             seconds, outcome = timed(workers=workers)
             row(f"{workers} local worker process(es), 1 thread each", seconds, outcome)
-        start = time.perf_counter()
-        with LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=40,
-            env={"NUMBA_NUM_THREADS": "1"},
-        ) as cluster:
-            startup = time.perf_counter() - start
-            address = cluster.scheduler_address
-            detente.simulate(scenario, model, draws=100, scheduler=address)  # workers load
-            seconds, outcome = timed(scheduler=address)
-            row(
-                f"Dask LocalCluster, 2 workers × 1 thread (start-up {startup:.1f} s, not counted)",
-                seconds,
-                outcome,
-            )
+        for workers in (1, 2):
+            start = time.perf_counter()
+            with LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
+                env={"NUMBA_NUM_THREADS": "1"},
+            ) as cluster:
+                startup = time.perf_counter() - start
+                address = cluster.scheduler_address
+                detente.simulate(scenario, model, draws=100, scheduler=address)  # workers load
+                seconds, outcome = timed(scheduler=address)
+                row(
+                    f"Dask LocalCluster, {workers} worker(s) × 1 thread "
+                    f"(start-up {startup:.1f} s, not counted)",
+                    seconds,
+                    outcome,
+                )
     finally:
         del os.environ["NUMBA_NUM_THREADS"]
     # The defaults: in-process kernels use every core; local workers share the cores.
