@@ -703,7 +703,7 @@ def run_steps_kernel(
     seeds: NDArray[np.uint64],
     draw_index: Int,
     rnd: int,
-) -> tuple[Float, Float, Int, Int, Int, Float, NDArray[np.bool_]]:
+) -> tuple[Float, Float, Int, Int, Int, Int, Float, NDArray[np.bool_]]:
     """Every draw's round, draws in parallel.
 
     ``positions`` ``float[B, N, D]`` are the round-start positions (NaN where absent; ``x0``
@@ -711,8 +711,9 @@ def run_steps_kernel(
     weight and weighted mean, ``counts`` ``int[B]`` each draw's number of candidates
     (:func:`count_candidates`). ``flags`` are
     (decide bookkeeping, REX on, redraw on recompute, seeded ties). Returns votes ``[B, N, D]``,
-    initial gains ``[B, C]``, realized and ties ``int[B]``, and the event rows ``[B, C, ·]``
-    (the first ``realized[b]``).
+    initial gains ``[B, C]``, realized and ties ``int[B]``, and the event rows of all draws
+    packed in draw then realization order: their draw ``int[E]`` and the integer, float and flag
+    rows ``[E, ·]`` (:data:`EVENT_FIELDS`).
     """
     b = positions.shape[0]
     c = 0
@@ -722,9 +723,11 @@ def run_steps_kernel(
     first_gain = np.full((b, c), np.nan)
     realized = np.zeros(b, dtype=np.int64)
     ties = np.zeros(b, dtype=np.int64)
-    ev_i = np.zeros((b, c, 5), dtype=np.int64)
-    ev_f = np.zeros((b, c, 7))
-    ev_b = np.zeros((b, c, 3), dtype=np.bool_)
+    # Each draw's event rows, at most one per candidate; only the first realized[row] are
+    # written and read, so the buffers are left unset (zeroing them cost more than the packing).
+    ev_i = np.empty((b, c, 5), dtype=np.int64)
+    ev_f = np.empty((b, c, 7))
+    ev_b = np.empty((b, c, 3), dtype=np.bool_)
     for row in prange(b):
         k = counts[row]
         cf = np.empty((k, 10))
@@ -758,4 +761,29 @@ def run_steps_kernel(
             ev_f[row],
             ev_b[row],
         )
-    return votes, first_gain, realized, ties, ev_i, ev_f, ev_b
+    draw, out_i, out_f, out_b = _pack(realized, ev_i, ev_f, ev_b)
+    return votes, first_gain, realized, ties, draw, out_i, out_f, out_b
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _pack(
+    realized: Int, ev_i: Int, ev_f: Float, ev_b: NDArray[np.bool_]
+) -> tuple[Int, Int, Float, NDArray[np.bool_]]:
+    """The first ``realized[b]`` rows of each draw's event buffers, one after the other."""
+    b = realized.shape[0]
+    start = np.zeros(b + 1, dtype=np.int64)
+    for row in range(b):
+        start[row + 1] = start[row] + realized[row]
+    n = start[b]
+    draw = np.empty(n, dtype=np.int64)
+    out_i = np.empty((n, ev_i.shape[2]), dtype=np.int64)
+    out_f = np.empty((n, ev_f.shape[2]))
+    out_b = np.empty((n, ev_b.shape[2]), dtype=np.bool_)
+    for row in prange(b):
+        for e in range(realized[row]):
+            at = start[row] + e
+            draw[at] = row
+            out_i[at] = ev_i[row, e]
+            out_f[at] = ev_f[row, e]
+            out_b[at] = ev_b[row, e]
+    return draw, out_i, out_f, out_b
