@@ -43,9 +43,7 @@ def _table() -> EventTable:
         (1, _log([1, 0, 1], [1, 2, 2], [0, 1, 1], [0, 1, 0])),
         (2, _log([0, 1], [1, 1], [1, 0], [1, 1])),
     ]
-    return EventTable(
-        rounds, ("a", "b"), ("p", "q"), np.array([0.0, -1.0]), np.array([100.0, 1.0])
-    )
+    return EventTable(rounds, ("a", "b"), ("p", "q"), np.array([0.0, -1.0]), np.array([100.0, 1.0]))
 
 
 def test_the_table_is_named_and_ordered_by_draw_round_and_realization() -> None:
