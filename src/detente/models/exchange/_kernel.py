@@ -125,14 +125,15 @@ def _outcomes(
     z1: float,
     total: float,
     decide: bool,
-    recorded: Float,
+    reference: Float,
     x0: Float,
     votes: Float,
     weight: Float,
 ) -> tuple[float, float]:
     """``_common.outcome_at`` with the side's actor at ``z0`` and at ``z1``, summed actor by
     actor in input order; the reference positions are read in place (``RoundState.references``:
-    ``clean`` the votes so far, ``decide`` round start overridden by candidate ``k``'s record)."""
+    ``clean`` the votes so far, ``decide`` candidate ``k``'s ``reference``, the round start
+    overridden by its record)."""
     acc0 = 0.0
     acc1 = 0.0
     for m in range(x0.shape[0]):
@@ -141,12 +142,7 @@ def _outcomes(
             acc0 += z0 * w
             acc1 += z1 * w
             continue
-        if decide:
-            x = recorded[k, slot, m]
-            if np.isnan(x):
-                x = x0[m, issue]
-        else:
-            x = votes[m, issue]
+        x = reference[k, slot, m] if decide else votes[m, issue]
         acc0 += x * w
         acc1 += x * w
     return _div(acc0, total), _div(acc1, total)
@@ -184,7 +180,7 @@ def _evaluate(
     ci: Int,
     start_i: Float,
     start_j: Float,
-    recorded: Float,
+    reference: Float,
     x0: Float,
     votes: Float,
     weight: Float,
@@ -249,7 +245,7 @@ def _evaluate(
         else:
             slot, issue, actor, z, move, total, target = 0, p, actor_j, x_j, move_j, w_p, target_j
         n0, n1 = _outcomes(
-            k, slot, issue, actor, z, z + move, total, decide, recorded, x0, votes, weight
+            k, slot, issue, actor, z, z + move, total, decide, reference, x0, votes, weight
         )
         if not ((target - n0) * (target - n1) < 0):
             continue
@@ -303,7 +299,7 @@ def _evaluate(
                 slot, issue, actor, z, move, total = 0, p, actor_j, x_j, move_j, w_p
                 target, cut_is_x = target_j, not x_is_i
             n0, n1 = _outcomes(
-                k, slot, issue, actor, z, z + move, total, decide, recorded, x0, votes, weight
+                k, slot, issue, actor, z, z + move, total, decide, reference, x0, votes, weight
             )
             if not ((target - n0) * (target - n1) < 0):
                 continue
@@ -509,6 +505,14 @@ def _run_draw(
     hist_f = np.zeros((count, 2))
     hist_i = np.zeros((count, 6), dtype=np.int64)
     recorded = np.full((count, 2, n), np.nan) if decide else np.zeros((0, 2, n))
+    # The reference positions the overshoot check sums (the record, else the round start),
+    # kept beside the record so that the check reads them without a branch per actor.
+    reference = np.empty((count, 2, n)) if decide else np.zeros((0, 2, n))
+    if decide:
+        for k in range(count):
+            for m in range(n):
+                reference[k, 0, m] = x0[m, ci[k, 2]]
+                reference[k, 1, m] = x0[m, ci[k, 3]]
     realized_sign = np.zeros((n, d), dtype=np.int64)
     u = np.zeros(3)
     live = np.arange(count)
@@ -539,7 +543,7 @@ def _run_draw(
                 ci,
                 start_i,
                 start_j,
-                recorded,
+                reference,
                 x0,
                 votes,
                 weight,
@@ -665,6 +669,7 @@ def _run_draw(
                             x_start = x0[who, z_demand]
                             if np.isnan(old) or abs(new - x_start) < abs(old - x_start):
                                 recorded[k, slot, who] = new
+                                reference[k, slot, who] = new
                         recompute = hit_i or hit_j or demand
                     else:
                         recompute = e_p in (p, q) or e_q in (p, q)

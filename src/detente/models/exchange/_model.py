@@ -69,9 +69,9 @@ def exchange(
     the input, row k the weighted mean (and median) after round k's position reset. ``events``
     lists every realized exchange (named on first read, :class:`._events.EventTable`, since a
     summary of many draws never reads it); ``extras`` holds ``voting_outcome`` ``[B, R, D]``
-    (issue scale), ``candidates``, ``realized`` and ``ties`` ``[B, R]``. With ``until_stable`` a draw
-    stops after its first round that moves no position more than the tolerance; its per-round
-    arrays then repeat its last round (as when runs of different lengths are merged).
+    (issue scale), ``candidates``, ``realized`` and ``ties`` ``[B, R]``. With ``until_stable`` a
+    draw stops after its first round that moves no position more than the tolerance; its
+    per-round arrays then repeat its last round (as when runs of different lengths are merged).
 
     >>> from detente import load_scenario
     >>> f = exchange(load_scenario("decide-sample").to_arrays(), ExchangeParams(rounds=1))
