@@ -351,23 +351,20 @@ def _groups(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
 
 @njit(cache=True, error_model="numpy")
 def _count(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> int:
-    """How many candidates ``_generate`` makes for one draw."""
+    """How many candidates ``_generate`` makes for one draw: on each issue pair, every actor
+    of group 0 (right on both) meets every one of group 3 and group 1 every one of group 2, so
+    the groups' sizes suffice (not a walk over every pair of actors)."""
     n, d = positions.shape
     left = _groups(positions, outcome, mask)
     count = 0
+    size = np.zeros(4, dtype=np.int64)
     for p in range(d):
         for q in range(p + 1, d):
-            for kind in range(2):
-                for first in range(n):
-                    if not (mask[first, p] and mask[first, q]):
-                        continue
-                    if left[first, p] + 2 * left[first, q] != kind:
-                        continue
-                    for second in range(n):
-                        if not (mask[second, p] and mask[second, q]):
-                            continue
-                        if left[second, p] + 2 * left[second, q] == 3 - kind:
-                            count += 1
+            size[:] = 0
+            for a in range(n):
+                if mask[a, p] and mask[a, q]:
+                    size[left[a, p] + 2 * left[a, q]] += 1
+            count += size[0] * size[3] + size[1] * size[2]
     return count
 
 
