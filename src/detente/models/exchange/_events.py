@@ -34,7 +34,8 @@ class EventTable(Mapping[str, NDArray[Any]]):
     and realization, built from the rounds' logs on the first read of a column.
 
     Its columns are known without building it, so ``len``, iteration and truth tests are free.
-    Once built, the logs are dropped and the table kept.
+    Once built, the table replaces the logs (one attribute, swapped whole: two threads reading
+    at once may both build it, from the same logs, but never read half of it).
     """
 
     def __init__(
@@ -45,16 +46,16 @@ class EventTable(Mapping[str, NDArray[Any]]):
         scale_min: Float,
         scale_max: Float,
     ) -> None:
-        self._rounds = rounds
+        self._source: list[RoundEvents] | dict[str, NDArray[Any]] = rounds
         self._ids = (actor_ids, issue_ids)
         self._scale = (scale_min, scale_max)
-        self._table: dict[str, NDArray[Any]] | None = None
 
     def __getitem__(self, key: str) -> NDArray[Any]:
-        if self._table is None:
-            self._table = event_table(self._rounds, *self._ids, *self._scale)
-            self._rounds = []
-        return self._table[key]
+        source = self._source
+        if not isinstance(source, dict):
+            source = event_table(source, *self._ids, *self._scale)
+            self._source = source
+        return source[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(EVENT_COLUMNS)
@@ -63,7 +64,7 @@ class EventTable(Mapping[str, NDArray[Any]]):
         return len(EVENT_COLUMNS)
 
     def __repr__(self) -> str:
-        built = "built" if self._table is not None else "not built yet"
+        built = "built" if isinstance(self._source, dict) else "not built yet"
         return f"EventTable({', '.join(EVENT_COLUMNS)}; {built})"
 
 
