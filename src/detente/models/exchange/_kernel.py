@@ -395,20 +395,24 @@ def _generate(
     B×C, then actor input order; the first actor is I unless its salience ratio is smaller."""
     n, d = positions.shape
     left = _groups(positions, outcome, mask)
+    # Each group's actors on the pair, in input order (so the pairs come in the same order as
+    # a walk over every pair of actors, without the walk).
+    members = np.empty((4, n), dtype=np.int64)
+    size = np.zeros(4, dtype=np.int64)
     k = 0
     for p in range(d):
         for q in range(p + 1, d):
+            size[:] = 0
+            for a in range(n):
+                if mask[a, p] and mask[a, q]:
+                    g = left[a, p] + 2 * left[a, q]
+                    members[g, size[g]] = a
+                    size[g] += 1
             for kind in range(2):
-                for first in range(n):
-                    if not (mask[first, p] and mask[first, q]):
-                        continue
-                    if left[first, p] + 2 * left[first, q] != kind:
-                        continue
-                    for second in range(n):
-                        if not (mask[second, p] and mask[second, q]):
-                            continue
-                        if left[second, p] + 2 * left[second, q] != 3 - kind:
-                            continue
+                for f in range(size[kind]):
+                    first = members[kind, f]
+                    for m in range(size[3 - kind]):
+                        second = members[3 - kind, m]
                         s_ip, s_iq = salience[first, p], salience[first, q]
                         s_jp, s_jq = salience[second, p], salience[second, q]
                         a_i, a_j = first, second
