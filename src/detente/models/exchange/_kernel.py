@@ -319,11 +319,11 @@ def _evaluate(
         gain_y = shift_a * s_ya - shift_b * s_yb
         gain_i = gain_x if x_is_i else gain_y
         gain_j = gain_y if x_is_i else gain_x
-    valid = (
-        valid
-        and _side_ok(x_i, move_i, hi_t, hi_n, hi_pos, hi_neg, sign_i, decide, move_min, move_max)
-        and _side_ok(x_j, move_j, hj_t, hj_n, hj_pos, hj_neg, sign_j, decide, move_min, move_max)
-    )
+    # The moves changed only where a cut or REX set them again; else the first check stands.
+    if valid and (cut_any or rex):
+        ok_i = _side_ok(x_i, move_i, hi_t, hi_n, hi_pos, hi_neg, sign_i, decide, move_min, move_max)
+        ok_j = _side_ok(x_j, move_j, hj_t, hj_n, hj_pos, hj_neg, sign_j, decide, move_min, move_max)
+        valid = ok_i and ok_j
     out_f[k, 0] = move_i
     out_f[k, 1] = move_j
     out_f[k, 2] = x_i + move_i
