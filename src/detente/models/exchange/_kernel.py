@@ -517,6 +517,7 @@ def _run_draw(
     realized_sign = np.zeros((n, d), dtype=np.int64)
     u = np.zeros(3)
     live = np.arange(count)
+    near = np.empty(count, dtype=np.int64)
     # Which candidates hold each actor–issue slot (decide) or issue (clean), as CSR lists.
     index_start, index_items = _slot_index(ci, count, n, d, decide)
     stamp = np.full(count, -1, dtype=np.int64)
@@ -565,9 +566,12 @@ def _run_draw(
                 alive[k] = out_b[k, 0]
         n_queue = 0
         # Invalid candidates leave the list after a realization (§4.6 step 3); the same pass
-        # finds the best live gain (§4.6 step 1).
+        # finds the best live gain (§4.6 step 1) and, in list order, the candidates within
+        # the tolerance of the best so far: the best only grows, so they include every one
+        # within the tolerance of the final best, and the tie pass reads only them.
         kept = 0
         best = -np.inf
+        n_near = 0
         for t in range(n_live):
             k = live[t]
             if alive[k] and (out_b[k, 0] or not made):
@@ -575,6 +579,9 @@ def _run_draw(
                 kept += 1
                 if out_f[k, 4] > best:
                     best = out_f[k, 4]
+                if out_f[k, 4] >= best - tie_tolerance:
+                    near[n_near] = k
+                    n_near += 1
         n_live = kept
         if n_live == 0:
             break
@@ -582,18 +589,18 @@ def _run_draw(
         floor = best - tie_tolerance
         n_tied = 0
         pick = -1
-        for t in range(n_live):
-            if out_f[live[t], 4] >= floor:
+        for t in range(n_near):
+            if out_f[near[t], 4] >= floor:
                 if n_tied == 0:
-                    pick = live[t]
+                    pick = near[t]
                 n_tied += 1
         if seeded_ties:
             nth = int(np.floor(_unit(_key(seeds, 2, draw, rnd, step)) * n_tied))
             seen = 0
-            for t in range(n_live):
-                if out_f[live[t], 4] >= floor:
+            for t in range(n_near):
+                if out_f[near[t], 4] >= floor:
                     if seen == nth:
-                        pick = live[t]
+                        pick = near[t]
                         break
                     seen += 1
         if n_tied >= 2:
