@@ -84,3 +84,18 @@ def test_a_runs_events_agree_with_its_counts_and_survive_pickling() -> None:
     assert per.tolist() == realized.tolist() and realized.sum() > 0
     for key in EVENT_COLUMNS:
         assert np.array_equal(copy[key], f.events[key]), key
+
+
+def test_a_summary_run_logs_the_exchanges_of_the_runs_draw_0_only() -> None:
+    arrays = load_scenario("ukraine-2026").to_arrays(draws=4, seed=3)
+    full = exchange(arrays, ExchangeParams(rounds=3))
+    summary = exchange(arrays, ExchangeParams(rounds=3, keep="summary"))
+    assert full.events is not None and summary.events is not None
+    rows = np.asarray(full.events["draw"]) == 0
+    assert 0 < rows.sum() < rows.size
+    for key in EVENT_COLUMNS:
+        assert np.array_equal(summary.events[key], np.asarray(full.events[key])[rows]), key
+    assert summary.outcome.tobytes() == full.outcome.tobytes()
+    # A chunk without the run's draw 0 logs nothing.
+    later = exchange(arrays.take(slice(1, 4)), ExchangeParams(rounds=3, keep="summary"))
+    assert later.events is not None and len(later.events["gain"]) == 0

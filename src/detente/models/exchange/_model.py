@@ -67,11 +67,12 @@ def exchange(
     The forecast is the last round's *voting* outcome (capability × salience weighted mean of
     the votes after the round's exchanges). ``rounds`` records the *preference* outcome: row 0
     the input, row k the weighted mean (and median) after round k's position reset. ``events``
-    lists every realized exchange (named on first read, :class:`._events.EventTable`, since a
-    summary of many draws never reads it); ``extras`` holds ``voting_outcome`` ``[B, R, D]``
-    (issue scale), ``candidates``, ``realized`` and ``ties`` ``[B, R]``. With ``until_stable`` a
-    draw stops after its first round that moves no position more than the tolerance; its
-    per-round arrays then repeat its last round (as when runs of different lengths are merged).
+    lists the realized exchanges, of every draw when ``keep="full"`` and of the run's draw 0
+    only when ``keep="summary"``, named on first read (:class:`._events.EventTable`: a summary
+    of many draws never reads them); ``extras`` holds ``voting_outcome`` ``[B, R, D]`` (issue
+    scale), ``candidates``, ``realized`` and ``ties`` ``[B, R]``. With ``until_stable`` a draw
+    stops after its first round that moves no position more than the tolerance; its per-round
+    arrays then repeat its last round (as when runs of different lengths are merged).
 
     >>> from detente import load_scenario
     >>> f = exchange(load_scenario("decide-sample").to_arrays(), ExchangeParams(rounds=1))
@@ -93,6 +94,9 @@ def exchange(
     # Draws still exchanging: under until_stable a draw stops after its first calm round and
     # keeps its state, so no draw's run depends on the other draws of its batch.
     running = np.arange(b)
+    # Summary runs log the exchanges of the run's draw 0 only (1,000 ukraine-2026 draws realize
+    # 3.85 million), found by its absolute index so that whichever chunk holds it logs them.
+    logged = np.flatnonzero(arrays.draw_index == 0)[:1] if params.keep == "summary" else None
     for r in range(1, params.rounds + 1):
         if on_round is not None:
             on_round(r)
@@ -119,9 +123,11 @@ def exchange(
                 )
             )
         )
-        events.append(
-            (r, {**result.events, "draw": running[result.events["draw"].astype(np.int64)]})
-        )
+        log = {**result.events, "draw": running[result.events["draw"].astype(np.int64)]}
+        if logged is not None:
+            rows = np.isin(log["draw"], logged)
+            log = {k: v[rows] for k, v in log.items()}
+        events.append((r, log))
         if params.until_stable is not None:
             calm = step <= params.until_stable
             stable[running[calm]] = r
