@@ -501,8 +501,9 @@ def _run_draw(
     ``votes`` ``[N, D]`` starts as ``x0`` and ends as the voting positions.
     """
     n, d = x0.shape
-    out_f = np.zeros((count, 7))
-    out_b = np.zeros((count, 3), dtype=np.bool_)
+    # Every candidate is evaluated at step 0, which writes all of its outputs.
+    out_f = np.empty((count, 7))
+    out_b = np.empty((count, 3), dtype=np.bool_)
     hist_f = np.zeros((count, 2))
     hist_i = np.zeros((count, 6), dtype=np.int64)
     recorded = np.full((count, 2, n), np.nan) if decide else np.zeros((0, 2, n))
