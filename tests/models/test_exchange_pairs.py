@@ -187,7 +187,7 @@ def test_rex_and_random_ties_follow_the_seed() -> None:
 
 
 def test_rex_runs_with_either_redraw_rule_and_records_its_columns() -> None:
-    from detente.models.exchange._model import EVENT_COLUMNS
+    from detente.models.exchange._events import EVENT_COLUMNS
 
     arrays = _random_case(9)
     for redraw in ("once", "on_recompute"):

@@ -125,14 +125,15 @@ def _outcomes(
     z1: float,
     total: float,
     decide: bool,
-    recorded: Float,
+    reference: Float,
     x0: Float,
     votes: Float,
     weight: Float,
 ) -> tuple[float, float]:
     """``_common.outcome_at`` with the side's actor at ``z0`` and at ``z1``, summed actor by
     actor in input order; the reference positions are read in place (``RoundState.references``:
-    ``clean`` the votes so far, ``decide`` round start overridden by candidate ``k``'s record)."""
+    ``clean`` the votes so far, ``decide`` candidate ``k``'s ``reference``, the round start
+    overridden by its record)."""
     acc0 = 0.0
     acc1 = 0.0
     for m in range(x0.shape[0]):
@@ -141,12 +142,7 @@ def _outcomes(
             acc0 += z0 * w
             acc1 += z1 * w
             continue
-        if decide:
-            x = recorded[k, slot, m]
-            if np.isnan(x):
-                x = x0[m, issue]
-        else:
-            x = votes[m, issue]
+        x = reference[k, slot, m] if decide else votes[m, issue]
         acc0 += x * w
         acc1 += x * w
     return _div(acc0, total), _div(acc1, total)
@@ -184,7 +180,7 @@ def _evaluate(
     ci: Int,
     start_i: Float,
     start_j: Float,
-    recorded: Float,
+    reference: Float,
     x0: Float,
     votes: Float,
     weight: Float,
@@ -249,7 +245,7 @@ def _evaluate(
         else:
             slot, issue, actor, z, move, total, target = 0, p, actor_j, x_j, move_j, w_p, target_j
         n0, n1 = _outcomes(
-            k, slot, issue, actor, z, z + move, total, decide, recorded, x0, votes, weight
+            k, slot, issue, actor, z, z + move, total, decide, reference, x0, votes, weight
         )
         if not ((target - n0) * (target - n1) < 0):
             continue
@@ -303,7 +299,7 @@ def _evaluate(
                 slot, issue, actor, z, move, total = 0, p, actor_j, x_j, move_j, w_p
                 target, cut_is_x = target_j, not x_is_i
             n0, n1 = _outcomes(
-                k, slot, issue, actor, z, z + move, total, decide, recorded, x0, votes, weight
+                k, slot, issue, actor, z, z + move, total, decide, reference, x0, votes, weight
             )
             if not ((target - n0) * (target - n1) < 0):
                 continue
@@ -323,11 +319,11 @@ def _evaluate(
         gain_y = shift_a * s_ya - shift_b * s_yb
         gain_i = gain_x if x_is_i else gain_y
         gain_j = gain_y if x_is_i else gain_x
-    valid = (
-        valid
-        and _side_ok(x_i, move_i, hi_t, hi_n, hi_pos, hi_neg, sign_i, decide, move_min, move_max)
-        and _side_ok(x_j, move_j, hj_t, hj_n, hj_pos, hj_neg, sign_j, decide, move_min, move_max)
-    )
+    # The moves changed only where a cut or REX set them again; else the first check stands.
+    if valid and (cut_any or rex):
+        ok_i = _side_ok(x_i, move_i, hi_t, hi_n, hi_pos, hi_neg, sign_i, decide, move_min, move_max)
+        ok_j = _side_ok(x_j, move_j, hj_t, hj_n, hj_pos, hj_neg, sign_j, decide, move_min, move_max)
+        valid = ok_i and ok_j
     out_f[k, 0] = move_i
     out_f[k, 1] = move_j
     out_f[k, 2] = x_i + move_i
@@ -355,23 +351,20 @@ def _groups(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
 
 @njit(cache=True, error_model="numpy")
 def _count(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> int:
-    """How many candidates ``_generate`` makes for one draw."""
+    """How many candidates ``_generate`` makes for one draw: on each issue pair, every actor
+    of group 0 (right on both) meets every one of group 3 and group 1 every one of group 2, so
+    the groups' sizes suffice (not a walk over every pair of actors)."""
     n, d = positions.shape
     left = _groups(positions, outcome, mask)
     count = 0
+    size = np.zeros(4, dtype=np.int64)
     for p in range(d):
         for q in range(p + 1, d):
-            for kind in range(2):
-                for first in range(n):
-                    if not (mask[first, p] and mask[first, q]):
-                        continue
-                    if left[first, p] + 2 * left[first, q] != kind:
-                        continue
-                    for second in range(n):
-                        if not (mask[second, p] and mask[second, q]):
-                            continue
-                        if left[second, p] + 2 * left[second, q] == 3 - kind:
-                            count += 1
+            size[:] = 0
+            for a in range(n):
+                if mask[a, p] and mask[a, q]:
+                    size[left[a, p] + 2 * left[a, q]] += 1
+            count += size[0] * size[3] + size[1] * size[2]
     return count
 
 
@@ -402,20 +395,24 @@ def _generate(
     B×C, then actor input order; the first actor is I unless its salience ratio is smaller."""
     n, d = positions.shape
     left = _groups(positions, outcome, mask)
+    # Each group's actors on the pair, in input order (so the pairs come in the same order as
+    # a walk over every pair of actors, without the walk).
+    members = np.empty((4, n), dtype=np.int64)
+    size = np.zeros(4, dtype=np.int64)
     k = 0
     for p in range(d):
         for q in range(p + 1, d):
+            size[:] = 0
+            for a in range(n):
+                if mask[a, p] and mask[a, q]:
+                    g = left[a, p] + 2 * left[a, q]
+                    members[g, size[g]] = a
+                    size[g] += 1
             for kind in range(2):
-                for first in range(n):
-                    if not (mask[first, p] and mask[first, q]):
-                        continue
-                    if left[first, p] + 2 * left[first, q] != kind:
-                        continue
-                    for second in range(n):
-                        if not (mask[second, p] and mask[second, q]):
-                            continue
-                        if left[second, p] + 2 * left[second, q] != 3 - kind:
-                            continue
+                for f in range(size[kind]):
+                    first = members[kind, f]
+                    for m in range(size[3 - kind]):
+                        second = members[3 - kind, m]
                         s_ip, s_iq = salience[first, p], salience[first, q]
                         s_jp, s_jq = salience[second, p], salience[second, q]
                         a_i, a_j = first, second
@@ -504,14 +501,24 @@ def _run_draw(
     ``votes`` ``[N, D]`` starts as ``x0`` and ends as the voting positions.
     """
     n, d = x0.shape
-    out_f = np.zeros((count, 7))
-    out_b = np.zeros((count, 3), dtype=np.bool_)
+    # Every candidate is evaluated at step 0, which writes all of its outputs.
+    out_f = np.empty((count, 7))
+    out_b = np.empty((count, 3), dtype=np.bool_)
     hist_f = np.zeros((count, 2))
     hist_i = np.zeros((count, 6), dtype=np.int64)
     recorded = np.full((count, 2, n), np.nan) if decide else np.zeros((0, 2, n))
+    # The reference positions the overshoot check sums (the record, else the round start),
+    # kept beside the record so that the check reads them without a branch per actor.
+    reference = np.empty((count, 2, n)) if decide else np.zeros((0, 2, n))
+    if decide:
+        for k in range(count):
+            for m in range(n):
+                reference[k, 0, m] = x0[m, ci[k, 2]]
+                reference[k, 1, m] = x0[m, ci[k, 3]]
     realized_sign = np.zeros((n, d), dtype=np.int64)
     u = np.zeros(3)
     live = np.arange(count)
+    near = np.empty(count, dtype=np.int64)
     # Which candidates hold each actor–issue slot (decide) or issue (clean), as CSR lists.
     index_start, index_items = _slot_index(ci, count, n, d, decide)
     stamp = np.full(count, -1, dtype=np.int64)
@@ -539,7 +546,7 @@ def _run_draw(
                 ci,
                 start_i,
                 start_j,
-                recorded,
+                reference,
                 x0,
                 votes,
                 weight,
@@ -560,9 +567,12 @@ def _run_draw(
                 alive[k] = out_b[k, 0]
         n_queue = 0
         # Invalid candidates leave the list after a realization (§4.6 step 3); the same pass
-        # finds the best live gain (§4.6 step 1).
+        # finds the best live gain (§4.6 step 1) and, in list order, the candidates within
+        # the tolerance of the best so far: the best only grows, so they include every one
+        # within the tolerance of the final best, and the tie pass reads only them.
         kept = 0
         best = -np.inf
+        n_near = 0
         for t in range(n_live):
             k = live[t]
             if alive[k] and (out_b[k, 0] or not made):
@@ -570,6 +580,9 @@ def _run_draw(
                 kept += 1
                 if out_f[k, 4] > best:
                     best = out_f[k, 4]
+                if out_f[k, 4] >= best - tie_tolerance:
+                    near[n_near] = k
+                    n_near += 1
         n_live = kept
         if n_live == 0:
             break
@@ -577,18 +590,18 @@ def _run_draw(
         floor = best - tie_tolerance
         n_tied = 0
         pick = -1
-        for t in range(n_live):
-            if out_f[live[t], 4] >= floor:
+        for t in range(n_near):
+            if out_f[near[t], 4] >= floor:
                 if n_tied == 0:
-                    pick = live[t]
+                    pick = near[t]
                 n_tied += 1
         if seeded_ties:
             nth = int(np.floor(_unit(_key(seeds, 2, draw, rnd, step)) * n_tied))
             seen = 0
-            for t in range(n_live):
-                if out_f[live[t], 4] >= floor:
+            for t in range(n_near):
+                if out_f[near[t], 4] >= floor:
                     if seen == nth:
-                        pick = live[t]
+                        pick = near[t]
                         break
                     seen += 1
         if n_tied >= 2:
@@ -665,6 +678,7 @@ def _run_draw(
                             x_start = x0[who, z_demand]
                             if np.isnan(old) or abs(new - x_start) < abs(old - x_start):
                                 recorded[k, slot, who] = new
+                                reference[k, slot, who] = new
                         recompute = hit_i or hit_j or demand
                     else:
                         recompute = e_p in (p, q) or e_q in (p, q)
@@ -703,7 +717,7 @@ def run_steps_kernel(
     seeds: NDArray[np.uint64],
     draw_index: Int,
     rnd: int,
-) -> tuple[Float, Float, Int, Int, Int, Float, NDArray[np.bool_]]:
+) -> tuple[Float, Float, Int, Int, Int, Int, Float, NDArray[np.bool_]]:
     """Every draw's round, draws in parallel.
 
     ``positions`` ``float[B, N, D]`` are the round-start positions (NaN where absent; ``x0``
@@ -711,8 +725,9 @@ def run_steps_kernel(
     weight and weighted mean, ``counts`` ``int[B]`` each draw's number of candidates
     (:func:`count_candidates`). ``flags`` are
     (decide bookkeeping, REX on, redraw on recompute, seeded ties). Returns votes ``[B, N, D]``,
-    initial gains ``[B, C]``, realized and ties ``int[B]``, and the event rows ``[B, C, ·]``
-    (the first ``realized[b]``).
+    initial gains ``[B, C]``, realized and ties ``int[B]``, and the event rows of all draws
+    packed in draw then realization order: their draw ``int[E]`` and the integer, float and flag
+    rows ``[E, ·]`` (:data:`EVENT_FIELDS`).
     """
     b = positions.shape[0]
     c = 0
@@ -722,9 +737,11 @@ def run_steps_kernel(
     first_gain = np.full((b, c), np.nan)
     realized = np.zeros(b, dtype=np.int64)
     ties = np.zeros(b, dtype=np.int64)
-    ev_i = np.zeros((b, c, 5), dtype=np.int64)
-    ev_f = np.zeros((b, c, 7))
-    ev_b = np.zeros((b, c, 3), dtype=np.bool_)
+    # Each draw's event rows, at most one per candidate; only the first realized[row] are
+    # written and read, so the buffers are left unset (zeroing them cost more than the packing).
+    ev_i = np.empty((b, c, 5), dtype=np.int64)
+    ev_f = np.empty((b, c, 7))
+    ev_b = np.empty((b, c, 3), dtype=np.bool_)
     for row in prange(b):
         k = counts[row]
         cf = np.empty((k, 10))
@@ -758,4 +775,29 @@ def run_steps_kernel(
             ev_f[row],
             ev_b[row],
         )
-    return votes, first_gain, realized, ties, ev_i, ev_f, ev_b
+    draw, out_i, out_f, out_b = _pack(realized, ev_i, ev_f, ev_b)
+    return votes, first_gain, realized, ties, draw, out_i, out_f, out_b
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _pack(
+    realized: Int, ev_i: Int, ev_f: Float, ev_b: NDArray[np.bool_]
+) -> tuple[Int, Int, Float, NDArray[np.bool_]]:
+    """The first ``realized[b]`` rows of each draw's event buffers, one after the other."""
+    b = realized.shape[0]
+    start = np.zeros(b + 1, dtype=np.int64)
+    for row in range(b):
+        start[row + 1] = start[row] + realized[row]
+    n = start[b]
+    draw = np.empty(n, dtype=np.int64)
+    out_i = np.empty((n, ev_i.shape[2]), dtype=np.int64)
+    out_f = np.empty((n, ev_f.shape[2]))
+    out_b = np.empty((n, ev_b.shape[2]), dtype=np.bool_)
+    for row in prange(b):
+        for e in range(realized[row]):
+            at = start[row] + e
+            draw[at] = row
+            out_i[at] = ev_i[row, e]
+            out_f[at] = ev_f[row, e]
+            out_b[at] = ev_b[row, e]
+    return draw, out_i, out_f, out_b

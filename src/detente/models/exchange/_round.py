@@ -149,7 +149,7 @@ def _run_kernel(
     keyed = bool(flags[1] or flags[3])
     seeds = np.array([int(s) & _MASK for s in key.seeds] if keyed else [0, 0], dtype=np.uint64)
     draw_index = key.draw_index if keyed else np.zeros(positions.shape[0], dtype=np.int64)
-    votes, first_gain, realized, ties, ev_i, ev_f, ev_b = run_steps_kernel(
+    votes, first_gain, realized, ties, draw, ev_i, ev_f, ev_b = run_steps_kernel(
         counts,
         positions,
         np.ascontiguousarray(x0, dtype=np.float64),
@@ -165,9 +165,8 @@ def _run_kernel(
         np.ascontiguousarray(draw_index, dtype=np.int64),
         int(key.round) if keyed else 0,
     )
-    rows = np.arange(ev_i.shape[1])[None, :] < realized[:, None]
-    events: dict[str, NDArray[np.generic]] = {"draw": np.nonzero(rows)[0].astype(np.int64)}
-    for names, table in zip(EVENT_FIELDS, (ev_i[rows], ev_f[rows], ev_b[rows]), strict=True):
+    events: dict[str, NDArray[np.generic]] = {"draw": draw}
+    for names, table in zip(EVENT_FIELDS, (ev_i, ev_f, ev_b), strict=True):
         for j, name in enumerate(names):
             events[name] = table[:, j]
     return RoundResult(
