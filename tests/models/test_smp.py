@@ -345,3 +345,18 @@ def test_pol_comp_option_variants(option, steps, xj, wy, total) -> None:
     assert final[0] == approx(xj, abs=tol)
     assert final[-1] == approx(wy, abs=tol)
     assert final.sum() == approx(total, abs=5e-3 if tol > 1e-9 else 1e-6)
+
+
+def test_per_turn_summaries_of_draws_that_stop_early_are_a_full_pass() -> None:
+    """Draws of one batch stop at different turns; their summaries are computed up to their own
+    last turn and repeated after it, which must equal the statistics of the padded record."""
+    from detente.models._weighted import weighted_mean, weighted_median
+
+    f = forecast("ukraine-2026", "smp", draws=30, seed=4, keep="full")
+    steps = f.rounds.stable_round
+    assert steps.min() < steps.max(), "the case should have draws that stop early"
+    by_issue = np.swapaxes(f.rounds.positions, 2, 3)  # [B, T+1, D, N], issue scale
+    arrays = load_scenario("ukraine-2026").to_arrays(draws=30, seed=4)
+    cap = np.broadcast_to(arrays.capability.transpose(0, 2, 1)[:, None], by_issue.shape)
+    np.testing.assert_array_equal(f.rounds.median, weighted_median(by_issue, cap))
+    np.testing.assert_allclose(f.rounds.mean, weighted_mean(by_issue, cap), rtol=1e-12)

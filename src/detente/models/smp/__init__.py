@@ -13,6 +13,7 @@ until movement dies down. Same answers as KAPSARC's KTAB, at ``O(B N³)`` per tu
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +28,7 @@ from ._run import History, run_smp
 __all__ = ["SMP", "SmpParams", "smp"]
 
 Float = NDArray[np.float64]
+Int = NDArray[np.int64]
 
 _RULES = (
     "KTAB movement rule (under 2% of the first turn's movement)",
@@ -75,8 +77,8 @@ def smp(arrays: ScenarioArrays, params: SmpParams, *, on_round: OnRound | None =
         "smp",
         params,
         outcome,
-        rounds_mean=weighted_mean(by_issue, cap),
-        rounds_median=weighted_median(by_issue, cap),
+        rounds_mean=_per_turn(weighted_mean, by_issue, cap, history.steps),
+        rounds_median=_per_turn(weighted_median, by_issue, cap, history.steps),
         rounds_positions=scaled if params.keep == "full" else None,
         stable_round=history.steps,
         stop_rule=stop_rule,
@@ -93,6 +95,22 @@ def smp(arrays: ScenarioArrays, params: SmpParams, *, on_round: OnRound | None =
             "options": dataclasses.asdict(params),
         },
     )
+
+
+def _per_turn(
+    statistic: Callable[[Float, Float], Float], by_issue: Float, cap: Float, steps: Int
+) -> Float:
+    """``statistic`` of every draw, turn and issue (``[B, T+1, D]``) from ``[B, T+1, D, N]``.
+
+    A draw that stopped after ``s`` turns repeats its state ``s`` to the longest draw's end, so
+    only its turns ``0..s`` are computed and the last is repeated: the same numbers, without the
+    padding (most of a batch's states when a few draws run long).
+    """
+    live = np.arange(by_issue.shape[1])[None, :] <= steps[:, None]  # [B, T+1]
+    out = np.empty(by_issue.shape[:3])
+    out[live] = statistic(by_issue[live], cap[live])
+    last = out[np.arange(by_issue.shape[0]), steps]  # [B, D]
+    return np.where(live[..., None], out, last[:, None, :])
 
 
 def _events(arrays: ScenarioArrays, history: History) -> dict[str, NDArray[np.generic]]:
