@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 import types
 
 import pytest
@@ -19,7 +21,8 @@ def test_all_is_sorted_unique_and_complete() -> None:
     names = list(detente.__all__)
     assert names == sorted(names)
     assert len(names) == len(set(names))
-    public = {n for n in vars(detente) if not n.startswith("_") and n != "annotations"}
+    # dir(): most names load on first use, so they are not all in vars() yet.
+    public = {n for n in dir(detente) if not n.startswith("_") and n != "annotations"}
     modules = {n for n in public if isinstance(getattr(detente, n), types.ModuleType)}
     assert public - modules == set(names) - {"__version__"}
 
@@ -28,6 +31,18 @@ def test_all_is_sorted_unique_and_complete() -> None:
 def test_all_names_only_what_the_package_defines(package: types.ModuleType) -> None:
     missing = [n for n in package.__all__ if not hasattr(package, n)]
     assert missing == [], f"{package.__name__}.__all__ names what it does not define"
+
+
+def test_import_detente_loads_only_the_core() -> None:
+    """`import detente` stays light: the deal (SciPy's optimizers), the brief, the Monte Carlo
+    machinery and numba load when first used, so every command starts faster."""
+    heavy = ["detente.deal", "detente._brief", "detente.uncertainty", "numba", "scipy.optimize"]
+    code = f"import sys, detente; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    # ... and every public name still resolves, as do the subpackages.
+    assert callable(detente.check_deal) and callable(detente.simulate)
+    assert detente.deal.zone_of_agreement is not None and callable(detente.backtest)
 
 
 def test_the_chunked_runner_is_public() -> None:

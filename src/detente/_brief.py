@@ -22,7 +22,7 @@ from typing import Any
 
 from ._compare import Comparison, compare
 from ._explain import contributions
-from ._inputs import as_scenario
+from ._inputs import DEAL_DRAWS, as_scenario
 from ._intervals import calibration, p_above_middle
 from .backtest import ENSEMBLE
 from .deal import check_deal, variant_spread
@@ -34,10 +34,6 @@ __all__ = ["Brief", "IssueLine", "PackageLine", "brief"]
 # Sources and "what it takes" lines listed on the page: it must stay one A4 sheet.
 SOURCES = 2
 TAKES = 3
-# Draws of the deal check: enough for P(accept), P(kept) and P(viable) to two decimals' worth of
-# meaning (a standard error of at most 0.035), few enough to print the page in well under a
-# minute (ukraine-2026's four packages take about 20 s).
-DEAL_DRAWS = 200
 # The comparison's share of a brief's progress when a deal check follows: on ukraine-2026 it
 # takes about 4 s of the 13 s at the default draws (the deal check grows with its draws).
 COMPARE_SHARE = 0.3

@@ -9,7 +9,7 @@ from typing import Any
 from . import models
 from .scenario import Scenario, load_scenario, require_reviewed
 
-__all__ = ["ROUND_CAP", "as_scenario", "model_params", "to_stability"]
+__all__ = ["DEAL_DRAWS", "ROUND_CAP", "as_scenario", "model_params", "to_stability"]
 
 # eum and exchange publish a fixed number of rounds (specs eum §5, exchange §5) and keep it as
 # their default. Judgements (compare, the brief, `detente forecast`, the calibration) run them
@@ -17,6 +17,10 @@ __all__ = ["ROUND_CAP", "as_scenario", "model_params", "to_stability"]
 # it settled or that the cap was reached. Stopping there cannot change the answer: a round in
 # which nobody moves is followed by identical rounds. smp has its own stop rule (KTAB's).
 ROUND_CAP = 100
+# Draws of the brief's deal check: enough for P(accept), P(kept) and P(viable) to two decimals'
+# worth of meaning (a standard error of at most 0.035), few enough to print the page in well
+# under a minute (ukraine-2026's four packages take about 20 s).
+DEAL_DRAWS = 200
 
 
 def as_scenario(scenario: Scenario | str | Path) -> Scenario:

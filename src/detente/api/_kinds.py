@@ -18,10 +18,10 @@ import pandas as pd
 
 import detente
 from detente import models
-from detente._brief import DEAL_DRAWS, brief
+from detente._brief import brief
 from detente._compare import compare
 from detente._forecast import forecast_with_modes
-from detente._inputs import to_stability
+from detente._inputs import DEAL_DRAWS, to_stability
 from detente._intervals import forecast_json
 from detente.uncertainty import default_chunk_size
 

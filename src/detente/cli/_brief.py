@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .._brief import DEAL_DRAWS
-from .._brief import brief as make_brief
-from ..report import brief_html, html_to_pdf
+from .._inputs import DEAL_DRAWS
 from ._app import app, console, err_console, handle_errors, print_json
 
 
@@ -33,6 +31,10 @@ def brief(
 ) -> None:
     """One page: the bottom line, key judgements in estimative words with calibrated ranges,
     where the talks land, whether a deal exists and holds, what would change the call."""
+    # Imported here: the brief needs the deal and the report, which other commands do not.
+    from .._brief import brief as make_brief
+    from ..report import brief_html, html_to_pdf
+
     result = make_brief(scenario, seed=seed, draws=draws)
     if as_json:
         print_json(result.to_json())

@@ -7,16 +7,18 @@ a scenario and return readable words, so ``make demo`` can print the same as the
 from __future__ import annotations
 
 import textwrap
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..deal import DealReport, check_deal
 from ..errors import ModelError
 from ..estimative import range_words, words
-from ..guarantees import CAVEATS, GuaranteeAssessment, Variant, assess_guarantees
 from ..scenario import Scenario, load_scenario
 from ._app import app, console, handle_errors, print_json
+
+if TYPE_CHECKING:
+    from ..deal import DealReport
+    from ..guarantees import GuaranteeAssessment, Variant
 
 __all__ = ["deal_text", "guarantees_text", "show_case", "viability_chart"]
 
@@ -229,6 +231,8 @@ def guarantees_text(assessments: list[GuaranteeAssessment], *, caveats: bool = T
     the Monte Carlo error, far smaller than that range, is a detail line. One draw prints no
     probability.
     """
+    from ..guarantees import CAVEATS
+
     lines = []
     for a in assessments:
         r = a.result
@@ -282,6 +286,9 @@ def show_case(
 ) -> str:
     """The demo's view of a case: deterrence under each package, then the deal question across
     the packages."""
+    from ..deal import check_deal
+    from ..guarantees import assess_guarantees
+
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     parts = []
     if sc.guarantees:
@@ -322,6 +329,9 @@ def deal(
 ) -> None:
     """Would the veto players sign, would it hold? Per guarantee package, proposals, what it
     would take."""
+    # Imported here: only the deal commands need the deal (and SciPy's optimizers).
+    from ..deal import check_deal
+
     if utility not in ("linear", "quadratic"):
         raise ModelError(f"unknown utility form '{utility}'; expected 'linear' or 'quadratic'")
     explicit: dict[str, float] = {}
@@ -358,6 +368,8 @@ def guarantees(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Will the guarantees hold? P(deterrence) per package, with pivotal guarantors."""
+    from ..guarantees import assess_guarantees
+
     sc = load_scenario(scenario)
     ids = [package] if package is not None else [p.id for p in sc.guarantees]
     if not ids:

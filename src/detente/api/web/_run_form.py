@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..._brief import DEAL_DRAWS
+from ..._inputs import DEAL_DRAWS
 from ...errors import ModelError
 from ...scenario import Scenario
 
