@@ -91,14 +91,14 @@ _LAZY = {
         ".uncertainty",
     ),
 }  # fmt: skip
-_SUBPACKAGES = frozenset({"api", "cli", "deal", "draft", "estimative", "guarantees", "models",
+_MODULES = frozenset({"api", "cli", "deal", "draft", "estimative", "guarantees", "models",
                           "report", "scenario", "store", "uncertainty"})  # fmt: skip
 
 
 def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
         value = getattr(_importlib.import_module(_LAZY[name], __name__), name)
-    elif name in _SUBPACKAGES:
+    elif name in _MODULES:
         value = _importlib.import_module(f".{name}", __name__)
     else:
         raise AttributeError(f"module 'detente' has no attribute {name!r}")

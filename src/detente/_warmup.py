@@ -17,42 +17,22 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from multiprocessing import get_context
+from typing import Any
+
+from .errors import ModelError
 
 __all__ = ["KERNELS", "warm_up"]
 
 
-def _eum() -> None:
+def _model(name: str, scenario: str, **params: Any) -> None:
+    """One run of a registered model on two draws of a built-in scenario."""
     from . import models
     from .scenario import load_scenario
 
-    eum = models.get("eum")
-    eum(load_scenario("emission-standards-1994").to_arrays(draws=2, seed=0), eum.make_params())
-
-
-def _smp() -> None:
-    from . import models
-    from .scenario import load_scenario
-
-    smp = models.get("smp")
-    smp(load_scenario("ktab-soe-pol-comp").to_arrays(draws=2, seed=0), smp.make_params())
-
-
-def _nash() -> None:
-    from . import models
-    from .scenario import load_scenario
-
-    nash = models.get("nash")
-    nash(load_scenario("ukraine-2026").to_arrays(draws=2, seed=0), nash.make_params())
-
-
-def _exchange() -> None:
-    from . import models
-    from .scenario import load_scenario
-
-    exchange = models.get("exchange")
-    arrays = load_scenario("ukraine-2026").to_arrays(draws=2, seed=0)
-    exchange(arrays, exchange.make_params(rounds=2))
+    spec = models.get(name)
+    spec(load_scenario(scenario).to_arrays(draws=2, seed=0), spec.make_params(**params))
 
 
 def _deal() -> None:
@@ -64,11 +44,11 @@ def _deal() -> None:
 
 # Kernel groups in the order of their compile times (longest first, so the pool ends together).
 KERNELS: dict[str, Callable[[], None]] = {
-    "exchange": _exchange,
-    "nash": _nash,
+    "exchange": partial(_model, "exchange", "ukraine-2026", rounds=2),
+    "nash": partial(_model, "nash", "ukraine-2026"),
     "deal LPs": _deal,
-    "smp": _smp,
-    "eum": _eum,
+    "smp": partial(_model, "smp", "ktab-soe-pol-comp"),
+    "eum": partial(_model, "eum", "emission-standards-1994"),
 }
 
 
@@ -86,7 +66,7 @@ def warm_up(workers: int | None = None) -> dict[str, float]:
     again changes nothing. ``workers=1`` compiles them one after another in a single process.
     """
     if workers is not None and workers < 1:
-        raise ValueError(f"workers must be at least 1; got {workers}")
+        raise ModelError(f"workers must be at least 1; got {workers}")
     count = min(workers or os.cpu_count() or 1, len(KERNELS))
     # spawn: a fresh interpreter per worker, whatever the parent has imported or started.
     with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:

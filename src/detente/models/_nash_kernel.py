@@ -586,20 +586,19 @@ def solve_pairs_kernel(
     finite = np.zeros(b, dtype=np.bool_)
     lost = np.zeros(b, dtype=np.bool_)
 
-    f64 = kernel_array
     _solve_all(
         kernel_array(player, np.int64),
         kernel_array(issue, np.int64),
-        f64(position),
-        f64(weight),
-        f64(slopes),
-        f64(intercepts),
-        f64(c),
-        f64(u0),
-        f64(fallback),
-        f64(lower),
-        f64(upper),
-        f64(mus),
+        kernel_array(position),
+        kernel_array(weight),
+        kernel_array(slopes),
+        kernel_array(intercepts),
+        kernel_array(c),
+        kernel_array(u0),
+        kernel_array(fallback),
+        kernel_array(lower),
+        kernel_array(upper),
+        kernel_array(mus),
         int(steps),
         float(gain_tol),
         float(epsilon),

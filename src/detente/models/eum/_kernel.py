@@ -150,10 +150,13 @@ def _play_rows(
             # Pass 2 with the new exponents: every d^r_i the round needs, in flat loops.
             for i in range(n):
                 for j in range(n):
-                    r_by_row[i * n + j], r_by_col[i * n + j] = r[i], r[j]
+                    r_by_row[i * n + j] = r[i]
             _powers(r_by_row, log_lo, u_lo)
             _powers(r_by_row, log_hi, u_hi)
             if not flags[3]:  # EU(j -> i) with the target's own exponent
+                for i in range(n):
+                    for j in range(n):
+                        r_by_col[i * n + j] = r[j]
                 _powers(r_by_col, log_lo, u_lo_b)
                 _powers(r_by_col, log_hi, u_hi_b)
             p = p1

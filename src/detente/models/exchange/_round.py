@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .._numba import kernel_array
 from ._candidates import generate, issue_outcome
 from ._keys import RoundKey
 from ._params import ExchangeParams
@@ -125,7 +126,7 @@ def _run_kernel(
 
     total = weight.sum(axis=1)
     outcome = issue_outcome(positions, weight, total)
-    positions = np.ascontiguousarray(positions, dtype=np.float64)
+    positions = kernel_array(positions)
     counts = count_candidates(positions, outcome, mask)
     fs = np.array(
         [
@@ -152,17 +153,17 @@ def _run_kernel(
     votes, first_gain, realized, ties, draw, ev_i, ev_f, ev_b = run_steps_kernel(
         counts,
         positions,
-        np.ascontiguousarray(x0, dtype=np.float64),
-        np.ascontiguousarray(salience, dtype=np.float64),
-        np.ascontiguousarray(weight, dtype=np.float64),
-        np.ascontiguousarray(total, dtype=np.float64),
-        np.ascontiguousarray(outcome, dtype=np.float64),
-        np.ascontiguousarray(mask),
+        kernel_array(x0),
+        kernel_array(salience),
+        kernel_array(weight),
+        kernel_array(total),
+        kernel_array(outcome),
+        kernel_array(mask, np.bool_),
         fs,
         flags,
         float(params.tie_tolerance),
         seeds,
-        np.ascontiguousarray(draw_index, dtype=np.int64),
+        kernel_array(draw_index, np.int64),
         int(key.round) if keyed else 0,
     )
     events: dict[str, NDArray[np.generic]] = {"draw": draw}
