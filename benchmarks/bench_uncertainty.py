@@ -91,7 +91,12 @@ def _scaling_table(scenario_name: str, model: str, draws: int) -> str:
         for workers in (1, 2):
             seconds, outcome = timed(workers=workers)
             row(f"{workers} local worker process(es), 1 thread each", seconds, outcome)
-        for workers in (1, 2):
+        # The last cluster keeps the mmap threshold Dask's trim threshold pins (the user's own
+        # MALLOC_MMAP_THRESHOLD_ is left alone): how the workers ran before, on the same work.
+        for workers, pinned in ((1, False), (2, False), (2, True)):
+            env = {"NUMBA_NUM_THREADS": "1"}
+            if pinned:
+                env["MALLOC_MMAP_THRESHOLD_"] = "131072"
             start = time.perf_counter()
             with LocalCluster(
                 n_workers=workers,
@@ -99,14 +104,15 @@ def _scaling_table(scenario_name: str, model: str, draws: int) -> str:
                 processes=True,
                 dashboard_address=None,
                 silence_logs=40,
-                env={"NUMBA_NUM_THREADS": "1"},
+                env=env,
             ) as cluster:
                 startup = time.perf_counter() - start
                 address = cluster.scheduler_address
                 detente.simulate(scenario, model, draws=100, scheduler=address)  # workers load
                 seconds, outcome = timed(scheduler=address)
+                malloc = ", mmap threshold pinned at 128 KiB (before)" if pinned else ""
                 row(
-                    f"Dask LocalCluster, {workers} worker(s) × 1 thread "
+                    f"Dask LocalCluster, {workers} worker(s) × 1 thread{malloc} "
                     f"(start-up {startup:.1f} s, not counted)",
                     seconds,
                     outcome,
@@ -124,7 +130,10 @@ def _scaling_table(scenario_name: str, model: str, draws: int) -> str:
         "Runs on workers cut the draws into more chunks than workers (4 per local worker, 16 "
         "on a cluster) so none idles at the end. Local worker pools are started inside each run "
         "(spawned processes import Détente and load the compiled kernels: about a second), so "
-        "small runs are faster in-process.\n\n" + table
+        "small runs are faster in-process. Dask workers raise glibc's mmap threshold before their "
+        "first chunk (Dask's trim threshold had pinned it at 128 KiB, so every array was a fresh "
+        "mapping whose pages faulted in: docs/uncertainty.md); the row marked before keeps it "
+        "pinned. Target (issue 14): 2 workers ≥ 1.6× one thread in-process.\n\n" + table
     )
 
 

@@ -121,3 +121,20 @@ def test_runs_on_workers_cut_several_chunks_per_worker() -> None:
     # 20,000 draws of ukraine-2026 used to make 7 chunks of up to 2,995 for 2 workers (4 + 3).
     size = min(default_chunk_size(10, 7), spread_size(20_000, 2))
     assert -(-20_000 // size) == 2 * CHUNKS_PER_WORKER
+
+
+def test_dask_workers_keep_the_chunks_arrays_on_the_heap(
+    mini: Scenario, dask_scheduler: str
+) -> None:
+    from distributed import Client
+
+    def state() -> tuple[str | None, bool]:
+        from detente.uncertainty import _malloc
+
+        return os.environ.get("MALLOC_TRIM_THRESHOLD_"), _malloc._done
+
+    simulate(mini, "median", draws=200, seed=1, chunk_size=10, scheduler=dask_scheduler)
+    with Client(dask_scheduler) as client:
+        seen = client.run(state).values()
+    # Dask's nanny pins the trim threshold; a worker that ran a chunk raised the mmap threshold.
+    assert ("65536", True) in seen and all(trim == "65536" for trim, _ in seen)

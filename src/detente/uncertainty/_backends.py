@@ -7,11 +7,13 @@ one run and closed after it.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..errors import ModelError
+from ._malloc import keep_arrays_on_heap
 
 __all__ = ["backend_name", "run_tasks"]
 
@@ -108,6 +110,13 @@ def share_cores(threads: int) -> None:
     change a result."""
     for name in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(name, str(threads))
+    keep_arrays_on_heap()
+
+
+def _on_worker(fn: Callable[[T], R], task: T) -> R:
+    """A task on a Dask worker: the worker's malloc set for arrays first (see ._malloc)."""
+    keep_arrays_on_heap()
+    return fn(task)
 
 
 def _on_dask(
@@ -129,7 +138,7 @@ def _on_dask(
         ) from None
     with client:
         # pure=False: two chunks with equal inputs are still two tasks, never merged.
-        futures = client.map(fn, list(tasks), pure=False)
+        futures = client.map(functools.partial(_on_worker, fn), list(tasks), pure=False)
         index: dict[Any, int] = {f.key: i for i, f in enumerate(futures)}
         # Our client is not the process default (we leave global state alone): name its loop.
         for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
