@@ -4,7 +4,10 @@ sentence per issue on why the models disagree."""
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,15 +115,22 @@ def compare(
         models.get(name)
     out: dict[str, Forecast] = {}
     skipped: dict[str, str] = {}
-    total = draws * len(chosen)
-    done = [0]
+    lock = threading.Lock()
+    done = dict.fromkeys(chosen, 0)
+    stop = threading.Event()
 
-    def count(n: int) -> None:
-        done[0] += n
-        if progress is not None:
-            progress(min(done[0] / total, 1.0))
+    def count(name: str, n: int | None) -> None:
+        """Add ``n`` draws done to ``name``'s share (None: all of them), then report the whole."""
+        if stop.is_set():
+            raise _Stopped  # another model failed or was cancelled: this one stops too
+        with lock:  # the shares add up, and reach the caller in order, from either thread
+            done[name] = draws if n is None else min(done[name] + n, draws)
+            if progress is not None:
+                progress(min(sum(done.values()) / (draws * len(chosen)), 1.0))
 
-    for k, name in enumerate(chosen, start=1):
+    def run(name: str) -> None:
+        if stop.is_set():
+            return
         try:
             out[name] = forecast(
                 s,
@@ -128,17 +138,24 @@ def compare(
                 draws=draws,
                 seed=seed,
                 full=draws == 1,
-                progress=count,
+                progress=functools.partial(count, name),
                 chunk_size=chunk_size,
                 scheduler=scheduler,
                 **to_stability(s, name),
             )
         except ModelError as exc:
             if model_names:
+                stop.set()
                 raise
             skipped[name] = str(exc)
-        done[0] = k * draws  # a skipped model counts as done
-        count(0)
+        except BaseException:
+            stop.set()
+            raise
+        count(name, None)  # a skipped model counts as done
+
+    _run_side_by_side(run, chosen, draws > 1 and scheduler is None, stop)
+    out = {name: out[name] for name in chosen if name in out}
+    skipped = {name: skipped[name] for name in chosen if name in skipped}
     calibrated = {n: intervals(fc, s) for n, fc in out.items() if n in _calibrated()}
     settled = {n: c for n, fc in out.items() if (c := convergence(fc, s)) is not None}
     by_label = {label(fc): n for n, fc in out.items()}
@@ -151,6 +168,57 @@ def compare(
         for issue in s.issues
     }
     return Comparison(s.id, out, skipped, calibrated, settled, ensemble(out, s), why)
+
+
+class _Stopped(Exception):
+    """A model stopped because another one failed or the run was cancelled."""
+
+
+def _run_side_by_side(
+    run: Callable[[str], None], chosen: list[str], overlap: bool, stop: threading.Event
+) -> None:
+    """``run(name)`` for every model, two at a time when ``overlap`` and the kernels allow it.
+
+    The models are independent and each is deterministic, so running two at once changes no
+    number; it lets one model's numpy bookkeeping between rounds use the cores the other's
+    compiled kernel leaves idle (``compare ukraine-2026 --draws 1000``: 10.8 -> 9.5 s). The
+    dynamic models go first, so the longest runs start together. The first error (or cancel)
+    stops the other model at its next round (``run`` checks ``stop``) and is raised, as is an
+    interrupt of the waiting caller; one model at a time otherwise.
+    """
+    threads = 1
+    if overlap and len(chosen) > 1:
+        import numba
+
+        from .models._threads import side_by_side
+
+        if side_by_side():
+            threads = 2
+            kernel_threads = numba.get_num_threads()  # per thread in numba: pass the caller's on
+            inner = run
+
+            def run(name: str) -> None:
+                numba.set_num_threads(kernel_threads)
+                inner(name)
+
+            chosen = sorted(chosen, key=lambda name: not models.get(name).dynamic)
+    if threads == 1:
+        for name in chosen:
+            run(name)
+        return
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="compare")
+    try:
+        futures = [pool.submit(run, name) for name in chosen]
+        wait(futures)
+    except BaseException:  # Ctrl-C: the models stop within a round, not when they are done
+        stop.set()
+        raise
+    finally:
+        pool.shutdown()
+    errors = [e for f in futures if (e := f.exception()) is not None]
+    # The error that stopped the run, not a model's _Stopped that followed it.
+    for error in sorted(errors, key=lambda e: isinstance(e, _Stopped)):
+        raise error
 
 
 def _calibrated() -> set[str]:

@@ -42,6 +42,12 @@ def _deal() -> None:
     zone_of_agreement(load_scenario("ukraine-2026").to_arrays(draws=2, seed=0))
 
 
+def _threads() -> None:
+    from .models._threads import side_by_side
+
+    side_by_side()
+
+
 # Kernel groups in the order of their compile times (longest first, so the pool ends together).
 KERNELS: dict[str, Callable[[], None]] = {
     "exchange": partial(_model, "exchange", "ukraine-2026", rounds=2),
@@ -49,6 +55,7 @@ KERNELS: dict[str, Callable[[], None]] = {
     "deal LPs": _deal,
     "smp": partial(_model, "smp", "ktab-soe-pol-comp"),
     "eum": partial(_model, "eum", "emission-standards-1994"),
+    "threads": _threads,  # compare's check that two models may run at once
 }
 
 

@@ -417,7 +417,7 @@ def _newton(
             v[j] += alpha * step[j]
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def _solve_all(
     player: Int,
     issue: Int,

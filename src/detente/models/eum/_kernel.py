@@ -102,7 +102,7 @@ def kernel_settings(conv: Conventions) -> tuple[Flags, Numbers]:
     return flags, numbers
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def _play_rows(
     x: Float, w: Float, s: Float, span: Float, mu: Float, valid: Bool, flags: Flags,
     numbers: Numbers, offer: NDArray[np.int8], partner: Int, view_a: Float, view_b: Float,

@@ -368,7 +368,7 @@ def _count(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> int:
     return count
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def count_candidates(positions: Float, outcome: Float, mask: NDArray[np.bool_]) -> Int:
     """``int[B]``: each draw's number of candidates (sizes the kernel's output)."""
     b = positions.shape[0]
@@ -701,7 +701,7 @@ def _run_draw(
     return realized, ties
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def run_steps_kernel(
     counts: Int,
     positions: Float,
@@ -779,7 +779,7 @@ def run_steps_kernel(
     return votes, first_gain, realized, ties, draw, out_i, out_f, out_b
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def _pack(
     realized: Int, ev_i: Int, ev_f: Float, ev_b: NDArray[np.bool_]
 ) -> tuple[Int, Int, Float, NDArray[np.bool_]]:

@@ -234,7 +234,7 @@ def _utility(d: float, r: float) -> float:
     return (1.0 - d) * (1.0 + d * r)
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def _assess_rows(
     x: Float, ideal: Float, salience: Float, capability: Float, codes: Int, consts: Float,
     d: Float, r: Float, own: Float, distinct: Float, group: Int, actor_probability: Float,
@@ -632,7 +632,7 @@ def _resolve(
     return 0
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True, nogil=True)
 def _turn_rows(
     x: Float, ideal: Float, salience: Float, total: Float, capability: Float, d: Float,
     r: Float, own: Float, accommodation: Float, uniforms: Float, codes: Int, consts: Float,
