@@ -181,10 +181,10 @@ def _run_side_by_side(
 
     The models are independent and each is deterministic, so running two at once changes no
     number; it lets one model's numpy bookkeeping between rounds use the cores the other's
-    compiled kernel leaves idle (``compare ukraine-2026 --draws 1000``: 10.8 -> 9.5 s). The
-    dynamic models go first, so the longest runs start together. The first error (or cancel)
-    stops the other model at its next round (``run`` checks ``stop``) and is raised, as is an
-    interrupt of the waiting caller; one model at a time otherwise.
+    compiled kernel leaves idle (docs/performance.md: ``compare ukraine-2026 --draws 1000``,
+    11.3 -> 10.2 s). The dynamic models go first, so the longest runs start together. The first
+    error (or cancel) stops the other model at its next round (``run`` checks ``stop``) and is
+    raised, as is an interrupt of the waiting caller; one model at a time otherwise.
     """
     threads = 1
     if overlap and len(chosen) > 1:
