@@ -45,9 +45,12 @@ def test_a_pinned_threshold_faults_the_arrays_in_anew_and_the_fix_reuses_the_hea
     pinned, faults_pinned = _probe("control", MALLOC_TRIM_THRESHOLD_="65536")
     fixed, faults_fixed = _probe("fix", MALLOC_TRIM_THRESHOLD_="65536")
     assert (pinned, fixed) == ("False", "True")
-    # Measured: about 13,600 by default, 134,000 pinned, 10,300 fixed.
-    assert int(faults_pinned) > 5 * faults_default
-    assert int(faults_fixed) < 2 * faults_default
+    # Measured over six runs with 1, 2 and 4 numba threads: 134,000 pinned every time, against
+    # 5,000-23,000 by default and 17,000-23,000 fixed. Which arrays glibc trims from the top of
+    # the heap, and which land in a thread's arena, varies from run to run; the pinned count does
+    # not. So both are compared with the pinned count, not with each other.
+    assert int(faults_pinned) > 4 * faults_default
+    assert 4 * int(faults_fixed) < int(faults_pinned)
 
 
 def test_nothing_changes_without_a_pinned_threshold_or_with_the_users_own() -> None:
