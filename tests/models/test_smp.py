@@ -360,3 +360,19 @@ def test_per_turn_summaries_of_draws_that_stop_early_are_a_full_pass() -> None:
     cap = np.broadcast_to(arrays.capability.transpose(0, 2, 1)[:, None], by_issue.shape)
     np.testing.assert_array_equal(f.rounds.median, weighted_median(by_issue, cap))
     np.testing.assert_allclose(f.rounds.mean, weighted_mean(by_issue, cap), rtol=1e-12)
+
+
+def test_keep_summary_logs_draw_zero_only_and_drops_the_ideals() -> None:
+    """A summary run keeps the per-turn summaries of every draw but logs only the bargains of
+    the run's draw 0 (as eum and exchange do), in whichever chunk holds it."""
+    full = forecast("ukraine-2026", "smp", draws=6, seed=2, keep="full")
+    summary = forecast("ukraine-2026", "smp", draws=6, seed=2, keep="summary", chunk_size=3)
+    assert set(np.unique(full.events["draw"]).tolist()) == set(range(6))
+    assert "ideals" in full.extras and "ideals" not in summary.extras
+    assert summary.rounds.positions is None
+    first = full.events["draw"] == 0
+    assert first.sum() > 0 and summary.events["draw"].size == first.sum()
+    for key, column in summary.events.items():
+        np.testing.assert_array_equal(column, full.events[key][first], err_msg=key)
+    np.testing.assert_array_equal(summary.rounds.median, full.rounds.median)
+    np.testing.assert_array_equal(summary.outcome, full.outcome)

@@ -13,7 +13,7 @@ until movement dies down. Same answers as KAPSARC's KTAB, at ``O(B N³)`` per tu
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,18 +46,22 @@ def smp(arrays: ScenarioArrays, params: SmpParams, *, on_round: OnRound | None =
     positions per turn and issue, ``rounds.stable_round[B]`` = the number of turns each draw ran
     (shorter draws repeat their final state), and ``stop_rule``. ``outcome[B, D]`` is Détente's
     summary (§4.13): the probability-weighted mean of the distinct final positions. ``events``
-    has one row per challenge and bargain. ``extras``:
+    has one row per challenge and bargain, of every draw when ``keep="full"`` and of the run's
+    draw 0 only when ``keep="summary"``. ``extras``:
 
     - ``distinct_probability`` ``[B, T+1, N]``: PCE probability of each distinct position,
       stored at its representative actor (0 elsewhere; sums to 1 per state, §4.12);
     - ``group`` ``[B, T+1, N]``: the representative each actor's position joined;
     - ``actor_probability`` ``[B, T+1, N]``: KTAB's per-actor "winning probability" (§7.10);
     - ``risk_attitude`` ``[B, T+1, N]``: R of every actor in every state (§4.2);
-    - ``ideals`` ``[B, T+1, N, D]`` (issue scale), ``mode`` ``[B, D]`` (the most probable
-      distinct final position), ``steps`` ``[B]``, ``constants`` (§6.2).
+    - ``ideals`` ``[B, T+1, N, D]`` (issue scale; with ``keep="full"``), ``mode`` ``[B, D]``
+      (the most probable distinct final position), ``steps`` ``[B]``, ``constants`` (§6.2).
     """
     x0, actors = smp_inputs(arrays, params)
-    history = run_smp(x0, actors, params, arrays.draw_index, arrays.seed, on_round)
+    # Summary runs log the bargains of the run's draw 0 only, found by its absolute index so that
+    # whichever chunk holds it logs them (as eum and exchange do).
+    logged = None if params.keep == "full" else np.flatnonzero(arrays.draw_index == 0)[:1]
+    history = run_smp(x0, actors, params, arrays.draw_index, arrays.seed, on_round, logged)
     b = history.position.shape[0]
     rows = np.arange(b)
     final = history.position[:, -1]
@@ -72,45 +76,55 @@ def smp(arrays: ScenarioArrays, params: SmpParams, *, on_round: OnRound | None =
         f"{_RULES[r]} ({int((history.rule == r).sum())} of {b} draws)" if b > 1 else _RULES[r]
         for r in fired
     )
+    mean, median = _per_turn(by_issue, cap, history.steps)
+    extras: dict[str, Any] = {
+        "distinct_probability": history.distinct,
+        "group": history.group,
+        "actor_probability": history.actor_probability,
+        "risk_attitude": history.risk,
+    }
+    if history.ideal is not None:
+        extras["ideals"] = arrays.to_issue_scale(100.0 * history.ideal)
+    extras.update(
+        mode=arrays.to_issue_scale(mode),
+        steps=history.steps,
+        constants=dict(CONSTANTS),
+        options=dataclasses.asdict(params),
+    )
     return make_forecast(
         arrays,
         "smp",
         params,
         outcome,
-        rounds_mean=_per_turn(weighted_mean, by_issue, cap, history.steps),
-        rounds_median=_per_turn(weighted_median, by_issue, cap, history.steps),
+        rounds_mean=mean,
+        rounds_median=median,
         rounds_positions=scaled if params.keep == "full" else None,
         stable_round=history.steps,
         stop_rule=stop_rule,
         events=_events(arrays, history),
-        extras={
-            "distinct_probability": history.distinct,
-            "group": history.group,
-            "actor_probability": history.actor_probability,
-            "risk_attitude": history.risk,
-            "ideals": arrays.to_issue_scale(100.0 * history.ideal),
-            "mode": arrays.to_issue_scale(mode),
-            "steps": history.steps,
-            "constants": dict(CONSTANTS),
-            "options": dataclasses.asdict(params),
-        },
+        extras=extras,
     )
 
 
-def _per_turn(
-    statistic: Callable[[Float, Float], Float], by_issue: Float, cap: Float, steps: Int
-) -> Float:
-    """``statistic`` of every draw, turn and issue (``[B, T+1, D]``) from ``[B, T+1, D, N]``.
+def _per_turn(by_issue: Float, cap: Float, steps: Int) -> tuple[Float, Float]:
+    """The capability-weighted mean and median of every draw, turn and issue (``[B, T+1, D]``)
+    from ``[B, T+1, D, N]``.
 
     A draw that stopped after ``s`` turns repeats its state ``s`` to the longest draw's end, so
-    only its turns ``0..s`` are computed and the last is repeated: the same numbers, without the
-    padding (most of a batch's states when a few draws run long).
+    only its turns ``0..s`` are gathered (once, for both) and computed, and the last is
+    repeated: the same numbers, without the padding (most of a batch's states when a few draws
+    run long).
     """
     live = np.arange(by_issue.shape[1])[None, :] <= steps[:, None]  # [B, T+1]
-    out = np.empty(by_issue.shape[:3])
-    out[live] = statistic(by_issue[live], cap[live])
-    last = out[np.arange(by_issue.shape[0]), steps]  # [B, D]
-    return np.where(live[..., None], out, last[:, None, :])
+    values, weights = by_issue[live], cap[live]
+    rows = np.arange(by_issue.shape[0])
+    out = []
+    for statistic in (weighted_mean, weighted_median):
+        full = np.empty(by_issue.shape[:3])
+        full[live] = statistic(values, weights)
+        last = full[rows, steps]  # [B, D]
+        out.append(np.where(live[..., None], full, last[:, None, :]))
+    return out[0], out[1]
 
 
 def _events(arrays: ScenarioArrays, history: History) -> dict[str, NDArray[np.generic]]:

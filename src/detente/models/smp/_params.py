@@ -165,7 +165,7 @@ class SmpParams:
     keep: Keep = param(
         "full",
         "'full' keeps every actor's position in every turn; 'summary' keeps per-turn means and "
-        "medians only, for large Monte Carlo runs",
+        "medians only (and draw 0's events), for large Monte Carlo runs",
     )
     engine: Engine = param(
         "kernel",

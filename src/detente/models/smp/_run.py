@@ -42,13 +42,14 @@ STREAM_TRANSITION = 1
 @dataclass
 class History:
     """Everything a run produced, padded to the longest draw (finished draws repeat their final
-    state). ``position``/``ideal`` ``[B, T+1, N, D]`` on [0, 1]; ``risk`` ``[B, T+1, N]``;
+    state). ``position``/``ideal`` ``[B, T+1, N, D]`` on [0, 1] (``ideal`` None unless the run
+    keeps everything, ``keep="full"``); ``risk`` ``[B, T+1, N]``;
     ``distinct``/``group``/``actor_probability`` ``[B, T+1, N]`` (§4.12); ``steps`` ``int[B]``;
     ``rule`` ``int[B]`` (0 = KTAB's movement rule, 1 = turn limit, 2 = ``until_stable``);
     ``events`` column lists."""
 
     position: Float
-    ideal: Float
+    ideal: Float | None
     risk: Float
     distinct: Float
     group: Int
@@ -65,11 +66,13 @@ def run_smp(
     draw_index: Int,
     run_seed: int = 0,
     on_round: OnRound | None = None,
+    logged: Int | None = None,
 ) -> History:
     """Run the SMP on every draw of ``x0[B, N, D]`` (positions on [0, 1]).
 
     ``draw_index`` ``int[B]`` (the rows' absolute draw numbers) and the seeds key the
-    Stochastic transitions' uniforms; ``on_round(t)`` is called before every turn.
+    Stochastic transitions' uniforms; ``on_round(t)`` is called before every turn. ``logged``
+    names the rows whose bargains the events record (None: every row).
     """
     b, n, _ = x0.shape
     if params.engine == "kernel":
@@ -84,26 +87,35 @@ def run_smp(
             s,
             (run_seed, params.seed, draw_index[s : s + size]),
             on_round,
+            logged,
         )
         for s in range(0, b, size)
     ]
     longest = max(p.position.shape[1] for p in parts)
 
-    def pad(a: NDArray[np.generic]) -> NDArray[np.generic]:
-        extra = longest - a.shape[1]
-        return np.concatenate([a, np.repeat(a[:, -1:], extra, axis=1)], axis=1) if extra else a
+    def joined(chunks: list[NDArray[G]]) -> NDArray[G]:
+        """The chunks end to end, each padded to the longest (one chunk as it is: no copy)."""
+        if len(chunks) == 1:
+            return chunks[0]
+        return np.concatenate(
+            [
+                np.concatenate([a, np.repeat(a[:, -1:], longest - a.shape[1], axis=1)], axis=1)
+                for a in chunks
+            ]
+        )
 
     events: dict[str, list[NDArray[np.generic]]] = {}
     for p in parts:
         for key, values in p.events.items():
             events.setdefault(key, []).extend(values)
+    ideals = [p.ideal for p in parts if p.ideal is not None]
     return History(
-        position=np.concatenate([pad(p.position) for p in parts]),
-        ideal=np.concatenate([pad(p.ideal) for p in parts]),
-        risk=np.concatenate([pad(p.risk) for p in parts]),
-        distinct=np.concatenate([pad(p.distinct) for p in parts]),
-        group=np.concatenate([pad(p.group) for p in parts]),
-        actor_probability=np.concatenate([pad(p.actor_probability) for p in parts]),
+        position=joined([p.position for p in parts]),
+        ideal=joined(ideals) if ideals else None,
+        risk=joined([p.risk for p in parts]),
+        distinct=joined([p.distinct for p in parts]),
+        group=joined([p.group for p in parts]),
+        actor_probability=joined([p.actor_probability for p in parts]),
         steps=np.concatenate([p.steps for p in parts]),
         rule=np.concatenate([p.rule for p in parts]),
         events=events,
@@ -117,10 +129,14 @@ def _run_chunk(
     offset: int,
     key: tuple[int, int, Int],
     on_round: OnRound | None,
+    logged: Int | None,
 ) -> History:
     b, n, _ = x0.shape
     engine = _kernel_engine() if params.engine == "kernel" else _numpy_engine(b, n, params)
     x, ideal = x0.copy(), x0.copy()
+    # A summary run keeps neither the ideals of every turn nor the bargains of every draw:
+    # [B, T+1, N, D] is 57 MB for 1,000 ukraine-2026 draws, and the events 150,000 rows.
+    full = params.keep == "full"
     positions, ideals = [x.copy()], [ideal.copy()]
     risks: list[Float] = []
     distinct: list[Float] = []
@@ -191,18 +207,19 @@ def _run_chunk(
             x[idx] = turn.position
             ideal[idx] = turn.ideal
         positions.append(x)
-        ideals.append(ideal)
+        if full:
+            ideals.append(ideal)
         t += 1
     return History(
         position=np.stack(positions, axis=1),
-        ideal=np.stack(ideals, axis=1),
+        ideal=np.stack(ideals, axis=1) if full else None,
         risk=np.stack(risks, axis=1),
         distinct=np.stack(distinct, axis=1),
         group=np.stack(groups, axis=1),
         actor_probability=np.stack(actor_probability, axis=1),
         steps=steps,
         rule=rule,
-        events=_events(records),
+        events=_events(records, logged),
     )
 
 
@@ -255,21 +272,33 @@ def _carry(
     return out
 
 
-def _events(records: list[tuple[Int, int, Turn]]) -> dict[str, list[NDArray[np.generic]]]:
-    """One row per bargain: who challenged whom, with what odds, and who adopted it.
+def _events(
+    records: list[tuple[Int, int, Turn]], logged: Int | None
+) -> dict[str, list[NDArray[np.generic]]]:
+    """One row per bargain of the ``logged`` rows (None: all): who challenged whom, with what
+    odds, and who adopted it.
 
     Built once at the end from every turn's arrays stacked row-wise (one row per draw and turn).
     """
     if not records:
         return {}
-    draws = np.concatenate([r[0] for r in records])
-    rounds = np.concatenate([np.full(r[0].size, r[1], dtype=np.int64) for r in records])
+    picks: list[slice | NDArray[np.bool_]] = [
+        slice(None) if logged is None else np.isin(r[0], logged) for r in records
+    ]
+    draws = np.concatenate([r[0][p] for r, p in zip(records, picks, strict=True)])
+    rounds = np.concatenate(
+        [np.full(r[0][p].size, r[1], dtype=np.int64) for r, p in zip(records, picks, strict=True)]
+    )
     turns = [r[2] for r in records]
-    valid = np.concatenate([t.bargains.valid for t in turns])
-    initiator = np.concatenate([t.bargains.initiator for t in turns])
-    receiver = np.concatenate([t.bargains.receiver for t in turns])
-    chosen = np.concatenate([t.resolution.chosen for t in turns])
-    gain_by_actor = np.concatenate([t.challenges.gain for t in turns])
+
+    def stacked(part: Callable[[Turn], NDArray[G]]) -> NDArray[G]:
+        return np.concatenate([part(t)[p] for t, p in zip(turns, picks, strict=True)])
+
+    valid = stacked(lambda t: t.bargains.valid)
+    initiator = stacked(lambda t: t.bargains.initiator)
+    receiver = stacked(lambda t: t.bargains.receiver)
+    chosen = stacked(lambda t: t.resolution.chosen)
+    gain_by_actor = stacked(lambda t: t.challenges.gain)
     rows = np.arange(valid.shape[0])[:, None]
     k = np.arange(valid.shape[1])[None, :]
     where = np.nonzero(valid)
@@ -279,11 +308,11 @@ def _events(records: list[tuple[Int, int, Turn]]) -> dict[str, list[NDArray[np.g
         "initiator": initiator[where],
         "receiver": receiver[where],
         "view": np.broadcast_to(turns[0].bargains.view[None, :], valid.shape)[where],
-        "win_probability": np.concatenate([t.bargains.probability for t in turns])[where],
+        "win_probability": stacked(lambda t: t.bargains.probability)[where],
         "gain": gain_by_actor[rows, initiator][where],
         "initiator_moved": (chosen[rows, initiator] == k)[where],
         "receiver_moved": (chosen[rows, np.where(valid, receiver, 0)] == k)[where],
-        "y_initiator": np.concatenate([t.bargains.y_initiator for t in turns])[where],
-        "y_receiver": np.concatenate([t.bargains.y_receiver for t in turns])[where],
+        "y_initiator": stacked(lambda t: t.bargains.y_initiator)[where],
+        "y_receiver": stacked(lambda t: t.bargains.y_receiver)[where],
     }
     return {key: [value] for key, value in columns.items()}
