@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import cProfile
-import io
-import pstats
 import time
 import tracemalloc
 from typing import Any
@@ -16,7 +13,7 @@ from detente import models
 from detente.scenario import Scenario, ScenarioArrays
 
 from ._eum_parts import PARTS, part_costs
-from ._timing import markdown_table
+from ._timing import markdown_table, profile_table
 
 EUM = models.get("eum")
 
@@ -124,20 +121,7 @@ def parts_table() -> str:
 def profile_text() -> str:
     """The top functions by own time for 10,000 emission draws × 10 rounds."""
     arrays = uncertain_emission().to_arrays(draws=10_000, seed=1)
-    params = EUM.make_params(keep="summary")
-    profiler = cProfile.Profile(time.process_time)
-    profiler.runcall(EUM, arrays, params)
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
-    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
-    rows = []
-    for (file, _, name), (_, calls, own, _, _) in sorted(
-        stats.stats.items(),  # type: ignore[attr-defined]
-        key=lambda kv: -kv[1][2],
-    )[:8]:
-        where = name if file == "~" else f"{file.rsplit('/', 1)[-1]}:{name}"
-        rows.append([where, str(calls), f"{own:.2f} s", f"{own / total:.0%}"])
-    return markdown_table(["function", "calls", "own time", "share"], rows)
+    return profile_table(EUM, arrays, EUM.make_params(keep="summary"))[1]
 
 
 # Issue 14's targets: (label, arrays, rounds, target seconds, draws measured per engine). The
