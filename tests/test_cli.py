@@ -176,7 +176,8 @@ def test_compare_shows_ensemble_weights_intervals_and_convergence() -> None:
     assert eum is not None
     bounds = [int(g) for g in eum.groups()]
     assert all(lo < hi for lo, hi in zip(bounds[::2], bounds[1::2], strict=True))
-    assert re.search(rf"exchange did not settle by round 100 \(the cap\) on SANC {late}", flat)
+    # exchange is judged on its voting outcome, the number shown (CRIM wanders 87–88).
+    assert re.search(rf"exchange did not settle by round 100 \(the cap\) on CRIM {late}", flat)
     assert "Why they disagree" in out
 
 

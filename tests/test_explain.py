@@ -7,6 +7,7 @@ import pytest
 
 import detente
 from detente._explain import (
+    SETTLE_WINDOW,
     contributions,
     convergence,
     disagreement,
@@ -39,6 +40,36 @@ def test_a_model_stopped_by_its_own_rule_before_the_cap_converged() -> None:
     s = load_scenario("ukraine-2026")
     c = convergence(detente.forecast(s, "smp"), s)
     assert c is not None and c.rounds_run < c.cap and c.all_converged
+
+
+@pytest.mark.parametrize("model", ["eum", "exchange", "smp"])
+def test_convergence_is_judged_on_the_outcome_each_model_reports(model: str) -> None:
+    # Each dynamic model's per-round outcome ends at its forecast; exchange's is the voting
+    # outcome (round 0: the preferences' weighted mean), not the preferences' median.
+    s = load_scenario("ukraine-2026")
+    f = detente.forecast(s, model, **to_stability(s, model))
+    assert f.rounds is not None
+    np.testing.assert_array_equal(f.rounds.outcome[:, -1], f.outcome)
+    if model == "exchange":
+        np.testing.assert_array_equal(f.rounds.outcome[:, 1:], f.extras["voting_outcome"])
+        np.testing.assert_allclose(f.rounds.outcome[:, 0], f.rounds.mean[:, 0], atol=1e-12)
+
+
+def test_exchange_wandering_around_a_level_is_not_settled_by_one_calm_round() -> None:
+    # ukraine-2026's exchange voting outcome on CRIM wanders by 1.5 points to the 100-round cap
+    # and was within the 0.5-point tolerance of its last value one round before it: settled
+    # by the one-round rule, not by SETTLE_WINDOW rounds.
+    s = load_scenario("ukraine-2026")
+    f = detente.forecast(s, "exchange", **to_stability(s, "exchange"))
+    c = convergence(f, s)
+    assert c is not None and f.rounds is not None and c.rounds_run == ROUND_CAP
+    crim = f.rounds.outcome[0, :, s.issue_ids.index("CRIM")]
+    late = crim[-SETTLE_WINDOW - 1 :]
+    assert np.abs(late - crim[-1]).max() > 0.005 * 100 > abs(crim[-2] - crim[-1])
+    assert not c.converged[s.issue_ids.index("CRIM")]
+    assert c.words("CRIM").startswith("did not settle by round 100 (the cap): 87–88")
+    # ZNPP stays put for far longer than the window.
+    assert c.converged[s.issue_ids.index("ZNPP")]
 
 
 def test_static_models_have_no_convergence_record() -> None:

@@ -38,6 +38,10 @@ Float = NDArray[np.float64]
 SETTLE_TOLERANCE = 0.005
 # Rounds over which an unsettled model's range is reported (a cycle of eum spans a few).
 LATE_ROUNDS = 10
+# Rounds a value must hold (within the tolerance) before the cap to count as settled: one
+# round is not enough, since exchange's voting outcome wanders around a level by a point or
+# two and comes within the tolerance of its last value now and then (CRIM, ukraine-2026).
+SETTLE_WINDOW = 5
 
 # What each model family does, in a few words, for "why they disagree".
 _HOW = {
@@ -61,15 +65,17 @@ def label(forecast: Forecast) -> str:
 
 @dataclass(frozen=True)
 class Convergence:
-    """Whether a dynamic model's per-round median settled, per issue.
+    """Whether a dynamic model's per-round outcome settled, per issue.
 
-    ``settled_round`` is ``int[D]``: the first round from which the median (across draws) stays
+    The series is the model's own outcome statistic (``Rounds.outcome``: eum's median, exchange's
+    voting outcome, smp's probability-weighted mean), the median across draws, so a verdict is
+    about the number shown. ``settled_round`` is ``int[D]``: the first round from which it stays
     within ``SETTLE_TOLERANCE`` of the scale of its final value; ``converged`` is ``bool[D]``:
-    it settled before the last round run, or the model's own stopping rule ended the run before
-    the round cap. ``cap`` is the maximum rounds allowed and ``rounds_run`` the rounds run.
-    ``late_low`` / ``late_high`` (``float[D]``) bound the median over the last
-    :data:`LATE_ROUNDS` rounds: where a model did not settle, the value shown is one point of
-    that range, and the range is what a reader should quote.
+    it held for the last :data:`SETTLE_WINDOW` rounds run (all of them in a shorter run), or the
+    model's own stopping rule ended the run before the round cap. ``cap`` is the maximum rounds
+    allowed and ``rounds_run`` the rounds run. ``late_low`` / ``late_high`` (``float[D]``) bound
+    that series over the last :data:`LATE_ROUNDS` rounds: where a model did not settle, the value
+    shown is one point of that range, and the range is what a reader should quote.
     """
 
     issue_ids: tuple[str, ...]
@@ -82,7 +88,7 @@ class Convergence:
     late_high: NDArray[np.float64]
 
     def late_range(self, issue: str) -> str:
-        """Where the median moved over the last rounds, e.g. '52–95 over its last 10 rounds'."""
+        """Where the outcome moved over the last rounds, e.g. '52–95 over its last 10 rounds'."""
         j = self.issue_ids.index(issue)
         last = min(LATE_ROUNDS, self.rounds_run)
         return f"{self.late_low[j]:.0f}–{self.late_high[j]:.0f} over its last {last} rounds"
@@ -121,20 +127,20 @@ def convergence(forecast: Forecast, scenario: Scenario | None = None) -> Converg
     rounds = forecast.rounds
     if rounds is None:
         return None
-    median = np.median(rounds.median, axis=0)  # [R+1, D]
-    span = np.ones(median.shape[1]) * 100.0
+    series = np.median(rounds.outcome, axis=0)  # [R+1, D]
+    span = np.ones(series.shape[1]) * 100.0
     if scenario is not None:
         scales = [scenario.issue(i).scale for i in forecast.issue_ids]
         span = np.array([abs(sc.max - sc.min) for sc in scales])
-    moved = np.abs(median - median[-1]) > SETTLE_TOLERANCE * span  # [R+1, D]
+    moved = np.abs(series - series[-1]) > SETTLE_TOLERANCE * span  # [R+1, D]
     r_run = rounds.n_rounds
     # The round after the last one that differs from the final value (0 if none does).
     last_moved = r_run - np.argmax(moved[::-1], axis=0)
     settled = np.where(moved.any(axis=0), last_moved + 1, 0).astype(np.int64)
     cap = int(forecast.params_dict().get("rounds", r_run))
     stopped_early = r_run < cap
-    converged = (settled < r_run) | stopped_early
-    late = median[-min(LATE_ROUNDS, r_run) :]
+    converged = (settled <= r_run - min(SETTLE_WINDOW, r_run)) | stopped_early
+    late = series[-min(LATE_ROUNDS, r_run) :]
     return Convergence(
         forecast.issue_ids,
         settled,

@@ -105,13 +105,17 @@ class Rounds:
     """Per-round record of a dynamic model (values on each issue's own scale).
 
     ``mean`` and ``median`` are ``float[B, R+1, D]`` (round 0 = the starting positions);
-    ``positions`` is ``float[B, R+1, N, D]`` when kept; ``stable_round`` is ``int[B]``, the first
-    round after which nothing moved (R if it kept moving); ``stop_rule`` says which rule ended
-    the run.
+    ``outcome`` (same shape) is the model's own outcome statistic per round, whose last round is
+    :attr:`Forecast.outcome` (eum's median or mean, exchange's voting outcome, smp's
+    probability-weighted mean of the distinct positions), so that whether a run settled is
+    judged on the number it reports; ``positions`` is ``float[B, R+1, N, D]`` when kept;
+    ``stable_round`` is ``int[B]``, the first round after which nothing moved (R if it kept
+    moving); ``stop_rule`` says which rule ended the run.
     """
 
     mean: Float
     median: Float
+    outcome: Float
     positions: Float | None
     stable_round: NDArray[np.int64]
     stop_rule: str
@@ -305,6 +309,7 @@ def make_forecast(
     *,
     rounds_mean: Float | None = None,
     rounds_median: Float | None = None,
+    rounds_outcome: Float | None = None,
     rounds_positions: Float | None = None,
     stable_round: NDArray[np.int64] | None = None,
     stop_rule: str = "",
@@ -313,7 +318,8 @@ def make_forecast(
 ) -> Forecast:
     """Build a :class:`Forecast` from internal-scale (0–100) arrays, mapping them back.
 
-    ``outcome`` is ``[B, D]``; ``rounds_mean``/``rounds_median`` ``[B, R+1, D]``;
+    ``outcome`` is ``[B, D]``; ``rounds_mean``/``rounds_median``/``rounds_outcome``
+    ``[B, R+1, D]`` (``rounds_outcome`` defaults to the median, for a model that reports it);
     ``rounds_positions`` ``[B, R+1, N, D]``. Events and extras are passed through unchanged (map
     their positions with :meth:`ScenarioArrays.to_issue_scale` first).
     """
@@ -323,6 +329,9 @@ def make_forecast(
         rounds = Rounds(
             mean=arrays.to_issue_scale(rounds_mean),
             median=arrays.to_issue_scale(rounds_median),
+            outcome=arrays.to_issue_scale(
+                rounds_median if rounds_outcome is None else rounds_outcome
+            ),
             positions=None if rounds_positions is None else arrays.to_issue_scale(rounds_positions),
             stable_round=(
                 np.full(b, r1 - 1, dtype=np.int64) if stable_round is None else stable_round

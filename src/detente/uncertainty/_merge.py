@@ -40,6 +40,7 @@ def _rounds(parts: Sequence[Rounds]) -> Rounds:
     return Rounds(
         mean=_stack([r.mean for r in parts]),
         median=_stack([r.median for r in parts]),
+        outcome=_stack([r.outcome for r in parts]),
         positions=None if any(p is None for p in positions) else _stack(positions),  # type: ignore[arg-type]
         stable_round=np.concatenate([r.stable_round for r in parts]),
         stop_rule=longest.stop_rule,

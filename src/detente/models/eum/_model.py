@@ -338,7 +338,8 @@ def eum(arrays: ScenarioArrays, params: EumParams, *, on_round: OnRound | None =
     run = _loop(x0, w, np.where(valid, s, 0.0), valid, conv, params, record, on_round)
     mean = _unfold(run.mean, b, d)
     median = _unfold(run.median, b, d)
-    outcome = (median if conv.forecast_statistic == "median" else mean)[:, -1, :]
+    per_round = median if conv.forecast_statistic == "median" else mean
+    outcome = per_round[:, -1, :]
     extras: dict[str, Any] = {"conventions": dataclasses.asdict(conv), "constants": dict(CONSTANTS)}
     if run.security is not None and run.risk_exponent is not None:
         extras["security"] = _unfold(run.security, b, d)
@@ -351,6 +352,7 @@ def eum(arrays: ScenarioArrays, params: EumParams, *, on_round: OnRound | None =
         outcome,
         rounds_mean=mean,
         rounds_median=median,
+        rounds_outcome=per_round,
         rounds_positions=None if run.positions is None else _unfold(run.positions, b, d),
         stable_round=stable,
         stop_rule=run.stop_rule,

@@ -158,6 +158,8 @@ def exchange(
         outcome,
         rounds_mean=np.stack(means, axis=1),
         rounds_median=np.stack(medians, axis=1),
+        # Round 0's votes are the preferences, so its voting outcome is their weighted mean.
+        rounds_outcome=np.stack([mean0, *voting], axis=1),
         rounds_positions=np.stack(kept, axis=1) if params.keep == "full" else None,
         stable_round=stable,
         stop_rule=stop_rule,

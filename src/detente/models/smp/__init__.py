@@ -67,6 +67,9 @@ def smp(arrays: ScenarioArrays, params: SmpParams, *, on_round: OnRound | None =
     final = history.position[:, -1]
     weights = history.distinct[:, -1]
     outcome = 100.0 * np.einsum("bn,bnd->bd", weights, final)
+    # Every turn's summary, so that whether a run settled is judged on what it reports.
+    per_turn = 100.0 * np.einsum("btn,btnd->btd", history.distinct, history.position)
+    per_turn[:, -1] = outcome
     mode = 100.0 * final[rows, np.argmax(weights, axis=-1)]
     scaled = 100.0 * history.position
     by_issue = np.swapaxes(scaled, 2, 3)  # [B, T+1, D, N]
@@ -98,6 +101,7 @@ def smp(arrays: ScenarioArrays, params: SmpParams, *, on_round: OnRound | None =
         outcome,
         rounds_mean=mean,
         rounds_median=median,
+        rounds_outcome=per_turn,
         rounds_positions=scaled if params.keep == "full" else None,
         stable_round=history.steps,
         stop_rule=stop_rule,
