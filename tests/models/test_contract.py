@@ -155,7 +155,7 @@ def assert_identical(a: Forecast, b: Forecast) -> None:
     assert a.outcome.tobytes() == b.outcome.tobytes()
     assert (a.rounds is None) == (b.rounds is None)
     if a.rounds is not None and b.rounds is not None:
-        for field in ("mean", "median", "positions", "stable_round"):
+        for field in ("mean", "median", "outcome", "positions", "stable_round"):
             x, y = getattr(a.rounds, field), getattr(b.rounds, field)
             assert (x is None and y is None) or x.tobytes() == y.tobytes(), field
     assert (a.events is None) == (b.events is None)
