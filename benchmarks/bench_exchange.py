@@ -149,7 +149,9 @@ def run() -> str:
 
 def _profile_text(spec: Any, arrays: ScenarioArrays) -> str:
     """Where compare's exchange run spends its time, and why it runs every round it may."""
-    forecast, table = profile_table(spec, arrays, spec.make_params(**COMPARE), top=6)
+    # compare keeps summaries of many draws (no per-round positions, draw 0's events).
+    params = spec.make_params(**COMPARE, keep="summary")
+    forecast, table = profile_table(spec, arrays, params, top=6)
     realized = forecast.extras["realized"]
     rounds = realized.shape[1]
     trading = int((realized[:, -1] > 0).sum())
