@@ -42,6 +42,19 @@ def test_a_one_draw_run_prints_no_probability(mini_path: Path) -> None:
     assert "paris-2026-us-backstop (headline): russia (utility on " in out
 
 
+def test_zone_lines_name_the_package_they_start_from(mini_path: Path) -> None:
+    # The walk-aways alone leave a zone on the test case: each line starts at the Nash package.
+    code, out = _run("deal", str(mini_path))
+    assert code == 0, out
+    assert "per issue, the veto players' Nash package, how far the issue alone can move" in out
+    assert "    TERR: nash 38.57; alone 0 (scale end) to 69.42 (ukraine); extent 0–100" in out
+    # russia walking away at 0 closes it: the lines start at the package that comes closest.
+    code, out = _run("deal", str(mini_path), "--walk-away", "russia=0")
+    assert code == 0, out
+    assert "the package that comes closest (no package meets every walk-away)" in out
+    assert "    TERR: closest 85; alone 85 (russia) to 85 (ukraine); extent 85–85" in out
+
+
 def test_deal_over_draws_reports_a_probability(mini_path: Path) -> None:
     code, out = _run(
         "deal", str(mini_path), "--package", "paris-2026", "--draws", "4", "--seed", "2", "--json"

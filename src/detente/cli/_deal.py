@@ -187,15 +187,24 @@ def deal_text(report: DealReport, *, trades: int = 3) -> str:
             + ("" if point else f": P(accept) = {report.p_deal:.2f}")
         )
         lines.append("  " + report.reason())
+    # Without walk-aways met the centre is the package that comes closest, not a Nash point.
+    centre = "nash" if report.zone.exists.mean() >= 0.5 else "closest"
     lines.append(
         "  the zone on the most likely inputs (no-deal walk-aways; red lines, conditions and "
-        "breach risk are in the table above):"
+        "breach risk are in the table above): per issue, "
+        + (
+            "the veto players' Nash package"
+            if centre == "nash"
+            else "the package that comes closest (no package meets every walk-away)"
+        )
+        + ", how far the issue alone can move from it and who stops it, and the zone's extent "
+        "with the other issues free:"
     )
     for row in report.binding():
         low_by = row["binds_low"] or "scale end"
         high_by = row["binds_high"] or "scale end"
         lines.append(
-            f"    {row['issue']}: {_fmt(row['center'])}; {_fmt(row['around_low'])} "
+            f"    {row['issue']}: {centre} {_fmt(row['center'])}; alone {_fmt(row['around_low'])} "
             f"({low_by}) to {_fmt(row['around_high'])} ({high_by}); extent "
             f"{_fmt(row['low'])}–{_fmt(row['high'])}"
         )
